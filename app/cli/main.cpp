@@ -1,0 +1,226 @@
+// weir-cli: the headless pipeline (core only), for scripts, benchmarks and tests.
+#include "weir/common/text.h"
+#include "weir/common/time_util.h"
+#include "weir/engine/engine.h"
+#include "weir/parse/format_registry.h"
+#include "weir/source/demo_source.h"
+#include "weir/source/file_source.h"
+#include "weir_version.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+const char kUsage[] =
+    "Usage: weir-cli [FILE...] [options]\n"
+    "Replays files (or '-' for stdin) through the Weir pipeline without a GUI.\n"
+    "\n"
+    "Input:\n"
+    "  FILE...               log files to replay; '-' reads standard input\n"
+    "  --demo N              use the built-in demo generator for N events (simulated clock)\n"
+    "  --seed N              demo generator seed (default 42)\n"
+    "  --format F            input format: auto (default), combined, common, seed, json, csv\n"
+    "  --speed X             pace replay by event time at X times real time (default: as fast\n"
+    "                        as possible)\n"
+    "  --max-line-bytes N    line limit; longer lines are cut and flagged (default 1048576)\n"
+    "  --memory-budget MB    event store budget; the oldest events are evicted beyond it\n"
+    "\n"
+    "Output:\n"
+    "  --stats               print one JSON object with counts and timings to stdout\n"
+    "  -h, --help            this help\n"
+    "  --version             print the version\n";
+
+struct CliOptions
+{
+    std::vector<std::string> files;
+    uint64_t demoEvents = 0;
+    uint64_t seed = 42;
+    std::string format = "auto";
+    double speed = 0;
+    size_t maxLineBytes = size_t{1} << 20;
+    size_t memoryBudgetMb = 0;
+    bool stats = false;
+};
+
+[[noreturn]] void fail(const std::string &message)
+{
+    std::fprintf(stderr, "weir-cli: %s\nTry 'weir-cli --help'.\n", message.c_str());
+    std::exit(2);
+}
+
+double numberArg(const std::string &name, const char *value)
+{
+    double v = 0;
+    if (!value || !weir::parseDouble(value, v) || v < 0)
+        fail("option " + name + " needs a non-negative number");
+    return v;
+}
+
+CliOptions parseArgs(int argc, char **argv)
+{
+    CliOptions o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        const auto next = [&]() -> const char * {
+            if (i + 1 >= argc)
+                fail("option " + a + " needs a value");
+            return argv[++i];
+        };
+        if (a == "-h" || a == "--help") {
+            std::fputs(kUsage, stdout);
+            std::exit(0);
+        } else if (a == "--version") {
+            std::printf("weir-cli %s\n", WEIR_VERSION);
+            std::exit(0);
+        } else if (a == "--stats") {
+            o.stats = true;
+        } else if (a == "--demo") {
+            o.demoEvents = static_cast<uint64_t>(numberArg(a, next()));
+        } else if (a == "--seed") {
+            o.seed = static_cast<uint64_t>(numberArg(a, next()));
+        } else if (a == "--format") {
+            o.format = next();
+            const auto known = weir::parse::knownFormats();
+            if (o.format != "auto"
+                && std::find(known.begin(), known.end(), o.format) == known.end())
+                fail("unknown format '" + o.format + "'");
+        } else if (a == "--speed") {
+            o.speed = numberArg(a, next());
+        } else if (a == "--max-line-bytes") {
+            o.maxLineBytes = static_cast<size_t>(numberArg(a, next()));
+        } else if (a == "--memory-budget") {
+            o.memoryBudgetMb = static_cast<size_t>(numberArg(a, next()));
+        } else if (a.size() > 1 && a[0] == '-' && a != "-") {
+            fail("unknown option " + a);
+        } else {
+            o.files.push_back(a);
+        }
+    }
+    if (o.files.empty() && o.demoEvents == 0)
+        fail("no input: give FILE... or --demo N");
+    return o;
+}
+
+std::string statsJson(const weir::engine::Snapshot &snap, double seconds)
+{
+    using weir::appendDouble;
+    using weir::appendJsonString;
+    const auto &st = snap.stats;
+    std::string out = "{";
+    const auto num = [&](const char *key, uint64_t v) {
+        out += '"';
+        out += key;
+        out += "\":";
+        out += std::to_string(v);
+        out += ',';
+    };
+    num("lines", st.lines);
+    num("events", st.events);
+    out += "\"dead_letter\":{";
+    bool first = true;
+    for (size_t r = 1; r < weir::engine::kReasonCount; ++r) {
+        if (st.deadByReason[r] == 0)
+            continue;
+        if (!first)
+            out += ',';
+        first = false;
+        appendJsonString(out, weir::parse::reasonName(static_cast<weir::parse::DeadLetterReason>(r)));
+        out += ':';
+        out += std::to_string(st.deadByReason[r]);
+    }
+    out += "},";
+    num("dead_letters", st.deadLetters);
+    num("header_lines", st.headerLines);
+    num("truncated", st.truncated);
+    num("bytes", st.bytes);
+    num("dropped", st.droppedMessages);
+    num("evicted", st.evictedEvents);
+    num("memory_bytes", st.memoryBytes);
+    out += "\"seconds\":";
+    appendDouble(out, seconds);
+    out += ",\"lines_per_second\":";
+    appendDouble(out, seconds > 0 ? static_cast<double>(st.lines) / seconds : 0.0);
+    out += ",\"sources\":[";
+    for (size_t i = 0; i < snap.channels.size(); ++i) {
+        const auto &c = snap.channels[i];
+        if (i)
+            out += ',';
+        out += "{\"name\":";
+        appendJsonString(out, c.name);
+        out += ",\"format\":";
+        appendJsonString(out, c.format);
+        out += ",\"detected\":";
+        out += c.detected ? "true" : "false";
+        out += ",\"match_rate\":";
+        appendDouble(out, c.matchRate);
+        out += ",\"events\":" + std::to_string(c.events);
+        out += ",\"dead_letters\":" + std::to_string(c.deadLetters) + "}";
+    }
+    out += "]}";
+    return out;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    const CliOptions opt = parseArgs(argc, argv);
+    weir::engine::Engine::Options eo;
+    eo.maxLineBytes = opt.maxLineBytes;
+    if (opt.memoryBudgetMb > 0)
+        eo.store.memoryBudgetBytes = opt.memoryBudgetMb << 20;
+    else
+        eo.store.memoryBudgetBytes = ~size_t{0}; // headless replays keep everything by default
+    eo.publishInterval = std::chrono::milliseconds(100);
+    weir::engine::Engine engine(eo);
+
+    std::vector<weir::source::FileSource *> files;
+    for (const auto &path : opt.files) {
+        weir::source::FileSource::Options fo;
+        fo.path = path;
+        fo.format = opt.format;
+        fo.speed = opt.speed;
+        fo.maxLineBytes = opt.maxLineBytes;
+        auto src = std::make_unique<weir::source::FileSource>(fo);
+        if (opt.speed > 0) {
+            // Pacing reads event times with the same parser the engine will use.
+            std::string fmt = opt.format == "auto" ? std::string("combined") : opt.format;
+            src->setPacingParser(weir::parse::makeParser(fmt));
+        }
+        files.push_back(src.get());
+        engine.addSource(std::move(src));
+    }
+    if (opt.demoEvents > 0) {
+        weir::source::DemoSource::Options d;
+        d.seed = opt.seed;
+        d.maxEvents = opt.demoEvents;
+        d.eventsPerSecond = 1000;
+        d.startTimeNs = 1637576132LL * weir::kNsPerSecond; // 2021-11-22T10:15:32Z
+        engine.addSource(std::make_unique<weir::source::DemoSource>(d));
+    }
+
+    const int64_t t0 = weir::monotonicNowNs();
+    engine.start();
+    while (!engine.waitFinished(std::chrono::milliseconds(200))) {
+    }
+    const double seconds = static_cast<double>(weir::monotonicNowNs() - t0) / 1e9;
+    engine.stop();
+
+    int status = 0;
+    for (auto *f : files) {
+        const std::string err = f->error();
+        if (!err.empty()) {
+            std::fprintf(stderr, "weir-cli: %s\n", err.c_str());
+            status = 1;
+        }
+    }
+    const auto snap = engine.snapshot();
+    if (opt.stats)
+        std::printf("%s\n", statsJson(*snap, seconds).c_str());
+    return status;
+}

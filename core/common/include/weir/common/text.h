@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace weir {
+
+// True when every byte is below 0x80 (checked a word at a time).
+bool isAscii(std::string_view s);
+// Strict UTF-8 validation (no overlongs, no surrogates, nothing above U+10FFFF).
+bool isValidUtf8(std::string_view s);
+
+// Appends s as the body of a JSON string: quotes, backslashes and control characters escaped,
+// invalid UTF-8 bytes replaced by U+FFFD so the output is always valid JSON.
+void appendJsonEscaped(std::string &out, std::string_view s);
+void appendJsonString(std::string &out, std::string_view s);
+
+bool parseInt64(std::string_view s, int64_t &out);
+bool parseDouble(std::string_view s, double &out);
+// Shortest round-trip representation of a double, JSON-compatible ("1e+300", "0.1", "-3").
+void appendDouble(std::string &out, double v);
+
+std::string_view trim(std::string_view s);
+bool iequals(std::string_view a, std::string_view b);
+
+} // namespace weir

@@ -1,0 +1,184 @@
+#include "weir/common/text.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace weir {
+
+bool isAscii(std::string_view s)
+{
+    const char *p = s.data();
+    size_t n = s.size();
+    uint64_t acc = 0;
+    while (n >= 8) {
+        uint64_t w;
+        std::memcpy(&w, p, 8);
+        acc |= w;
+        p += 8;
+        n -= 8;
+    }
+    while (n > 0) {
+        acc |= static_cast<unsigned char>(*p++);
+        --n;
+    }
+    return (acc & 0x8080808080808080ULL) == 0;
+}
+
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i], or 0 if it is invalid or truncated.
+size_t utf8SequenceLength(std::string_view s, size_t i)
+{
+    const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char c = b(i);
+    if (c < 0x80)
+        return 1;
+    const size_t left = s.size() - i;
+    const auto cont = [&](size_t k) { return (b(k) & 0xC0) == 0x80; };
+    if (c >= 0xC2 && c <= 0xDF)
+        return left >= 2 && cont(i + 1) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (left < 3 || !cont(i + 1) || !cont(i + 2))
+            return 0;
+        if (c == 0xE0 && b(i + 1) < 0xA0)
+            return 0; // overlong
+        if (c == 0xED && b(i + 1) > 0x9F)
+            return 0; // surrogate
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (left < 4 || !cont(i + 1) || !cont(i + 2) || !cont(i + 3))
+            return 0;
+        if (c == 0xF0 && b(i + 1) < 0x90)
+            return 0;
+        if (c == 0xF4 && b(i + 1) > 0x8F)
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+} // namespace
+
+bool isValidUtf8(std::string_view s)
+{
+    if (isAscii(s))
+        return true;
+    size_t i = 0;
+    while (i < s.size()) {
+        const size_t n = utf8SequenceLength(s, i);
+        if (n == 0)
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+void appendJsonEscaped(std::string &out, std::string_view s)
+{
+    static constexpr char kHex[] = "0123456789abcdef";
+    size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) {
+            const size_t n = utf8SequenceLength(s, i);
+            if (n == 0) {
+                out += "\xEF\xBF\xBD";
+                ++i;
+            } else {
+                out.append(s.data() + i, n);
+                i += n;
+            }
+            continue;
+        }
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (c < 0x20 || c == 0x7F) {
+                out += "\\u00";
+                out += kHex[c >> 4];
+                out += kHex[c & 15];
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+        ++i;
+    }
+}
+
+void appendJsonString(std::string &out, std::string_view s)
+{
+    out += '"';
+    appendJsonEscaped(out, s);
+    out += '"';
+}
+
+bool parseInt64(std::string_view s, int64_t &out)
+{
+    if (s.empty())
+        return false;
+    const char *b = s.data();
+    const char *e = b + s.size();
+    if (*b == '+')
+        ++b;
+    const auto r = std::from_chars(b, e, out);
+    return r.ec == std::errc() && r.ptr == e;
+}
+
+bool parseDouble(std::string_view s, double &out)
+{
+    if (s.empty() || s.size() > 64)
+        return false;
+    char buf[72];
+    std::memcpy(buf, s.data(), s.size());
+    buf[s.size()] = '\0';
+    char *end = nullptr;
+    out = std::strtod(buf, &end);
+    return end == buf + s.size() && std::isfinite(out);
+}
+
+void appendDouble(std::string &out, double v)
+{
+    if (!std::isfinite(v)) {
+        out += "null";
+        return;
+    }
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, r.ptr);
+}
+
+std::string_view trim(std::string_view s)
+{
+    size_t b = 0, e = s.size();
+    while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n'))
+        ++b;
+    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n'))
+        --e;
+    return s.substr(b, e - b);
+}
+
+bool iequals(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z')
+            x = static_cast<char>(x | 0x20);
+        if (y >= 'A' && y <= 'Z')
+            y = static_cast<char>(y | 0x20);
+        if (x != y)
+            return false;
+    }
+    return true;
+}
+
+} // namespace weir

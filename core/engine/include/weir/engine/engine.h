@@ -1,0 +1,169 @@
+#pragma once
+
+#include "weir/engine/ingest_queue.h"
+#include "weir/engine/rate_timeline.h"
+#include "weir/parse/parser.h"
+#include "weir/source/source.h"
+#include "weir/store/dead_letter_store.h"
+#include "weir/store/event_store.h"
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace weir::engine {
+
+constexpr size_t kReasonCount = static_cast<size_t>(parse::DeadLetterReason::Count_);
+
+struct EngineStats
+{
+    uint64_t lines = 0;       // lines and messages taken from the queues
+    uint64_t events = 0;      // stored as events
+    uint64_t headerLines = 0; // schema lines (CSV header rows)
+    uint64_t truncated = 0;   // events whose raw text was cut at the line limit
+    uint64_t bytes = 0;       // raw bytes taken from the queues
+    uint64_t deadLetters = 0;
+    std::array<uint64_t, kReasonCount> deadByReason{};
+    uint64_t droppedBatches = 0; // refused by full queues (live sources)
+    uint64_t droppedMessages = 0;
+    uint64_t droppedBytes = 0;
+    uint64_t backpressureWaits = 0;
+    uint64_t evictedEvents = 0; // dropped from the store by the memory budget
+    uint64_t evictedDeadLetters = 0;
+    size_t memoryBytes = 0;       // store and dead letters
+    size_t queuedBytes = 0;       // waiting in the ingest queues
+    double eventsPerSecond = 0;   // recent processing rate
+    double elapsedSeconds = 0;    // since start()
+    double busySeconds = 0;       // time the engine thread spent processing batches
+    TimestampNs minEventTime = kMaxTimestamp;
+    TimestampNs maxEventTime = kMinTimestamp;
+    bool finished = false; // every source is bounded and fully processed
+};
+
+// One input channel as the engine sees it.
+struct ChannelInfo
+{
+    SourceId id;
+    std::string name;
+    std::string format;      // resolved format name
+    double matchRate = 1.0;  // from auto-detection, 1.0 when the format was given
+    bool detected = false;   // format chosen by auto-detection
+    uint64_t events = 0;
+    uint64_t deadLetters = 0;
+    std::vector<std::string> fieldNames;
+    // A parser for deriving typed fields from raw bytes; safe to use from any thread.
+    std::shared_ptr<const parse::Parser> decoder;
+};
+
+struct SourceStatus
+{
+    std::string name;
+    bool bounded = false;
+    bool ended = false;
+    std::string error;
+    IngestQueue::Counters queue;
+};
+
+// What the engine publishes: immutable, versioned. Readers keep the shared_ptr as long as they
+// need it; nothing in it changes after publication.
+struct Snapshot
+{
+    uint64_t version = 0;
+    store::StoreSnapshot events;
+    store::DeadLetterSnapshot deadLetters;
+    EngineStats stats;
+    std::vector<ChannelInfo> channels; // indexed by SourceId value
+    std::vector<SourceStatus> sources;
+    RateTimeline timeline;
+};
+
+// Sources -> bounded queues -> parse -> store, on one named engine thread ("weir-engine").
+// Thread contract: addSource/start/stop/snapshot may be called from any thread; the engine
+// never calls back into foreign code while holding one of its locks.
+class Engine
+{
+public:
+    struct Options
+    {
+        store::EventStore::Options store;
+        store::DeadLetterStore::Options deadLetters;
+        size_t queueBytes = size_t{8} << 20; // per source
+        size_t maxLineBytes = size_t{1} << 20;
+        std::chrono::milliseconds publishInterval{50};
+    };
+
+    explicit Engine(Options options);
+    Engine() : Engine(Options{}) {}
+    ~Engine();
+    Engine(const Engine &) = delete;
+    Engine &operator=(const Engine &) = delete;
+
+    // Registers a source and starts it at once if the engine is running. Returns the SourceId
+    // of its first channel; its channels get consecutive ids.
+    SourceId addSource(std::unique_ptr<source::Source> source);
+
+    void start();
+    // Stops and joins every source, then the engine thread; publishes a last snapshot.
+    void stop();
+
+    std::shared_ptr<const Snapshot> snapshot() const;
+    uint64_t version() const { return m_version.load(std::memory_order_acquire); }
+
+    // Waits until every source is bounded and fully processed (or the timeout passes).
+    bool waitFinished(std::chrono::milliseconds timeout) const;
+
+    // Called on the engine thread after each publication with the new version. Must be cheap
+    // and must not block (post to another thread's queue).
+    void setPublishCallback(std::function<void(uint64_t)> callback);
+
+private:
+    struct Channel;
+    struct Slot;
+
+    void run();
+    void wake();
+    void processBatch(Slot &slot, source::RawBatch &batch);
+    void resolveFormat(Channel &ch, const source::RawBatch &batch);
+    void processLine(Channel &ch, std::string_view line, uint64_t position, uint8_t msgFlags,
+                     TimestampNs ingest);
+    void publish();
+    bool allFinished() const;
+
+    Options m_options;
+    store::EventStore m_store;
+    store::DeadLetterStore m_deadLetters;
+    RateTimeline m_timeline;
+    EngineStats m_stats; // engine thread
+
+    mutable std::mutex m_slotsMutex; // guards m_slots (the vector, not the slots' insides)
+    std::vector<std::shared_ptr<Slot>> m_slots;
+    std::vector<std::shared_ptr<Channel>> m_channels; // engine thread after registration
+    uint16_t m_nextSourceId = 0;
+
+    std::thread m_thread;
+    std::atomic<bool> m_running{false};
+    std::atomic<bool> m_stopRequested{false};
+    std::mutex m_wakeMutex;
+    std::condition_variable m_wakeCv;
+    bool m_workPending = false;
+
+    mutable std::mutex m_snapshotMutex;
+    mutable std::condition_variable m_publishedCv;
+    std::shared_ptr<const Snapshot> m_snapshot;
+    std::atomic<uint64_t> m_version{0};
+    std::function<void(uint64_t)> m_onPublish;
+
+    int64_t m_startMono = 0;
+    int64_t m_rateWindowStart = 0;
+    uint64_t m_rateWindowEvents = 0;
+    parse::EventHeader m_header; // scratch
+};
+
+} // namespace weir::engine

@@ -1,0 +1,430 @@
+#include "weir/engine/engine.h"
+
+#include "weir/common/text.h"
+#include "weir/common/time_util.h"
+#include "weir/parse/format_registry.h"
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <pthread.h>
+
+namespace weir::engine {
+
+using parse::DeadLetterReason;
+using parse::ParseStatus;
+
+struct Engine::Channel
+{
+    SourceId id;
+    std::string name;
+    std::string requestedFormat;
+    std::string format;
+    double matchRate = 1.0;
+    bool detected = false;
+    std::unique_ptr<parse::Parser> parser; // engine thread
+    std::shared_ptr<const parse::Parser> decoder;
+    uint64_t decoderSchema = ~uint64_t{0};
+    std::vector<std::string> fieldNames;
+    uint64_t events = 0;
+    uint64_t deadLetters = 0;
+};
+
+struct Engine::Slot
+{
+    std::unique_ptr<source::Source> source;
+    std::unique_ptr<IngestQueue> queue;
+    SourceId firstId;
+    size_t channelCount = 0;
+    bool bounded = false;
+    std::atomic<bool> ended{false};
+    bool started = false;
+};
+
+Engine::Engine(Options options)
+    : m_options(options)
+    , m_store(options.store)
+    , m_deadLetters(options.deadLetters)
+{
+    m_snapshot = std::make_shared<Snapshot>();
+}
+
+Engine::~Engine()
+{
+    stop();
+}
+
+void Engine::wake()
+{
+    {
+        std::lock_guard<std::mutex> lock(m_wakeMutex);
+        m_workPending = true;
+    }
+    m_wakeCv.notify_one();
+}
+
+SourceId Engine::addSource(std::unique_ptr<source::Source> src)
+{
+    auto slot = std::make_shared<Slot>();
+    slot->queue = std::make_unique<IngestQueue>(m_options.queueBytes, [this] { wake(); });
+    slot->bounded = src->isBounded();
+    const std::vector<source::ChannelSpec> specs = src->channels();
+    slot->channelCount = specs.size();
+    slot->source = std::move(src);
+    bool startNow = false;
+    {
+        std::lock_guard<std::mutex> lock(m_slotsMutex);
+        slot->firstId = SourceId{m_nextSourceId};
+        for (const auto &spec : specs) {
+            auto ch = std::make_shared<Channel>();
+            ch->id = SourceId{m_nextSourceId++};
+            ch->name = spec.name;
+            ch->requestedFormat = spec.format.empty() ? "auto" : spec.format;
+            m_channels.push_back(std::move(ch));
+        }
+        m_slots.push_back(slot);
+        startNow = m_running;
+        slot->started = startNow;
+    }
+    if (startNow)
+        slot->source->start(*slot->queue);
+    wake();
+    return slot->firstId;
+}
+
+void Engine::start()
+{
+    if (m_running.exchange(true))
+        return;
+    m_stopRequested = false;
+    m_startMono = monotonicNowNs();
+    m_rateWindowStart = m_startMono;
+    m_thread = std::thread([this] {
+        pthread_setname_np(pthread_self(), "weir-engine");
+        run();
+    });
+    std::vector<std::shared_ptr<Slot>> toStart;
+    {
+        std::lock_guard<std::mutex> lock(m_slotsMutex);
+        for (auto &s : m_slots) {
+            if (!s->started) {
+                s->started = true;
+                toStart.push_back(s);
+            }
+        }
+    }
+    for (auto &s : toStart)
+        s->source->start(*s->queue);
+}
+
+void Engine::stop()
+{
+    if (!m_running.exchange(false))
+        return;
+    std::vector<std::shared_ptr<Slot>> slots;
+    {
+        std::lock_guard<std::mutex> lock(m_slotsMutex);
+        slots = m_slots;
+    }
+    // Producers first: unblock them, then cancel and join their threads.
+    for (auto &s : slots)
+        s->queue->close();
+    for (auto &s : slots)
+        s->source->stop();
+    {
+        std::lock_guard<std::mutex> lock(m_wakeMutex);
+        m_stopRequested = true;
+    }
+    m_wakeCv.notify_one();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+std::shared_ptr<const Snapshot> Engine::snapshot() const
+{
+    std::lock_guard<std::mutex> lock(m_snapshotMutex);
+    return m_snapshot;
+}
+
+bool Engine::waitFinished(std::chrono::milliseconds timeout) const
+{
+    std::unique_lock<std::mutex> lock(m_snapshotMutex);
+    return m_publishedCv.wait_for(lock, timeout, [this] { return m_snapshot->stats.finished; });
+}
+
+void Engine::setPublishCallback(std::function<void(uint64_t)> callback)
+{
+    std::lock_guard<std::mutex> lock(m_snapshotMutex);
+    m_onPublish = std::move(callback);
+}
+
+bool Engine::allFinished() const
+{
+    std::lock_guard<std::mutex> lock(m_slotsMutex);
+    if (m_slots.empty())
+        return false;
+    return std::all_of(m_slots.begin(), m_slots.end(),
+                       [](const auto &s) { return s->bounded && s->ended; });
+}
+
+void Engine::resolveFormat(Channel &ch, const source::RawBatch &batch)
+{
+    std::string format = ch.requestedFormat;
+    if (format == "auto") {
+        // Sample the first lines of the first batch.
+        std::vector<std::string_view> sample;
+        const std::string_view data = batch.data;
+        if (batch.messages.empty()) {
+            size_t pos = 0;
+            while (pos < data.size() && sample.size() < 1000) {
+                size_t nl = data.find('\n', pos);
+                if (nl == std::string_view::npos)
+                    nl = data.size();
+                sample.push_back(data.substr(pos, nl - pos));
+                pos = nl + 1;
+            }
+        } else {
+            for (const auto &m : batch.messages) {
+                if (sample.size() >= 1000)
+                    break;
+                sample.push_back(data.substr(m.offset, m.length));
+            }
+        }
+        const parse::Detection d = parse::detectFormat(sample);
+        format = d.format;
+        ch.matchRate = d.matchRate;
+        ch.detected = true;
+    }
+    std::string error;
+    ch.parser = parse::makeParser(format, &error);
+    if (!ch.parser) {
+        // An unknown format name: fall back to detection rather than dropping the input.
+        ch.requestedFormat = "auto";
+        resolveFormat(ch, batch);
+        return;
+    }
+    ch.format = std::string(ch.parser->formatName());
+}
+
+void Engine::processBatch(Slot &slot, source::RawBatch &batch)
+{
+    if (!batch.data.empty() || !batch.messages.empty()) {
+        const size_t index = slot.firstId.value + std::min<size_t>(batch.channel,
+                                                                    slot.channelCount - 1);
+        std::shared_ptr<Channel> chp;
+        {
+            std::lock_guard<std::mutex> lock(m_slotsMutex);
+            chp = m_channels[index];
+        }
+        Channel &ch = *chp;
+        if (!ch.parser)
+            resolveFormat(ch, batch);
+        const TimestampNs ingest = batch.ingestTime.value ? batch.ingestTime : wallNow();
+        const std::string_view data = batch.data;
+        m_stats.bytes += data.size();
+        if (batch.messages.empty()) {
+            uint64_t position = batch.firstPosition;
+            size_t pos = 0;
+            while (pos < data.size()) {
+                const void *hit = std::memchr(data.data() + pos, '\n', data.size() - pos);
+                const size_t nl = hit ? static_cast<size_t>(static_cast<const char *>(hit)
+                                                            - data.data())
+                                      : data.size();
+                processLine(ch, data.substr(pos, nl - pos), position++, 0, ingest);
+                pos = nl + 1;
+            }
+        } else {
+            for (const auto &m : batch.messages) {
+                if (static_cast<size_t>(m.offset) + m.length > data.size())
+                    continue;
+                processLine(ch, data.substr(m.offset, m.length), m.position, m.flags, ingest);
+            }
+        }
+    }
+    if (batch.endOfStream)
+        slot.ended = true;
+}
+
+void Engine::processLine(Channel &ch, std::string_view line, uint64_t position,
+                         uint8_t msgFlags, TimestampNs ingest)
+{
+    ++m_stats.lines;
+    if (!line.empty() && line.back() == '\r')
+        line.remove_suffix(1);
+    uint8_t flags = (msgFlags & source::MessageTruncated) ? store::Truncated : 0;
+    if (line.size() > m_options.maxLineBytes) {
+        line = line.substr(0, m_options.maxLineBytes);
+        flags |= store::Truncated;
+    }
+    DeadLetterReason reason = DeadLetterReason::None;
+    if (line.empty() || ((line.front() == ' ' || line.front() == '\t') && trim(line).empty())) {
+        reason = DeadLetterReason::Empty;
+    } else if (!isAscii(line) && !isValidUtf8(line)) {
+        reason = DeadLetterReason::InvalidUtf8;
+    } else {
+        m_header = parse::EventHeader{};
+        const parse::ParseResult r = ch.parser->parseHeader(line, m_header);
+        if (r.status == ParseStatus::Header) {
+            ++m_stats.headerLines;
+            return;
+        }
+        reason = r.status == ParseStatus::Event ? DeadLetterReason::None : r.reason;
+    }
+    if (reason != DeadLetterReason::None) {
+        ++m_stats.deadLetters;
+        ++m_stats.deadByReason[static_cast<size_t>(reason)];
+        ++ch.deadLetters;
+        m_deadLetters.add(reason, ch.id, position, ingest, line);
+        return;
+    }
+    store::EventRecord rec{};
+    if (m_header.hasTime) {
+        rec.time = m_header.time;
+    } else {
+        rec.time = ingest;
+        flags |= store::TimeFromArrival;
+    }
+    rec.source = ch.id;
+    rec.status = m_header.status;
+    rec.severity = m_header.severity;
+    rec.flags = flags;
+    rec.setPosition(position);
+    m_store.append(rec, line, ingest);
+    ++m_stats.events;
+    ++ch.events;
+    m_stats.truncated += (flags & store::Truncated) != 0;
+    m_stats.minEventTime = std::min(m_stats.minEventTime, rec.time);
+    m_stats.maxEventTime = std::max(m_stats.maxEventTime, rec.time);
+    m_timeline.add(rec.time, RateTimeline::classOf(rec.status, rec.severity));
+}
+
+void Engine::publish()
+{
+    auto snap = std::make_shared<Snapshot>();
+    const int64_t now = monotonicNowNs();
+    std::vector<std::shared_ptr<Slot>> slots;
+    std::vector<std::shared_ptr<Channel>> channels;
+    {
+        std::lock_guard<std::mutex> lock(m_slotsMutex);
+        slots = m_slots;
+        channels = m_channels;
+    }
+    EngineStats &st = m_stats;
+    st.droppedBatches = st.droppedMessages = st.droppedBytes = st.backpressureWaits = 0;
+    st.queuedBytes = 0;
+    for (const auto &s : slots) {
+        SourceStatus ss;
+        ss.name = s->source->name();
+        ss.bounded = s->bounded;
+        ss.ended = s->ended;
+        ss.error = s->source->error();
+        ss.queue = s->queue->counters();
+        st.droppedBatches += ss.queue.droppedBatches;
+        st.droppedMessages += ss.queue.droppedMessages;
+        st.droppedBytes += ss.queue.droppedBytes;
+        st.backpressureWaits += ss.queue.backpressureWaits;
+        st.queuedBytes += ss.queue.queuedBytes;
+        snap->sources.push_back(std::move(ss));
+    }
+    for (const auto &c : channels) {
+        if (c->parser && c->parser->schemaVersion() != c->decoderSchema) {
+            c->decoderSchema = c->parser->schemaVersion();
+            c->decoder = c->parser->clone();
+            c->fieldNames = c->parser->fieldNames();
+        }
+        ChannelInfo info;
+        info.id = c->id;
+        info.name = c->name;
+        info.format = c->format.empty() ? c->requestedFormat : c->format;
+        info.matchRate = c->matchRate;
+        info.detected = c->detected;
+        info.events = c->events;
+        info.deadLetters = c->deadLetters;
+        info.fieldNames = c->fieldNames;
+        info.decoder = c->decoder;
+        snap->channels.push_back(std::move(info));
+    }
+    st.evictedEvents = m_store.evictedEvents();
+    st.evictedDeadLetters = m_deadLetters.evicted();
+    st.memoryBytes = m_store.memoryBytes() + m_deadLetters.memoryBytes();
+    st.elapsedSeconds = static_cast<double>(now - m_startMono) / 1e9;
+    if (now - m_rateWindowStart >= kNsPerSecond) {
+        st.eventsPerSecond = static_cast<double>(st.events - m_rateWindowEvents) * 1e9
+                             / static_cast<double>(now - m_rateWindowStart);
+        m_rateWindowStart = now;
+        m_rateWindowEvents = st.events;
+    }
+    st.finished = allFinished();
+    snap->stats = st;
+    snap->events = m_store.snapshot();
+    snap->deadLetters = m_deadLetters.snapshot();
+    snap->timeline = m_timeline;
+    std::function<void(uint64_t)> callback;
+    uint64_t version;
+    {
+        std::lock_guard<std::mutex> lock(m_snapshotMutex);
+        version = m_snapshot->version + 1;
+        snap->version = version;
+        m_snapshot = std::move(snap);
+        m_version.store(version, std::memory_order_release);
+        callback = m_onPublish;
+    }
+    m_publishedCv.notify_all();
+    if (callback)
+        callback(version);
+}
+
+void Engine::run()
+{
+    const int64_t interval = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                 m_options.publishInterval)
+                                 .count();
+    int64_t nextPublish = monotonicNowNs();
+    bool dirty = true;
+    bool wasFinished = false;
+    std::deque<source::RawBatch> batches;
+    while (true) {
+        {
+            std::unique_lock<std::mutex> lock(m_wakeMutex);
+            const int64_t waitNs = dirty ? std::max<int64_t>(0, nextPublish - monotonicNowNs())
+                                         : 200 * kNsPerMs;
+            m_wakeCv.wait_for(lock, std::chrono::nanoseconds(waitNs),
+                              [this] { return m_workPending || m_stopRequested; });
+            m_workPending = false;
+            if (m_stopRequested)
+                break;
+        }
+        std::vector<std::shared_ptr<Slot>> slots;
+        {
+            std::lock_guard<std::mutex> lock(m_slotsMutex);
+            slots = m_slots;
+        }
+        for (const auto &slot : slots) {
+            slot->queue->popAll(batches);
+            for (auto &b : batches) {
+                const int64_t t0 = monotonicNowNs();
+                processBatch(*slot, b);
+                slot->queue->recycle(std::move(b.data));
+                const int64_t t1 = monotonicNowNs();
+                m_stats.busySeconds += static_cast<double>(t1 - t0) / 1e9;
+                dirty = true;
+                if (t1 >= nextPublish) {
+                    publish();
+                    nextPublish = t1 + interval;
+                }
+            }
+            batches.clear();
+        }
+        const int64_t now = monotonicNowNs();
+        const bool finished = allFinished();
+        if ((dirty && now >= nextPublish) || finished != wasFinished || !dirty) {
+            publish();
+            nextPublish = now + interval;
+            dirty = false;
+            wasFinished = finished;
+        }
+    }
+    publish();
+}
+
+} // namespace weir::engine

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "weir/parse/parser.h"
+
+namespace weir::parse {
+
+// Apache/nginx access logs written by hand over string_view: common, combined, and the seed
+// variant (status in brackets "[200]", timestamp without zone). Quoted fields may contain
+// spaces, commas and backslash-escaped quotes. A timestamp without zone is read as UTC.
+class AccessLogParser final : public Parser
+{
+public:
+    std::string_view formatName() const override { return "combined"; }
+    ParseResult parseHeader(std::string_view line, EventHeader &out) override;
+    bool parseFields(std::string_view line, FieldList &out) const override;
+    std::vector<std::string> fieldNames() const override;
+    std::unique_ptr<Parser> clone() const override;
+
+    // The parsed pieces of one line, views into the line.
+    struct Parts
+    {
+        std::string_view host, ident, user, timeText, request, statusText, bytesText;
+        std::string_view referer, userAgent;
+        bool hasReferer = false;
+        TimestampNs time{};
+        uint16_t status = 0;
+        int64_t bytes = -1; // -1 for "-"
+    };
+    // Returns DeadLetterReason::None on success.
+    static DeadLetterReason split(std::string_view line, Parts &out);
+};
+
+// Parses "10/Oct/2000:13:55:36 -0700" or "22/Nov/2021:10:15:32" (no zone: UTC).
+bool parseApacheTime(std::string_view s, TimestampNs &out);
+
+} // namespace weir::parse

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "weir/parse/parser.h"
+
+#include <string>
+#include <vector>
+
+namespace weir::parse {
+
+// Delimited rows (RFC 4180 quoting). Columns come from a header row (the first line of the
+// input when no columns are given) or from the options. The event time is the configured time
+// column, else the first column with a conventional time name.
+class CsvParser final : public Parser
+{
+public:
+    struct Options
+    {
+        char delimiter = ',';
+        std::vector<std::string> columns; // empty: the first line is the header
+        std::string timeField;            // empty: auto
+    };
+
+    CsvParser() = default;
+    explicit CsvParser(Options options);
+
+    std::string_view formatName() const override { return "csv"; }
+    ParseResult parseHeader(std::string_view line, EventHeader &out) override;
+    bool parseFields(std::string_view line, FieldList &out) const override;
+    std::vector<std::string> fieldNames() const override { return m_options.columns; }
+    uint64_t schemaVersion() const override { return m_schemaVersion; }
+    std::unique_ptr<Parser> clone() const override;
+
+    // Splits one row into raw cells (quotes kept). False on an unterminated quote.
+    static bool splitCells(std::string_view line, char delimiter,
+                           std::vector<std::string_view> &cells);
+    // The cell's value: surrounding quotes removed and "" unescaped (into `scratch` if needed).
+    static std::string_view unquote(std::string_view cell, std::string &scratch);
+
+private:
+    void setColumns(std::vector<std::string> columns);
+    bool isHeaderRow(const std::vector<std::string_view> &cells) const;
+
+    Options m_options;
+    int m_timeColumn = -1;
+    int m_levelColumn = -1;
+    uint64_t m_schemaVersion = 0;
+    std::vector<std::string_view> m_cells; // engine-thread scratch for parseHeader
+    std::string m_scratch;
+};
+
+} // namespace weir::parse

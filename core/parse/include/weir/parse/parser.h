@@ -1,0 +1,119 @@
+#pragma once
+
+#include "weir/common/types.h"
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace weir::parse {
+
+// Why a line or message did not become an event. Stable names: they appear in --stats output.
+enum class DeadLetterReason : uint8_t {
+    None = 0,
+    Malformed,    // the format did not match
+    BadTimestamp, // matched, but the time field does not parse
+    InvalidUtf8,  // not valid UTF-8
+    Empty,        // blank line or empty message
+    Late,         // behind the watermark beyond the allowed lateness
+    Count_,
+};
+std::string_view reasonName(DeadLetterReason r);
+
+// The few values the store keeps for every event; everything else is derived from the raw
+// bytes on demand through Parser::parseFields.
+struct EventHeader
+{
+    TimestampNs time{};
+    bool hasTime = false;
+    Severity severity = Severity::Unknown;
+    uint16_t status = 0; // HTTP status where the format has one
+};
+
+enum class ParseStatus : uint8_t {
+    Event,      // a valid event; the header is filled
+    Header,     // a schema line (a CSV header row): consumed, not an event
+    DeadLetter, // see ParseResult::reason
+};
+
+struct ParseResult
+{
+    ParseStatus status = ParseStatus::Event;
+    DeadLetterReason reason = DeadLetterReason::None;
+
+    static ParseResult event() { return {}; }
+    static ParseResult header() { return {ParseStatus::Header, DeadLetterReason::None}; }
+    static ParseResult dead(DeadLetterReason r) { return {ParseStatus::DeadLetter, r}; }
+};
+
+enum class FieldType : uint8_t { Null, String, Int, Float, Time, Bool };
+std::string_view fieldTypeName(FieldType t);
+
+struct Field
+{
+    std::string_view name;
+    FieldType type = FieldType::Null;
+    std::string_view text; // the field's text as it appears (unescaped where needed)
+    int64_t i = 0;         // Int, Bool (0/1) and Time (ns since epoch)
+    double f = 0;          // Float; also set for Int
+};
+
+// Fields of one event. Views point into the raw line, into static names, or into `keep`.
+class FieldList
+{
+public:
+    std::vector<Field> fields;
+
+    void clear()
+    {
+        fields.clear();
+        m_storage.clear();
+    }
+    // Stores a string for the lifetime of this list and returns a stable view of it.
+    std::string_view keep(std::string s)
+    {
+        m_storage.push_back(std::move(s));
+        return m_storage.back();
+    }
+    const Field *find(std::string_view name) const
+    {
+        for (const auto &f : fields) {
+            if (f.name == name)
+                return &f;
+        }
+        return nullptr;
+    }
+
+private:
+    std::deque<std::string> m_storage;
+};
+
+// A log or message format. Thread contract: parseHeader is called only by the engine thread
+// and may update schema state (a CSV header row); parseFields and the rest are const and safe
+// to call from any thread on a clone taken after the last schema change.
+class Parser
+{
+public:
+    virtual ~Parser() = default;
+
+    // Short stable name, e.g. "combined", "csv", "json".
+    virtual std::string_view formatName() const = 0;
+
+    // Hot path: no allocation. `line` has no trailing newline (a trailing CR is allowed).
+    virtual ParseResult parseHeader(std::string_view line, EventHeader &out) = 0;
+
+    // Full typed fields for display and export; false when the line does not parse.
+    virtual bool parseFields(std::string_view line, FieldList &out) const = 0;
+
+    // Column names in display order, as known so far.
+    virtual std::vector<std::string> fieldNames() const = 0;
+
+    // Incremented whenever parseHeader changed the schema (so clones must be refreshed).
+    virtual uint64_t schemaVersion() const { return 0; }
+
+    virtual std::unique_ptr<Parser> clone() const = 0;
+};
+
+} // namespace weir::parse

@@ -1,0 +1,19 @@
+#pragma once
+
+#include "weir/common/types.h"
+
+#include <string_view>
+
+namespace weir::parse {
+
+// Reads an event time from a field value: RFC 3339 / ISO 8601 (with or without zone, 'T' or
+// space separator; no zone means UTC), or a Unix epoch number whose magnitude tells the unit
+// (seconds, milliseconds, microseconds or nanoseconds).
+bool parseTimeValue(std::string_view text, TimestampNs &out);
+bool timeFromEpochNumber(double v, TimestampNs &out);
+
+// Field names that are taken as the event time when no time field is configured, in order.
+bool isConventionalTimeName(std::string_view name);
+bool isConventionalLevelName(std::string_view name);
+
+} // namespace weir::parse

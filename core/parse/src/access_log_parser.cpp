@@ -1,0 +1,270 @@
+#include "weir/parse/access_log_parser.h"
+
+#include "weir/common/time_util.h"
+
+#include <cstring>
+
+namespace weir::parse {
+
+namespace {
+
+inline bool isDigit(char c)
+{
+    return static_cast<unsigned>(c - '0') < 10;
+}
+
+// Two or four ASCII digits at p, or -1.
+inline int twoDigits(const char *p)
+{
+    if (!isDigit(p[0]) || !isDigit(p[1]))
+        return -1;
+    return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+// Position of the closing quote of a quoted field whose body starts at `pos`, skipping
+// backslash-escaped quotes; npos if there is none.
+size_t closingQuote(std::string_view s, size_t pos)
+{
+    while (pos < s.size()) {
+        const void *hit = std::memchr(s.data() + pos, '"', s.size() - pos);
+        if (!hit)
+            return std::string_view::npos;
+        const size_t q = static_cast<size_t>(static_cast<const char *>(hit) - s.data());
+        // Count the backslashes just before the quote: an odd number escapes it.
+        size_t bs = 0;
+        while (q > bs && s[q - 1 - bs] == '\\')
+            ++bs;
+        if ((bs & 1) == 0)
+            return q;
+        pos = q + 1;
+    }
+    return std::string_view::npos;
+}
+
+// Token up to the next space; advances pos past the space. Empty view if there is no space.
+inline bool token(std::string_view s, size_t &pos, std::string_view &out)
+{
+    const void *hit = std::memchr(s.data() + pos, ' ', s.size() - pos);
+    if (!hit)
+        return false;
+    const size_t e = static_cast<size_t>(static_cast<const char *>(hit) - s.data());
+    out = s.substr(pos, e - pos);
+    pos = e + 1;
+    return true;
+}
+
+// A quoted field at pos ("..."), pos advanced past the closing quote.
+inline bool quoted(std::string_view s, size_t &pos, std::string_view &out)
+{
+    if (pos >= s.size() || s[pos] != '"')
+        return false;
+    const size_t q = closingQuote(s, pos + 1);
+    if (q == std::string_view::npos)
+        return false;
+    out = s.substr(pos + 1, q - pos - 1);
+    pos = q + 1;
+    return true;
+}
+
+Severity severityForStatus(uint16_t status)
+{
+    if (status >= 500)
+        return Severity::Error;
+    if (status >= 400)
+        return Severity::Warning;
+    return Severity::Info;
+}
+
+} // namespace
+
+bool parseApacheTime(std::string_view s, TimestampNs &out)
+{
+    // dd/Mon/yyyy:HH:MM:SS[ +zzzz]
+    if (s.size() < 20 || s[2] != '/' || s[6] != '/' || s[11] != ':' || s[14] != ':'
+        || s[17] != ':')
+        return false;
+    const char *p = s.data();
+    const int day = twoDigits(p);
+    const unsigned month = monthFromAbbrev(s.substr(3, 3));
+    const int y1 = twoDigits(p + 7), y2 = twoDigits(p + 9);
+    const int hh = twoDigits(p + 12), mm = twoDigits(p + 15), ss = twoDigits(p + 18);
+    if (day < 1 || day > 31 || month == 0 || y1 < 0 || y2 < 0 || hh < 0 || hh > 23 || mm < 0
+        || mm > 59 || ss < 0 || ss > 60)
+        return false;
+    int64_t offset = 0;
+    if (s.size() > 20) {
+        // " +hhmm"
+        if (s.size() != 26 || s[20] != ' ' || (s[21] != '+' && s[21] != '-'))
+            return false;
+        const int oh = twoDigits(p + 22), om = twoDigits(p + 24);
+        if (oh < 0 || om < 0)
+            return false;
+        offset = (oh * kNsPerHour + om * kNsPerMinute) * (s[21] == '-' ? -1 : 1);
+    }
+    const int64_t days = daysFromCivil(y1 * 100 + y2, month, static_cast<unsigned>(day));
+    out = TimestampNs{days * kNsPerDay + hh * kNsPerHour + mm * kNsPerMinute
+                      + ss * kNsPerSecond - offset};
+    return true;
+}
+
+DeadLetterReason AccessLogParser::split(std::string_view line, Parts &out)
+{
+    if (!line.empty() && line.back() == '\r')
+        line.remove_suffix(1);
+    size_t pos = 0;
+    if (!token(line, pos, out.host) || out.host.empty() || !token(line, pos, out.ident))
+        return DeadLetterReason::Malformed;
+    // The user field can in theory hold spaces; the timestamp's '[' ends it.
+    const void *lb = std::memchr(line.data() + pos, '[', line.size() - pos);
+    if (!lb)
+        return DeadLetterReason::Malformed;
+    const size_t open = static_cast<size_t>(static_cast<const char *>(lb) - line.data());
+    if (open == pos || line[open - 1] != ' ')
+        return DeadLetterReason::Malformed;
+    out.user = line.substr(pos, open - 1 - pos);
+    const void *rb = std::memchr(line.data() + open, ']', line.size() - open);
+    if (!rb)
+        return DeadLetterReason::Malformed;
+    const size_t close = static_cast<size_t>(static_cast<const char *>(rb) - line.data());
+    out.timeText = line.substr(open + 1, close - open - 1);
+    pos = close + 1;
+    if (pos >= line.size() || line[pos] != ' ')
+        return DeadLetterReason::Malformed;
+    ++pos;
+    if (!quoted(line, pos, out.request) || pos >= line.size() || line[pos] != ' ')
+        return DeadLetterReason::Malformed;
+    ++pos;
+    // Status: "200", or the seed variant "[200]".
+    const bool bracketed = pos < line.size() && line[pos] == '[';
+    const size_t statusStart = pos + (bracketed ? 1 : 0);
+    size_t p = statusStart;
+    while (p < line.size() && isDigit(line[p]))
+        ++p;
+    if (p - statusStart != 3)
+        return DeadLetterReason::Malformed;
+    out.statusText = line.substr(statusStart, 3);
+    out.status = static_cast<uint16_t>((line[statusStart] - '0') * 100
+                                       + (line[statusStart + 1] - '0') * 10
+                                       + (line[statusStart + 2] - '0'));
+    if (bracketed) {
+        if (p >= line.size() || line[p] != ']')
+            return DeadLetterReason::Malformed;
+        ++p;
+    }
+    if (p >= line.size() || line[p] != ' ')
+        return DeadLetterReason::Malformed;
+    pos = p + 1;
+    // Bytes: digits or "-".
+    const size_t bytesStart = pos;
+    if (pos < line.size() && line[pos] == '-') {
+        ++pos;
+        out.bytes = -1;
+    } else {
+        int64_t v = 0;
+        while (pos < line.size() && isDigit(line[pos]) && pos - bytesStart < 18)
+            v = v * 10 + (line[pos++] - '0');
+        if (pos == bytesStart)
+            return DeadLetterReason::Malformed;
+        out.bytes = v;
+    }
+    out.bytesText = line.substr(bytesStart, pos - bytesStart);
+    out.hasReferer = false;
+    out.referer = {};
+    out.userAgent = {};
+    if (pos == line.size())
+        return parseApacheTime(out.timeText, out.time) ? DeadLetterReason::None
+                                                       : DeadLetterReason::BadTimestamp;
+    if (line[pos] != ' ')
+        return DeadLetterReason::Malformed;
+    ++pos;
+    if (!quoted(line, pos, out.referer))
+        return DeadLetterReason::Malformed;
+    if (pos >= line.size() || line[pos] != ' ' || (++pos, !quoted(line, pos, out.userAgent)))
+        return DeadLetterReason::Malformed;
+    out.hasReferer = true;
+    // Anything after the user agent (extra logged fields) is allowed and ignored here.
+    if (pos < line.size() && line[pos] != ' ')
+        return DeadLetterReason::Malformed;
+    return parseApacheTime(out.timeText, out.time) ? DeadLetterReason::None
+                                                   : DeadLetterReason::BadTimestamp;
+}
+
+ParseResult AccessLogParser::parseHeader(std::string_view line, EventHeader &out)
+{
+    Parts parts;
+    const DeadLetterReason r = split(line, parts);
+    if (r != DeadLetterReason::None)
+        return ParseResult::dead(r);
+    out.time = parts.time;
+    out.hasTime = true;
+    out.status = parts.status;
+    out.severity = severityForStatus(parts.status);
+    return ParseResult::event();
+}
+
+bool AccessLogParser::parseFields(std::string_view line, FieldList &out) const
+{
+    out.clear();
+    Parts parts;
+    if (split(line, parts) != DeadLetterReason::None)
+        return false;
+    const auto str = [&](std::string_view name, std::string_view v) {
+        Field f;
+        f.name = name;
+        f.type = v == "-" ? FieldType::Null : FieldType::String;
+        f.text = v;
+        out.fields.push_back(f);
+    };
+    const auto num = [&](std::string_view name, std::string_view text, int64_t v) {
+        Field f;
+        f.name = name;
+        f.type = v < 0 ? FieldType::Null : FieldType::Int;
+        f.text = text;
+        f.i = v;
+        f.f = static_cast<double>(v);
+        out.fields.push_back(f);
+    };
+    Field t;
+    t.name = "time";
+    t.type = FieldType::Time;
+    t.text = parts.timeText;
+    t.i = parts.time.value;
+    out.fields.push_back(t);
+    str("host", parts.host);
+    str("ident", parts.ident);
+    str("user", parts.user);
+    // Request line: "METHOD PATH PROTOCOL" when it has that shape, else kept whole.
+    std::string_view method, path, protocol;
+    const size_t s1 = parts.request.find(' ');
+    const size_t s2 = s1 == std::string_view::npos ? s1 : parts.request.rfind(' ');
+    if (s1 != std::string_view::npos && s2 > s1) {
+        method = parts.request.substr(0, s1);
+        path = parts.request.substr(s1 + 1, s2 - s1 - 1);
+        protocol = parts.request.substr(s2 + 1);
+    } else {
+        path = parts.request;
+    }
+    str("method", method.empty() ? std::string_view("-") : method);
+    str("path", path);
+    str("protocol", protocol.empty() ? std::string_view("-") : protocol);
+    num("status", parts.statusText, parts.status);
+    num("bytes", parts.bytesText, parts.bytes);
+    if (parts.hasReferer) {
+        str("referer", parts.referer);
+        str("user_agent", parts.userAgent);
+    }
+    return true;
+}
+
+std::vector<std::string> AccessLogParser::fieldNames() const
+{
+    return {"time",   "host",   "ident", "user",    "method",    "path",
+            "protocol", "status", "bytes", "referer", "user_agent"};
+}
+
+std::unique_ptr<Parser> AccessLogParser::clone() const
+{
+    return std::make_unique<AccessLogParser>(*this);
+}
+
+} // namespace weir::parse

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "weir/common/types.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace weir::source {
+
+enum MessageFlag : uint8_t {
+    MessageTruncated = 1 << 0, // cut at the line limit
+};
+
+// One message inside a batch (message mode).
+struct MessageMeta
+{
+    uint32_t offset = 0;
+    uint32_t length = 0;
+    uint64_t position = 0; // line number, or offset within a partition
+    uint8_t flags = 0;
+};
+
+// The unit a source hands to the engine: many lines or messages in one allocation.
+struct RawBatch
+{
+    uint16_t channel = 0;     // index into Source::channels()
+    std::string data;         // the bytes
+    std::vector<MessageMeta> messages; // empty: `data` holds whole lines separated by '\n'
+    uint64_t firstPosition = 0;        // line number of the first line (line mode, 1-based)
+    TimestampNs ingestTime{};          // arrival time of the batch
+    bool endOfStream = false;          // the source has no more data (bounded inputs)
+};
+
+// Declares one logical stream of a source and the format its data is in.
+struct ChannelSpec
+{
+    std::string name;   // shown to the user, e.g. "access.log" or "demo/access"
+    std::string format; // a parse format name, or "auto"
+};
+
+// The engine-side queue a source pushes into. Implementations are thread-safe.
+class IngestSink
+{
+public:
+    virtual ~IngestSink() = default;
+    // Waits while the queue is full (backpressure, counted). False once the engine stops.
+    virtual bool pushWait(RawBatch &&batch) = 0;
+    // Never blocks: false when the batch was dropped because the queue is full (counted).
+    virtual bool tryPush(RawBatch &&batch) = 0;
+    virtual bool stopping() const = 0;
+    // A spent buffer to fill again (its pages already resident), or an empty string.
+    virtual std::string takeBuffer() { return {}; }
+};
+
+// A producer of raw data running on its own named thread. Contract: start() is called once;
+// stop() cancels, joins and is idempotent; the destructor must call stop().
+class Source
+{
+public:
+    virtual ~Source() = default;
+    virtual std::string name() const = 0;
+    virtual std::vector<ChannelSpec> channels() const = 0;
+    // Bounded inputs end (files); unbounded ones run until stopped (demo, brokers).
+    virtual bool isBounded() const = 0;
+    virtual void start(IngestSink &sink) = 0;
+    virtual void stop() = 0;
+    // Last error, empty if none. Any thread.
+    virtual std::string error() const { return {}; }
+};
+
+} // namespace weir::source

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "weir/common/types.h"
+
+#include <cstdint>
+#include <type_traits>
+
+namespace weir::store {
+
+enum EventFlag : uint8_t {
+    TimeFromArrival = 1 << 0, // no event time in the data: the arrival time stands in
+    Truncated = 1 << 1,       // the raw line exceeded the line limit and was cut
+    LateEvent = 1 << 2,       // arrived behind the watermark (window engine)
+    DuplicateEvent = 1 << 3,  // a repeat of an earlier event (dedup)
+};
+
+// The fixed per-event index entry: 32 bytes. Typed fields are not stored; they are derived
+// from the raw bytes on demand by the source's parser. Trivially copyable: chunks keep them in
+// raw, never zero-filled storage (untouched capacity costs no resident memory).
+struct EventRecord
+{
+    TimestampNs time;       // event time (or arrival time, see TimeFromArrival)
+    uint32_t rawOffset;     // into the chunk's byte arena
+    uint32_t rawLength;     // bytes, without the newline
+    uint32_t ingestDeltaMs; // arrival time in ms after the chunk's ingest base
+    uint32_t positionLo;    // position in the source (line number, offset): low 32 bits
+    uint16_t positionHi;    // ... and the next 16 bits
+    SourceId source;
+    uint16_t status; // HTTP status, 0 if none
+    Severity severity;
+    uint8_t flags; // EventFlag bits
+
+    uint64_t position() const { return uint64_t{positionHi} << 32 | positionLo; }
+    void setPosition(uint64_t p)
+    {
+        positionLo = static_cast<uint32_t>(p);
+        positionHi = static_cast<uint16_t>(p >> 32);
+    }
+};
+
+static_assert(sizeof(EventRecord) == 32, "EventRecord must stay 32 bytes");
+static_assert(std::is_trivially_copyable_v<EventRecord>);
+
+} // namespace weir::store

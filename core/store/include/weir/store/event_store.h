@@ -1,0 +1,160 @@
+#pragma once
+
+#include "weir/store/event_record.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace weir::store {
+
+// A block of consecutive events: fixed-capacity record array plus a byte arena holding the raw
+// lines back to back. Written only by the engine thread, appends only; records below a
+// published count are immutable and may be read by any thread holding a snapshot.
+class Chunk
+{
+public:
+    Chunk(uint64_t firstIndex, size_t eventCapacity, size_t byteCapacity, TimestampNs ingestBase);
+
+    uint64_t firstIndex() const { return m_firstIndex; }
+    size_t capacity() const { return m_eventCapacity; }
+    // Writer's count. Readers must use the count in their snapshot instead.
+    size_t writtenCount() const { return m_count; }
+    bool fits(size_t rawBytes) const
+    {
+        return m_count < m_eventCapacity && m_bytesUsed + rawBytes <= m_byteCapacity;
+    }
+    // Engine thread only. Requires fits(raw.size()).
+    void append(EventRecord record, std::string_view raw, TimestampNs ingest);
+
+    const EventRecord &record(size_t i) const { return m_records.get()[i]; }
+    std::string_view raw(size_t i) const
+    {
+        const EventRecord &r = record(i);
+        return {m_bytes.get() + r.rawOffset, r.rawLength};
+    }
+    TimestampNs ingestTime(size_t i) const
+    {
+        return TimestampNs{m_ingestBase.value + int64_t{record(i).ingestDeltaMs} * kNsPerMs};
+    }
+    // Resident bytes: records written plus raw bytes used.
+    size_t memoryBytes() const { return m_count * sizeof(EventRecord) + m_bytesUsed; }
+
+private:
+    uint64_t m_firstIndex;
+    size_t m_eventCapacity;
+    size_t m_byteCapacity;
+    TimestampNs m_ingestBase;
+    size_t m_count = 0;
+    size_t m_bytesUsed = 0;
+    struct FreeLarge
+    {
+        size_t bytes;
+        void operator()(void *p) const;
+    };
+    std::unique_ptr<EventRecord, FreeLarge> m_records; // capacity m_eventCapacity
+
+    std::unique_ptr<char, FreeLarge> m_bytes;
+};
+
+// One event as seen through a snapshot.
+struct EventRef
+{
+    const Chunk *chunk = nullptr;
+    size_t offset = 0;
+
+    explicit operator bool() const { return chunk != nullptr; }
+    const EventRecord &record() const { return chunk->record(offset); }
+    std::string_view raw() const { return chunk->raw(offset); }
+    TimestampNs ingestTime() const { return chunk->ingestTime(offset); }
+};
+
+// An immutable view of the store at one moment. Cheap to copy (chunk pointers only); keeps
+// the chunks alive even after the store evicted them.
+class StoreSnapshot
+{
+public:
+    StoreSnapshot() = default;
+    StoreSnapshot(std::vector<std::shared_ptr<const Chunk>> chunks, uint64_t firstIndex,
+                  uint64_t endIndex);
+
+    // Global event indices [firstIndex, endIndex) are readable.
+    uint64_t firstIndex() const { return m_firstIndex; }
+    uint64_t endIndex() const { return m_endIndex; }
+    size_t size() const { return static_cast<size_t>(m_endIndex - m_firstIndex); }
+    bool empty() const { return m_endIndex == m_firstIndex; }
+
+    // The event with the given global index; empty ref when outside the snapshot.
+    EventRef at(uint64_t index) const;
+    // The i-th event of this snapshot (0 = oldest).
+    EventRef operator[](size_t i) const { return at(m_firstIndex + i); }
+
+    // Calls fn(const EventRef &) for every event in [from, to) (global indices), in order.
+    template<typename Fn>
+    void forEach(uint64_t from, uint64_t to, Fn &&fn) const;
+
+    const std::vector<std::shared_ptr<const Chunk>> &chunks() const { return m_chunks; }
+
+private:
+    size_t chunkFor(uint64_t index) const;
+
+    std::vector<std::shared_ptr<const Chunk>> m_chunks;
+    uint64_t m_firstIndex = 0;
+    uint64_t m_endIndex = 0;
+};
+
+template<typename Fn>
+void StoreSnapshot::forEach(uint64_t from, uint64_t to, Fn &&fn) const
+{
+    from = std::max(from, m_firstIndex);
+    to = std::min(to, m_endIndex);
+    if (from >= to)
+        return;
+    for (size_t c = chunkFor(from); c < m_chunks.size() && from < to; ++c) {
+        const Chunk &chunk = *m_chunks[c];
+        const uint64_t next = c + 1 < m_chunks.size() ? m_chunks[c + 1]->firstIndex() : m_endIndex;
+        const uint64_t chunkEnd = std::min(to, next);
+        for (; from < chunkEnd; ++from)
+            fn(EventRef{&chunk, static_cast<size_t>(from - chunk.firstIndex())});
+    }
+}
+
+// The append-only, chunked event store with a memory budget. Engine thread only, except
+// snapshot(), whose result may be handed to any thread.
+class EventStore
+{
+public:
+    struct Options
+    {
+        size_t memoryBudgetBytes = size_t{2} << 30;
+        size_t chunkEvents = 65536;
+        size_t chunkBytes = size_t{16} << 20;
+    };
+
+    explicit EventStore(Options options);
+
+    void append(const EventRecord &record, std::string_view raw, TimestampNs ingest);
+
+    StoreSnapshot snapshot() const;
+
+    uint64_t size() const { return m_endIndex - m_firstIndex; }
+    uint64_t totalAppended() const { return m_endIndex; }
+    uint64_t evictedEvents() const { return m_firstIndex; }
+    size_t memoryBytes() const { return m_sealedBytes + (m_open ? m_open->memoryBytes() : 0); }
+    const Options &options() const { return m_options; }
+
+private:
+    void openChunk(size_t rawBytes, TimestampNs ingest);
+    void evictToBudget();
+
+    Options m_options;
+    std::vector<std::shared_ptr<Chunk>> m_chunks; // sealed chunks then the open one
+    std::shared_ptr<Chunk> m_open;
+    uint64_t m_firstIndex = 0;
+    uint64_t m_endIndex = 0;
+    size_t m_sealedBytes = 0;
+};
+
+} // namespace weir::store

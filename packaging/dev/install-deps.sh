@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Weir needs to build, run and test. Idempotent: only missing
+# packages are installed. Usage: install-deps.sh [gui|test|all]   (default: all)
+set -euo pipefail
+what=${1:-all}
+
+build=(build-essential cmake ninja-build pkg-config git)
+core=(librdkafka-dev libmosquitto-dev libsimdjson-dev libre2-dev libmaxminddb-dev)
+gui=(qtbase5-dev libqt5charts5-dev libqt5svg5-dev qttools5-dev-tools)
+test=(googletest libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth mosquitto
+      mosquitto-clients kcat clang libclang-rt-14-dev)
+
+pkgs=("${build[@]}" "${core[@]}")
+case "$what" in
+    gui) pkgs+=("${gui[@]}") ;;
+    test | all) pkgs+=("${gui[@]}" "${test[@]}") ;;
+    core) ;;
+    *) echo "usage: $0 [gui|test|core|all]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo=sudo; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
