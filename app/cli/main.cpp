@@ -35,8 +35,7 @@ const char kUsage[] =
     "  -h, --help            this help\n"
     "  --version             print the version\n";
 
-struct CliOptions
-{
+struct CliOptions {
     std::vector<std::string> files;
     uint64_t demoEvents = 0;
     uint64_t seed = 42;
@@ -47,22 +46,19 @@ struct CliOptions
     bool stats = false;
 };
 
-[[noreturn]] void fail(const std::string &message)
-{
+[[noreturn]] void fail(const std::string &message) {
     std::fprintf(stderr, "weir-cli: %s\nTry 'weir-cli --help'.\n", message.c_str());
     std::exit(2);
 }
 
-double numberArg(const std::string &name, const char *value)
-{
+double numberArg(const std::string &name, const char *value) {
     double v = 0;
     if (!value || !weir::parseDouble(value, v) || v < 0)
         fail("option " + name + " needs a non-negative number");
     return v;
 }
 
-CliOptions parseArgs(int argc, char **argv)
-{
+CliOptions parseArgs(int argc, char **argv) {
     CliOptions o;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -86,8 +82,8 @@ CliOptions parseArgs(int argc, char **argv)
         } else if (a == "--format") {
             o.format = next();
             const auto known = weir::parse::knownFormats();
-            if (o.format != "auto"
-                && std::find(known.begin(), known.end(), o.format) == known.end())
+            if (o.format != "auto" &&
+                std::find(known.begin(), known.end(), o.format) == known.end())
                 fail("unknown format '" + o.format + "'");
         } else if (a == "--speed") {
             o.speed = numberArg(a, next());
@@ -106,8 +102,7 @@ CliOptions parseArgs(int argc, char **argv)
     return o;
 }
 
-std::string statsJson(const weir::engine::Snapshot &snap, double seconds)
-{
+std::string statsJson(const weir::engine::Snapshot &snap, double seconds) {
     using weir::appendDouble;
     using weir::appendJsonString;
     const auto &st = snap.stats;
@@ -129,7 +124,8 @@ std::string statsJson(const weir::engine::Snapshot &snap, double seconds)
         if (!first)
             out += ',';
         first = false;
-        appendJsonString(out, weir::parse::reasonName(static_cast<weir::parse::DeadLetterReason>(r)));
+        appendJsonString(out,
+                         weir::parse::reasonName(static_cast<weir::parse::DeadLetterReason>(r)));
         out += ':';
         out += std::to_string(st.deadByReason[r]);
     }
@@ -167,8 +163,7 @@ std::string statsJson(const weir::engine::Snapshot &snap, double seconds)
 
 } // namespace
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     const CliOptions opt = parseArgs(argc, argv);
     weir::engine::Engine::Options eo;
     eo.maxLineBytes = opt.maxLineBytes;

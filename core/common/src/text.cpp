@@ -8,8 +8,7 @@
 
 namespace weir {
 
-bool isAscii(std::string_view s)
-{
+bool isAscii(std::string_view s) {
     const char *p = s.data();
     size_t n = s.size();
     uint64_t acc = 0;
@@ -30,8 +29,7 @@ bool isAscii(std::string_view s)
 namespace {
 
 // Length of the valid UTF-8 sequence at s[i], or 0 if it is invalid or truncated.
-size_t utf8SequenceLength(std::string_view s, size_t i)
-{
+size_t utf8SequenceLength(std::string_view s, size_t i) {
     const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
     const unsigned char c = b(i);
     if (c < 0x80)
@@ -63,8 +61,7 @@ size_t utf8SequenceLength(std::string_view s, size_t i)
 
 } // namespace
 
-bool isValidUtf8(std::string_view s)
-{
+bool isValidUtf8(std::string_view s) {
     if (isAscii(s))
         return true;
     size_t i = 0;
@@ -77,8 +74,7 @@ bool isValidUtf8(std::string_view s)
     return true;
 }
 
-void appendJsonEscaped(std::string &out, std::string_view s)
-{
+void appendJsonEscaped(std::string &out, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     size_t i = 0;
     while (i < s.size()) {
@@ -95,11 +91,21 @@ void appendJsonEscaped(std::string &out, std::string_view s)
             continue;
         }
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
         default:
             if (c < 0x20 || c == 0x7F) {
                 out += "\\u00";
@@ -113,15 +119,13 @@ void appendJsonEscaped(std::string &out, std::string_view s)
     }
 }
 
-void appendJsonString(std::string &out, std::string_view s)
-{
+void appendJsonString(std::string &out, std::string_view s) {
     out += '"';
     appendJsonEscaped(out, s);
     out += '"';
 }
 
-bool parseInt64(std::string_view s, int64_t &out)
-{
+bool parseInt64(std::string_view s, int64_t &out) {
     if (s.empty())
         return false;
     const char *b = s.data();
@@ -132,8 +136,7 @@ bool parseInt64(std::string_view s, int64_t &out)
     return r.ec == std::errc() && r.ptr == e;
 }
 
-bool parseDouble(std::string_view s, double &out)
-{
+bool parseDouble(std::string_view s, double &out) {
     if (s.empty() || s.size() > 64)
         return false;
     char buf[72];
@@ -144,8 +147,7 @@ bool parseDouble(std::string_view s, double &out)
     return end == buf + s.size() && std::isfinite(out);
 }
 
-void appendDouble(std::string &out, double v)
-{
+void appendDouble(std::string &out, double v) {
     if (!std::isfinite(v)) {
         out += "null";
         return;
@@ -155,8 +157,7 @@ void appendDouble(std::string &out, double v)
     out.append(buf, r.ptr);
 }
 
-std::string_view trim(std::string_view s)
-{
+std::string_view trim(std::string_view s) {
     size_t b = 0, e = s.size();
     while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n'))
         ++b;
@@ -165,8 +166,7 @@ std::string_view trim(std::string_view s)
     return s.substr(b, e - b);
 }
 
-bool iequals(std::string_view a, std::string_view b)
-{
+bool iequals(std::string_view a, std::string_view b) {
     if (a.size() != b.size())
         return false;
     for (size_t i = 0; i < a.size(); ++i) {

@@ -7,8 +7,7 @@
 
 namespace weir {
 
-CivilTime civilFromTimestamp(TimestampNs t)
-{
+CivilTime civilFromTimestamp(TimestampNs t) {
     int64_t days = t.value / kNsPerDay;
     int64_t rem = t.value % kNsPerDay;
     if (rem < 0) {
@@ -35,32 +34,43 @@ CivilTime civilFromTimestamp(TimestampNs t)
     return c;
 }
 
-unsigned monthFromAbbrev(std::string_view s)
-{
+unsigned monthFromAbbrev(std::string_view s) {
     if (s.size() < 3)
         return 0;
     // Case-insensitive on the three letters, packed into one integer.
     const auto lower = [](char ch) { return static_cast<unsigned>(ch | 0x20); };
     const unsigned key = lower(s[0]) << 16 | lower(s[1]) << 8 | lower(s[2]);
     switch (key) {
-    case 'j' << 16 | 'a' << 8 | 'n': return 1;
-    case 'f' << 16 | 'e' << 8 | 'b': return 2;
-    case 'm' << 16 | 'a' << 8 | 'r': return 3;
-    case 'a' << 16 | 'p' << 8 | 'r': return 4;
-    case 'm' << 16 | 'a' << 8 | 'y': return 5;
-    case 'j' << 16 | 'u' << 8 | 'n': return 6;
-    case 'j' << 16 | 'u' << 8 | 'l': return 7;
-    case 'a' << 16 | 'u' << 8 | 'g': return 8;
-    case 's' << 16 | 'e' << 8 | 'p': return 9;
-    case 'o' << 16 | 'c' << 8 | 't': return 10;
-    case 'n' << 16 | 'o' << 8 | 'v': return 11;
-    case 'd' << 16 | 'e' << 8 | 'c': return 12;
-    default: return 0;
+    case 'j' << 16 | 'a' << 8 | 'n':
+        return 1;
+    case 'f' << 16 | 'e' << 8 | 'b':
+        return 2;
+    case 'm' << 16 | 'a' << 8 | 'r':
+        return 3;
+    case 'a' << 16 | 'p' << 8 | 'r':
+        return 4;
+    case 'm' << 16 | 'a' << 8 | 'y':
+        return 5;
+    case 'j' << 16 | 'u' << 8 | 'n':
+        return 6;
+    case 'j' << 16 | 'u' << 8 | 'l':
+        return 7;
+    case 'a' << 16 | 'u' << 8 | 'g':
+        return 8;
+    case 's' << 16 | 'e' << 8 | 'p':
+        return 9;
+    case 'o' << 16 | 'c' << 8 | 't':
+        return 10;
+    case 'n' << 16 | 'o' << 8 | 'v':
+        return 11;
+    case 'd' << 16 | 'e' << 8 | 'c':
+        return 12;
+    default:
+        return 0;
     }
 }
 
-void appendRfc3339Ms(std::string &out, TimestampNs t)
-{
+void appendRfc3339Ms(std::string &out, TimestampNs t) {
     const CivilTime c = civilFromTimestamp(t);
     char buf[40];
     const int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u.%03lldZ",
@@ -69,8 +79,7 @@ void appendRfc3339Ms(std::string &out, TimestampNs t)
     out.append(buf, n > 0 ? static_cast<size_t>(n) : 0);
 }
 
-std::string formatRfc3339Ms(TimestampNs t)
-{
+std::string formatRfc3339Ms(TimestampNs t) {
     std::string s;
     appendRfc3339Ms(s, t);
     return s;
@@ -78,8 +87,7 @@ std::string formatRfc3339Ms(TimestampNs t)
 
 namespace {
 
-bool digits(std::string_view s, size_t pos, size_t n, unsigned &out)
-{
+bool digits(std::string_view s, size_t pos, size_t n, unsigned &out) {
     if (pos + n > s.size())
         return false;
     unsigned v = 0;
@@ -95,12 +103,11 @@ bool digits(std::string_view s, size_t pos, size_t n, unsigned &out)
 
 } // namespace
 
-bool parseIso8601(std::string_view s, TimestampNs &out)
-{
+bool parseIso8601(std::string_view s, TimestampNs &out) {
     s = trim(s);
     unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-    if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-'
-        || !digits(s, 8, 2, d))
+    if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) ||
+        s[7] != '-' || !digits(s, 8, 2, d))
         return false;
     if (mo < 1 || mo > 12 || d < 1 || d > 31)
         return false;
@@ -157,13 +164,12 @@ bool parseIso8601(std::string_view s, TimestampNs &out)
             return false;
     }
     const int64_t days = daysFromCivil(y, mo, d);
-    out = TimestampNs{days * kNsPerDay + h * kNsPerHour + mi * kNsPerMinute
-                      + static_cast<int64_t>(sec) * kNsPerSecond + nanos - offsetNs};
+    out = TimestampNs{days * kNsPerDay + h * kNsPerHour + mi * kNsPerMinute +
+                      static_cast<int64_t>(sec) * kNsPerSecond + nanos - offsetNs};
     return true;
 }
 
-bool parseDuration(std::string_view s, int64_t &nanos)
-{
+bool parseDuration(std::string_view s, int64_t &nanos) {
     s = trim(s);
     size_t p = 0;
     while (p < s.size() && ((s[p] >= '0' && s[p] <= '9') || s[p] == '.'))
@@ -193,14 +199,12 @@ bool parseDuration(std::string_view s, int64_t &nanos)
     return true;
 }
 
-TimestampNs wallNow()
-{
+TimestampNs wallNow() {
     using namespace std::chrono;
     return TimestampNs{duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count()};
 }
 
-int64_t monotonicNowNs()
-{
+int64_t monotonicNowNs() {
     using namespace std::chrono;
     return duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
 }

@@ -14,8 +14,7 @@ namespace weir::engine {
 using parse::DeadLetterReason;
 using parse::ParseStatus;
 
-struct Engine::Channel
-{
+struct Engine::Channel {
     SourceId id;
     std::string name;
     std::string requestedFormat;
@@ -26,12 +25,12 @@ struct Engine::Channel
     std::shared_ptr<const parse::Parser> decoder;
     uint64_t decoderSchema = ~uint64_t{0};
     std::vector<std::string> fieldNames;
+    uint64_t nextLine = 1; // line count for batches that leave numbering to the engine
     uint64_t events = 0;
     uint64_t deadLetters = 0;
 };
 
-struct Engine::Slot
-{
+struct Engine::Slot {
     std::unique_ptr<source::Source> source;
     std::unique_ptr<IngestQueue> queue;
     SourceId firstId;
@@ -45,17 +44,16 @@ Engine::Engine(Options options)
     : m_options(options)
     , m_store(options.store)
     , m_deadLetters(options.deadLetters)
-{
+    , m_maxLineBytes(
+          std::clamp<size_t>(options.maxLineBytes, 1, store::EventRecord::kMaxRawLength)) {
     m_snapshot = std::make_shared<Snapshot>();
 }
 
-Engine::~Engine()
-{
+Engine::~Engine() {
     stop();
 }
 
-void Engine::wake()
-{
+void Engine::wake() {
     {
         std::lock_guard<std::mutex> lock(m_wakeMutex);
         m_workPending = true;
@@ -63,8 +61,7 @@ void Engine::wake()
     m_wakeCv.notify_one();
 }
 
-SourceId Engine::addSource(std::unique_ptr<source::Source> src)
-{
+SourceId Engine::addSource(std::unique_ptr<source::Source> src) {
     auto slot = std::make_shared<Slot>();
     slot->queue = std::make_unique<IngestQueue>(m_options.queueBytes, [this] { wake(); });
     slot->bounded = src->isBounded();
@@ -92,8 +89,7 @@ SourceId Engine::addSource(std::unique_ptr<source::Source> src)
     return slot->firstId;
 }
 
-void Engine::start()
-{
+void Engine::start() {
     if (m_running.exchange(true))
         return;
     m_stopRequested = false;
@@ -117,8 +113,7 @@ void Engine::start()
         s->source->start(*s->queue);
 }
 
-void Engine::stop()
-{
+void Engine::stop() {
     if (!m_running.exchange(false))
         return;
     std::vector<std::shared_ptr<Slot>> slots;
@@ -140,26 +135,22 @@ void Engine::stop()
         m_thread.join();
 }
 
-std::shared_ptr<const Snapshot> Engine::snapshot() const
-{
+std::shared_ptr<const Snapshot> Engine::snapshot() const {
     std::lock_guard<std::mutex> lock(m_snapshotMutex);
     return m_snapshot;
 }
 
-bool Engine::waitFinished(std::chrono::milliseconds timeout) const
-{
+bool Engine::waitFinished(std::chrono::milliseconds timeout) const {
     std::unique_lock<std::mutex> lock(m_snapshotMutex);
     return m_publishedCv.wait_for(lock, timeout, [this] { return m_snapshot->stats.finished; });
 }
 
-void Engine::setPublishCallback(std::function<void(uint64_t)> callback)
-{
+void Engine::setPublishCallback(std::function<void(uint64_t)> callback) {
     std::lock_guard<std::mutex> lock(m_snapshotMutex);
     m_onPublish = std::move(callback);
 }
 
-bool Engine::allFinished() const
-{
+bool Engine::allFinished() const {
     std::lock_guard<std::mutex> lock(m_slotsMutex);
     if (m_slots.empty())
         return false;
@@ -167,13 +158,12 @@ bool Engine::allFinished() const
                        [](const auto &s) { return s->bounded && s->ended; });
 }
 
-void Engine::resolveFormat(Channel &ch, const source::RawBatch &batch)
-{
+void Engine::resolveFormat(Channel &ch, const source::RawBatch &batch) {
     std::string format = ch.requestedFormat;
     if (format == "auto") {
         // Sample the first lines of the first batch.
         std::vector<std::string_view> sample;
-        const std::string_view data = batch.data;
+        const std::string_view data = batch.bytes();
         if (batch.messages.empty()) {
             size_t pos = 0;
             while (pos < data.size() && sample.size() < 1000) {
@@ -206,11 +196,11 @@ void Engine::resolveFormat(Channel &ch, const source::RawBatch &batch)
     ch.format = std::string(ch.parser->formatName());
 }
 
-void Engine::processBatch(Slot &slot, source::RawBatch &batch)
-{
-    if (!batch.data.empty() || !batch.messages.empty()) {
-        const size_t index = slot.firstId.value + std::min<size_t>(batch.channel,
-                                                                    slot.channelCount - 1);
+void Engine::processBatch(Slot &slot, source::RawBatch &batch) {
+    const std::string_view data = batch.bytes();
+    if (!data.empty() || !batch.messages.empty()) {
+        const size_t index =
+            slot.firstId.value + std::min<size_t>(batch.channel, slot.channelCount - 1);
         std::shared_ptr<Channel> chp;
         {
             std::lock_guard<std::mutex> lock(m_slotsMutex);
@@ -220,40 +210,44 @@ void Engine::processBatch(Slot &slot, source::RawBatch &batch)
         if (!ch.parser)
             resolveFormat(ch, batch);
         const TimestampNs ingest = batch.ingestTime.value ? batch.ingestTime : wallNow();
-        const std::string_view data = batch.data;
+        m_external = batch.owner ? store::ExternalBytes{batch.owner, batch.external}
+                                 : store::ExternalBytes{};
         m_stats.bytes += data.size();
         if (batch.messages.empty()) {
-            uint64_t position = batch.firstPosition;
+            uint64_t position = batch.firstPosition ? batch.firstPosition : ch.nextLine;
             size_t pos = 0;
             while (pos < data.size()) {
                 const void *hit = std::memchr(data.data() + pos, '\n', data.size() - pos);
-                const size_t nl = hit ? static_cast<size_t>(static_cast<const char *>(hit)
-                                                            - data.data())
-                                      : data.size();
+                const size_t nl =
+                    hit ? static_cast<size_t>(static_cast<const char *>(hit) - data.data())
+                        : data.size();
                 processLine(ch, data.substr(pos, nl - pos), position++, 0, ingest);
                 pos = nl + 1;
             }
+            ch.nextLine = position;
         } else {
             for (const auto &m : batch.messages) {
                 if (static_cast<size_t>(m.offset) + m.length > data.size())
                     continue;
-                processLine(ch, data.substr(m.offset, m.length), m.position, m.flags, ingest);
+                const uint64_t position = m.position ? m.position : ch.nextLine;
+                ch.nextLine = position + 1;
+                processLine(ch, data.substr(m.offset, m.length), position, m.flags, ingest);
             }
         }
+        m_external = {};
     }
     if (batch.endOfStream)
         slot.ended = true;
 }
 
-void Engine::processLine(Channel &ch, std::string_view line, uint64_t position,
-                         uint8_t msgFlags, TimestampNs ingest)
-{
+void Engine::processLine(Channel &ch, std::string_view line, uint64_t position, uint8_t msgFlags,
+                         TimestampNs ingest) {
     ++m_stats.lines;
     if (!line.empty() && line.back() == '\r')
         line.remove_suffix(1);
     uint8_t flags = (msgFlags & source::MessageTruncated) ? store::Truncated : 0;
-    if (line.size() > m_options.maxLineBytes) {
-        line = line.substr(0, m_options.maxLineBytes);
+    if (line.size() > m_maxLineBytes) {
+        line = line.substr(0, m_maxLineBytes);
         flags |= store::Truncated;
     }
     DeadLetterReason reason = DeadLetterReason::None;
@@ -289,7 +283,10 @@ void Engine::processLine(Channel &ch, std::string_view line, uint64_t position,
     rec.severity = m_header.severity;
     rec.flags = flags;
     rec.setPosition(position);
-    m_store.append(rec, line, ingest);
+    if (m_external.owner)
+        m_store.appendExternal(rec, line, ingest, m_external);
+    else
+        m_store.append(rec, line, ingest);
     ++m_stats.events;
     ++ch.events;
     m_stats.truncated += (flags & store::Truncated) != 0;
@@ -298,8 +295,7 @@ void Engine::processLine(Channel &ch, std::string_view line, uint64_t position,
     m_timeline.add(rec.time, RateTimeline::classOf(rec.status, rec.severity));
 }
 
-void Engine::publish()
-{
+void Engine::publish() {
     auto snap = std::make_shared<Snapshot>();
     const int64_t now = monotonicNowNs();
     std::vector<std::shared_ptr<Slot>> slots;
@@ -349,8 +345,8 @@ void Engine::publish()
     st.memoryBytes = m_store.memoryBytes() + m_deadLetters.memoryBytes();
     st.elapsedSeconds = static_cast<double>(now - m_startMono) / 1e9;
     if (now - m_rateWindowStart >= kNsPerSecond) {
-        st.eventsPerSecond = static_cast<double>(st.events - m_rateWindowEvents) * 1e9
-                             / static_cast<double>(now - m_rateWindowStart);
+        st.eventsPerSecond = static_cast<double>(st.events - m_rateWindowEvents) * 1e9 /
+                             static_cast<double>(now - m_rateWindowStart);
         m_rateWindowStart = now;
         m_rateWindowEvents = st.events;
     }
@@ -374,11 +370,9 @@ void Engine::publish()
         callback(version);
 }
 
-void Engine::run()
-{
-    const int64_t interval = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                 m_options.publishInterval)
-                                 .count();
+void Engine::run() {
+    const int64_t interval =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(m_options.publishInterval).count();
     int64_t nextPublish = monotonicNowNs();
     bool dirty = true;
     bool wasFinished = false;
@@ -386,8 +380,8 @@ void Engine::run()
     while (true) {
         {
             std::unique_lock<std::mutex> lock(m_wakeMutex);
-            const int64_t waitNs = dirty ? std::max<int64_t>(0, nextPublish - monotonicNowNs())
-                                         : 200 * kNsPerMs;
+            const int64_t waitNs =
+                dirty ? std::max<int64_t>(0, nextPublish - monotonicNowNs()) : 200 * kNsPerMs;
             m_wakeCv.wait_for(lock, std::chrono::nanoseconds(waitNs),
                               [this] { return m_workPending || m_stopRequested; });
             m_workPending = false;

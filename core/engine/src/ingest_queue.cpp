@@ -4,15 +4,13 @@ namespace weir::engine {
 
 IngestQueue::IngestQueue(size_t maxBytes, std::function<void()> wake)
     : m_maxBytes(maxBytes)
-    , m_wake(std::move(wake))
-{}
+    , m_wake(std::move(wake)) {}
 
-bool IngestQueue::pushLocked(std::unique_lock<std::mutex> &lock, source::RawBatch &&batch)
-{
+bool IngestQueue::pushLocked(std::unique_lock<std::mutex> &lock, source::RawBatch &&batch) {
     const bool wasEmpty = m_queue.empty();
     m_counters.queuedBytes += costOf(batch);
     m_counters.batches += 1;
-    m_counters.bytes += batch.data.size();
+    m_counters.bytes += batch.bytes().size();
     m_queue.push_back(std::move(batch));
     lock.unlock();
     if (wasEmpty && m_wake)
@@ -20,15 +18,14 @@ bool IngestQueue::pushLocked(std::unique_lock<std::mutex> &lock, source::RawBatc
     return true;
 }
 
-bool IngestQueue::pushWait(source::RawBatch &&batch)
-{
+bool IngestQueue::pushWait(source::RawBatch &&batch) {
     std::unique_lock<std::mutex> lock(m_mutex);
     const size_t cost = costOf(batch);
     if (!m_queue.empty() && m_counters.queuedBytes + cost > m_maxBytes) {
         ++m_counters.backpressureWaits;
         m_room.wait(lock, [&] {
-            return m_stopping.load() || m_queue.empty()
-                   || m_counters.queuedBytes + cost <= m_maxBytes;
+            return m_stopping.load() || m_queue.empty() ||
+                   m_counters.queuedBytes + cost <= m_maxBytes;
         });
     }
     if (m_stopping)
@@ -36,22 +33,20 @@ bool IngestQueue::pushWait(source::RawBatch &&batch)
     return pushLocked(lock, std::move(batch));
 }
 
-bool IngestQueue::tryPush(source::RawBatch &&batch)
-{
+bool IngestQueue::tryPush(source::RawBatch &&batch) {
     std::unique_lock<std::mutex> lock(m_mutex);
     if (m_stopping)
         return false;
     if (!m_queue.empty() && m_counters.queuedBytes + costOf(batch) > m_maxBytes) {
         ++m_counters.droppedBatches;
-        m_counters.droppedBytes += batch.data.size();
+        m_counters.droppedBytes += batch.bytes().size();
         m_counters.droppedMessages += batch.messages.empty() ? 1 : batch.messages.size();
         return false;
     }
     return pushLocked(lock, std::move(batch));
 }
 
-void IngestQueue::popAll(std::deque<source::RawBatch> &out)
-{
+void IngestQueue::popAll(std::deque<source::RawBatch> &out) {
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         out.swap(m_queue);
@@ -60,8 +55,7 @@ void IngestQueue::popAll(std::deque<source::RawBatch> &out)
     m_room.notify_all();
 }
 
-void IngestQueue::close()
-{
+void IngestQueue::close() {
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_stopping = true;
@@ -69,8 +63,7 @@ void IngestQueue::close()
     m_room.notify_all();
 }
 
-std::string IngestQueue::takeBuffer()
-{
+std::string IngestQueue::takeBuffer() {
     std::lock_guard<std::mutex> lock(m_mutex);
     if (m_spare.empty())
         return {};
@@ -80,8 +73,7 @@ std::string IngestQueue::takeBuffer()
     return b;
 }
 
-void IngestQueue::recycle(std::string &&buffer)
-{
+void IngestQueue::recycle(std::string &&buffer) {
     constexpr size_t kMaxSpare = 16;
     if (buffer.capacity() < 4096)
         return;
@@ -90,8 +82,7 @@ void IngestQueue::recycle(std::string &&buffer)
         m_spare.push_back(std::move(buffer));
 }
 
-IngestQueue::Counters IngestQueue::counters() const
-{
+IngestQueue::Counters IngestQueue::counters() const {
     std::lock_guard<std::mutex> lock(m_mutex);
     return m_counters;
 }

@@ -5,8 +5,7 @@
 namespace weir::engine {
 
 namespace {
-int64_t floorTo(int64_t t, int64_t w)
-{
+int64_t floorTo(int64_t t, int64_t w) {
     const int64_t q = t / w;
     return (t % w < 0 ? q - 1 : q) * w;
 }
@@ -14,18 +13,15 @@ int64_t floorTo(int64_t t, int64_t w)
 
 RateTimeline::RateTimeline(int64_t bucketNs, int64_t maxBucketNs)
     : m_bucketNs(std::max<int64_t>(bucketNs, 1))
-    , m_maxBucketNs(std::max(maxBucketNs, m_bucketNs))
-{}
+    , m_maxBucketNs(std::max(maxBucketNs, m_bucketNs)) {}
 
-size_t RateTimeline::classOf(uint16_t status, Severity severity)
-{
+size_t RateTimeline::classOf(uint16_t status, Severity severity) {
     if (status >= 100 && status < 600)
         return status / 100 - 1;
     return 5 + static_cast<size_t>(severity) % 10;
 }
 
-std::string_view RateTimeline::className(size_t cls)
-{
+std::string_view RateTimeline::className(size_t cls) {
     static constexpr std::array<std::string_view, 5> kStatus = {"1xx", "2xx", "3xx", "4xx", "5xx"};
     if (cls < 5)
         return kStatus[cls];
@@ -33,8 +29,7 @@ std::string_view RateTimeline::className(size_t cls)
     return s == Severity::Unknown ? std::string_view("other") : severityName(s);
 }
 
-void RateTimeline::coarsen()
-{
+void RateTimeline::coarsen() {
     const int64_t wide = m_bucketNs * 2;
     const int64_t newFirst = floorTo(m_firstBucket, wide);
     std::deque<Counts> merged;
@@ -51,8 +46,7 @@ void RateTimeline::coarsen()
     m_bucketNs = wide;
 }
 
-void RateTimeline::add(TimestampNs t, size_t cls)
-{
+void RateTimeline::add(TimestampNs t, size_t cls) {
     if (cls >= kClasses)
         return;
     m_seen[cls] = true;

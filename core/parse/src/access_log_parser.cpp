@@ -8,14 +8,12 @@ namespace weir::parse {
 
 namespace {
 
-inline bool isDigit(char c)
-{
+inline bool isDigit(char c) {
     return static_cast<unsigned>(c - '0') < 10;
 }
 
 // Two or four ASCII digits at p, or -1.
-inline int twoDigits(const char *p)
-{
+inline int twoDigits(const char *p) {
     if (!isDigit(p[0]) || !isDigit(p[1]))
         return -1;
     return (p[0] - '0') * 10 + (p[1] - '0');
@@ -23,8 +21,7 @@ inline int twoDigits(const char *p)
 
 // Position of the closing quote of a quoted field whose body starts at `pos`, skipping
 // backslash-escaped quotes; npos if there is none.
-size_t closingQuote(std::string_view s, size_t pos)
-{
+size_t closingQuote(std::string_view s, size_t pos) {
     while (pos < s.size()) {
         const void *hit = std::memchr(s.data() + pos, '"', s.size() - pos);
         if (!hit)
@@ -42,8 +39,7 @@ size_t closingQuote(std::string_view s, size_t pos)
 }
 
 // Token up to the next space; advances pos past the space. Empty view if there is no space.
-inline bool token(std::string_view s, size_t &pos, std::string_view &out)
-{
+inline bool token(std::string_view s, size_t &pos, std::string_view &out) {
     const void *hit = std::memchr(s.data() + pos, ' ', s.size() - pos);
     if (!hit)
         return false;
@@ -54,8 +50,7 @@ inline bool token(std::string_view s, size_t &pos, std::string_view &out)
 }
 
 // A quoted field at pos ("..."), pos advanced past the closing quote.
-inline bool quoted(std::string_view s, size_t &pos, std::string_view &out)
-{
+inline bool quoted(std::string_view s, size_t &pos, std::string_view &out) {
     if (pos >= s.size() || s[pos] != '"')
         return false;
     const size_t q = closingQuote(s, pos + 1);
@@ -66,8 +61,7 @@ inline bool quoted(std::string_view s, size_t &pos, std::string_view &out)
     return true;
 }
 
-Severity severityForStatus(uint16_t status)
-{
+Severity severityForStatus(uint16_t status) {
     if (status >= 500)
         return Severity::Error;
     if (status >= 400)
@@ -77,19 +71,17 @@ Severity severityForStatus(uint16_t status)
 
 } // namespace
 
-bool parseApacheTime(std::string_view s, TimestampNs &out)
-{
+bool parseApacheTime(std::string_view s, TimestampNs &out) {
     // dd/Mon/yyyy:HH:MM:SS[ +zzzz]
-    if (s.size() < 20 || s[2] != '/' || s[6] != '/' || s[11] != ':' || s[14] != ':'
-        || s[17] != ':')
+    if (s.size() < 20 || s[2] != '/' || s[6] != '/' || s[11] != ':' || s[14] != ':' || s[17] != ':')
         return false;
     const char *p = s.data();
     const int day = twoDigits(p);
     const unsigned month = monthFromAbbrev(s.substr(3, 3));
     const int y1 = twoDigits(p + 7), y2 = twoDigits(p + 9);
     const int hh = twoDigits(p + 12), mm = twoDigits(p + 15), ss = twoDigits(p + 18);
-    if (day < 1 || day > 31 || month == 0 || y1 < 0 || y2 < 0 || hh < 0 || hh > 23 || mm < 0
-        || mm > 59 || ss < 0 || ss > 60)
+    if (day < 1 || day > 31 || month == 0 || y1 < 0 || y2 < 0 || hh < 0 || hh > 23 || mm < 0 ||
+        mm > 59 || ss < 0 || ss > 60)
         return false;
     int64_t offset = 0;
     if (s.size() > 20) {
@@ -102,13 +94,12 @@ bool parseApacheTime(std::string_view s, TimestampNs &out)
         offset = (oh * kNsPerHour + om * kNsPerMinute) * (s[21] == '-' ? -1 : 1);
     }
     const int64_t days = daysFromCivil(y1 * 100 + y2, month, static_cast<unsigned>(day));
-    out = TimestampNs{days * kNsPerDay + hh * kNsPerHour + mm * kNsPerMinute
-                      + ss * kNsPerSecond - offset};
+    out = TimestampNs{days * kNsPerDay + hh * kNsPerHour + mm * kNsPerMinute + ss * kNsPerSecond -
+                      offset};
     return true;
 }
 
-DeadLetterReason AccessLogParser::split(std::string_view line, Parts &out)
-{
+DeadLetterReason AccessLogParser::split(std::string_view line, Parts &out) {
     if (!line.empty() && line.back() == '\r')
         line.remove_suffix(1);
     size_t pos = 0;
@@ -143,9 +134,9 @@ DeadLetterReason AccessLogParser::split(std::string_view line, Parts &out)
     if (p - statusStart != 3)
         return DeadLetterReason::Malformed;
     out.statusText = line.substr(statusStart, 3);
-    out.status = static_cast<uint16_t>((line[statusStart] - '0') * 100
-                                       + (line[statusStart + 1] - '0') * 10
-                                       + (line[statusStart + 2] - '0'));
+    out.status =
+        static_cast<uint16_t>((line[statusStart] - '0') * 100 + (line[statusStart + 1] - '0') * 10 +
+                              (line[statusStart + 2] - '0'));
     if (bracketed) {
         if (p >= line.size() || line[p] != ']')
             return DeadLetterReason::Malformed;
@@ -189,8 +180,7 @@ DeadLetterReason AccessLogParser::split(std::string_view line, Parts &out)
                                                    : DeadLetterReason::BadTimestamp;
 }
 
-ParseResult AccessLogParser::parseHeader(std::string_view line, EventHeader &out)
-{
+ParseResult AccessLogParser::parseHeader(std::string_view line, EventHeader &out) {
     Parts parts;
     const DeadLetterReason r = split(line, parts);
     if (r != DeadLetterReason::None)
@@ -202,8 +192,7 @@ ParseResult AccessLogParser::parseHeader(std::string_view line, EventHeader &out
     return ParseResult::event();
 }
 
-bool AccessLogParser::parseFields(std::string_view line, FieldList &out) const
-{
+bool AccessLogParser::parseFields(std::string_view line, FieldList &out) const {
     out.clear();
     Parts parts;
     if (split(line, parts) != DeadLetterReason::None)
@@ -256,14 +245,12 @@ bool AccessLogParser::parseFields(std::string_view line, FieldList &out) const
     return true;
 }
 
-std::vector<std::string> AccessLogParser::fieldNames() const
-{
-    return {"time",   "host",   "ident", "user",    "method",    "path",
+std::vector<std::string> AccessLogParser::fieldNames() const {
+    return {"time",     "host",   "ident", "user",    "method",    "path",
             "protocol", "status", "bytes", "referer", "user_agent"};
 }
 
-std::unique_ptr<Parser> AccessLogParser::clone() const
-{
+std::unique_ptr<Parser> AccessLogParser::clone() const {
     return std::make_unique<AccessLogParser>(*this);
 }
 

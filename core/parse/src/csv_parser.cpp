@@ -6,21 +6,19 @@
 namespace weir::parse {
 
 CsvParser::CsvParser(Options options)
-    : m_options(std::move(options))
-{
+    : m_options(std::move(options)) {
     if (!m_options.columns.empty())
         setColumns(std::move(m_options.columns));
 }
 
-void CsvParser::setColumns(std::vector<std::string> columns)
-{
+void CsvParser::setColumns(std::vector<std::string> columns) {
     m_options.columns = std::move(columns);
     m_timeColumn = -1;
     m_levelColumn = -1;
     for (size_t i = 0; i < m_options.columns.size(); ++i) {
         const std::string &c = m_options.columns[i];
-        const bool isTime = m_options.timeField.empty() ? isConventionalTimeName(c)
-                                                        : c == m_options.timeField;
+        const bool isTime =
+            m_options.timeField.empty() ? isConventionalTimeName(c) : c == m_options.timeField;
         if (isTime && m_timeColumn < 0)
             m_timeColumn = static_cast<int>(i);
         if (isConventionalLevelName(c) && m_levelColumn < 0)
@@ -30,8 +28,7 @@ void CsvParser::setColumns(std::vector<std::string> columns)
 }
 
 bool CsvParser::splitCells(std::string_view line, char delimiter,
-                           std::vector<std::string_view> &cells)
-{
+                           std::vector<std::string_view> &cells) {
     cells.clear();
     if (!line.empty() && line.back() == '\r')
         line.remove_suffix(1);
@@ -66,8 +63,7 @@ bool CsvParser::splitCells(std::string_view line, char delimiter,
     }
 }
 
-std::string_view CsvParser::unquote(std::string_view cell, std::string &scratch)
-{
+std::string_view CsvParser::unquote(std::string_view cell, std::string &scratch) {
     if (cell.size() < 2 || cell.front() != '"')
         return cell;
     cell = cell.substr(1, cell.size() - 2);
@@ -82,8 +78,7 @@ std::string_view CsvParser::unquote(std::string_view cell, std::string &scratch)
     return scratch;
 }
 
-bool CsvParser::isHeaderRow(const std::vector<std::string_view> &cells) const
-{
+bool CsvParser::isHeaderRow(const std::vector<std::string_view> &cells) const {
     if (cells.size() != m_options.columns.size())
         return false;
     std::string scratch;
@@ -94,8 +89,7 @@ bool CsvParser::isHeaderRow(const std::vector<std::string_view> &cells) const
     return true;
 }
 
-ParseResult CsvParser::parseHeader(std::string_view line, EventHeader &out)
-{
+ParseResult CsvParser::parseHeader(std::string_view line, EventHeader &out) {
     if (!splitCells(line, m_options.delimiter, m_cells))
         return ParseResult::dead(DeadLetterReason::Malformed);
     if (m_options.columns.empty()) {
@@ -117,13 +111,12 @@ ParseResult CsvParser::parseHeader(std::string_view line, EventHeader &out)
         out.hasTime = true;
     }
     if (m_levelColumn >= 0)
-        out.severity = severityFromName(
-            trim(unquote(m_cells[static_cast<size_t>(m_levelColumn)], m_scratch)));
+        out.severity =
+            severityFromName(trim(unquote(m_cells[static_cast<size_t>(m_levelColumn)], m_scratch)));
     return ParseResult::event();
 }
 
-bool CsvParser::parseFields(std::string_view line, FieldList &out) const
-{
+bool CsvParser::parseFields(std::string_view line, FieldList &out) const {
     out.clear();
     std::vector<std::string_view> cells;
     if (!splitCells(line, m_options.delimiter, cells) || cells.size() != m_options.columns.size())
@@ -156,8 +149,7 @@ bool CsvParser::parseFields(std::string_view line, FieldList &out) const
     return true;
 }
 
-std::unique_ptr<Parser> CsvParser::clone() const
-{
+std::unique_ptr<Parser> CsvParser::clone() const {
     return std::make_unique<CsvParser>(*this);
 }
 

@@ -7,13 +7,11 @@
 
 namespace weir::parse {
 
-std::vector<std::string> knownFormats()
-{
+std::vector<std::string> knownFormats() {
     return {"combined", "common", "seed", "json", "csv"};
 }
 
-std::unique_ptr<Parser> makeParser(std::string_view format, std::string *error)
-{
+std::unique_ptr<Parser> makeParser(std::string_view format, std::string *error) {
     if (format == "combined" || format == "common" || format == "seed" || format == "access")
         return std::make_unique<AccessLogParser>();
     if (format == "json")
@@ -25,8 +23,7 @@ std::unique_ptr<Parser> makeParser(std::string_view format, std::string *error)
     return nullptr;
 }
 
-Detection detectFormat(const std::vector<std::string_view> &sample)
-{
+Detection detectFormat(const std::vector<std::string_view> &sample) {
     Detection best{"combined", 0.0, 0};
     for (const char *name : {"combined", "json", "csv"}) {
         auto parser = makeParser(name);

@@ -11,18 +11,15 @@ namespace {
 
 constexpr int kMaxDepth = 64;
 
-struct Scanner
-{
+struct Scanner {
     std::string_view s;
     size_t p = 0;
 
-    void ws()
-    {
+    void ws() {
         while (p < s.size() && (s[p] == ' ' || s[p] == '\t' || s[p] == '\r' || s[p] == '\n'))
             ++p;
     }
-    bool string(std::string_view &body, bool &escaped)
-    {
+    bool string(std::string_view &body, bool &escaped) {
         if (p >= s.size() || s[p] != '"')
             return false;
         const size_t b = ++p;
@@ -45,27 +42,23 @@ struct Scanner
         }
         return false;
     }
-    bool literal(std::string_view word)
-    {
+    bool literal(std::string_view word) {
         if (s.substr(p, word.size()) != word)
             return false;
         p += word.size();
         return true;
     }
-    bool number()
-    {
+    bool number() {
         const size_t b = p;
         if (p < s.size() && s[p] == '-')
             ++p;
-        while (p < s.size()
-               && ((s[p] >= '0' && s[p] <= '9') || s[p] == '.' || s[p] == 'e' || s[p] == 'E'
-                   || s[p] == '+' || s[p] == '-'))
+        while (p < s.size() && ((s[p] >= '0' && s[p] <= '9') || s[p] == '.' || s[p] == 'e' ||
+                                s[p] == 'E' || s[p] == '+' || s[p] == '-'))
             ++p;
         return p > b;
     }
     // Skips any value (used for arrays).
-    bool skip(int depth)
-    {
+    bool skip(int depth) {
         if (depth > kMaxDepth)
             return false;
         ws();
@@ -122,8 +115,7 @@ struct Scanner
 };
 
 template<typename Visitor>
-bool walkObject(Scanner &sc, std::string &path, int depth, Visitor &visit)
-{
+bool walkObject(Scanner &sc, std::string &path, int depth, Visitor &visit) {
     if (depth > kMaxDepth)
         return false;
     sc.ws();
@@ -188,7 +180,8 @@ bool walkObject(Scanner &sc, std::string &path, int depth, Visitor &visit)
                     return false;
                 v.raw = sc.s.substr(b, sc.p - b);
                 double d;
-                if (!parseDouble(v.raw, d) && v.raw.find_first_of(".eE") == std::string_view::npos) {
+                if (!parseDouble(v.raw, d) &&
+                    v.raw.find_first_of(".eE") == std::string_view::npos) {
                     int64_t i;
                     if (!parseInt64(v.raw, i))
                         return false;
@@ -210,8 +203,7 @@ bool walkObject(Scanner &sc, std::string &path, int depth, Visitor &visit)
     }
 }
 
-void appendUtf8(std::string &out, uint32_t cp)
-{
+void appendUtf8(std::string &out, uint32_t cp) {
     if (cp < 0x80) {
         out += static_cast<char>(cp);
     } else if (cp < 0x800) {
@@ -229,8 +221,7 @@ void appendUtf8(std::string &out, uint32_t cp)
     }
 }
 
-bool hex4(std::string_view s, size_t i, uint32_t &out)
-{
+bool hex4(std::string_view s, size_t i, uint32_t &out) {
     if (i + 4 > s.size())
         return false;
     out = 0;
@@ -250,8 +241,7 @@ bool hex4(std::string_view s, size_t i, uint32_t &out)
 } // namespace
 
 template<typename Visitor>
-bool JsonParser::walk(std::string_view line, std::string &path, Visitor &&visit)
-{
+bool JsonParser::walk(std::string_view line, std::string &path, Visitor &&visit) {
     Scanner sc{line, 0};
     path.clear();
     if (!walkObject(sc, path, 0, visit))
@@ -260,8 +250,7 @@ bool JsonParser::walk(std::string_view line, std::string &path, Visitor &&visit)
     return sc.p == line.size();
 }
 
-std::string JsonParser::unescape(std::string_view body)
-{
+std::string JsonParser::unescape(std::string_view body) {
     std::string out;
     out.reserve(body.size());
     for (size_t i = 0; i < body.size(); ++i) {
@@ -272,11 +261,21 @@ std::string JsonParser::unescape(std::string_view body)
         }
         const char e = body[++i];
         switch (e) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
+        case 'n':
+            out += '\n';
+            break;
+        case 't':
+            out += '\t';
+            break;
+        case 'r':
+            out += '\r';
+            break;
+        case 'b':
+            out += '\b';
+            break;
+        case 'f':
+            out += '\f';
+            break;
         case 'u': {
             uint32_t cp = 0;
             if (!hex4(body, i + 1, cp)) {
@@ -286,8 +285,8 @@ std::string JsonParser::unescape(std::string_view body)
             i += 4;
             if (cp >= 0xD800 && cp <= 0xDBFF) {
                 uint32_t lo = 0;
-                if (i + 2 < body.size() && body[i + 1] == '\\' && body[i + 2] == 'u'
-                    && hex4(body, i + 3, lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
+                if (i + 2 < body.size() && body[i + 1] == '\\' && body[i + 2] == 'u' &&
+                    hex4(body, i + 3, lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
                     cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                     i += 6;
                 } else {
@@ -299,14 +298,14 @@ std::string JsonParser::unescape(std::string_view body)
             appendUtf8(out, cp);
             break;
         }
-        default: out += e; // \" \\ \/
+        default:
+            out += e; // \" \\ \/
         }
     }
     return out;
 }
 
-ParseResult JsonParser::parseHeader(std::string_view line, EventHeader &out)
-{
+ParseResult JsonParser::parseHeader(std::string_view line, EventHeader &out) {
     bool timeFound = false, timeBad = false;
     const bool sample = m_sampled < 256;
     const bool ok = walk(line, m_path, [&](std::string_view name, const Value &v) {
@@ -341,8 +340,7 @@ ParseResult JsonParser::parseHeader(std::string_view line, EventHeader &out)
     return ParseResult::event();
 }
 
-bool JsonParser::parseFields(std::string_view line, FieldList &out) const
-{
+bool JsonParser::parseFields(std::string_view line, FieldList &out) const {
     out.clear();
     std::string path;
     bool timeFound = false;
@@ -351,12 +349,16 @@ bool JsonParser::parseFields(std::string_view line, FieldList &out) const
         f.name = out.keep(std::string(name));
         f.text = v.escaped ? out.keep(unescape(v.raw)) : v.raw;
         switch (v.kind) {
-        case ValueKind::Null: f.type = FieldType::Null; break;
+        case ValueKind::Null:
+            f.type = FieldType::Null;
+            break;
         case ValueKind::Bool:
             f.type = FieldType::Bool;
             f.i = v.raw == "true";
             break;
-        case ValueKind::Array: f.type = FieldType::String; break;
+        case ValueKind::Array:
+            f.type = FieldType::String;
+            break;
         case ValueKind::Number:
             if (parseInt64(v.raw, f.i)) {
                 f.type = FieldType::Int;
@@ -365,7 +367,9 @@ bool JsonParser::parseFields(std::string_view line, FieldList &out) const
                 f.type = parseDouble(v.raw, f.f) ? FieldType::Float : FieldType::String;
             }
             break;
-        case ValueKind::String: f.type = FieldType::String; break;
+        case ValueKind::String:
+            f.type = FieldType::String;
+            break;
         }
         const bool isTime = m_options.timeField.empty() ? isConventionalTimeName(name)
                                                         : name == m_options.timeField;
@@ -379,8 +383,7 @@ bool JsonParser::parseFields(std::string_view line, FieldList &out) const
     });
 }
 
-std::unique_ptr<Parser> JsonParser::clone() const
-{
+std::unique_ptr<Parser> JsonParser::clone() const {
     return std::make_unique<JsonParser>(*this);
 }
 

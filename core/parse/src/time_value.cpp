@@ -7,8 +7,7 @@
 
 namespace weir::parse {
 
-bool timeFromEpochNumber(double v, TimestampNs &out)
-{
+bool timeFromEpochNumber(double v, TimestampNs &out) {
     if (!std::isfinite(v) || v < 0)
         return false;
     double ns;
@@ -26,8 +25,7 @@ bool timeFromEpochNumber(double v, TimestampNs &out)
     return true;
 }
 
-bool parseTimeValue(std::string_view text, TimestampNs &out)
-{
+bool parseTimeValue(std::string_view text, TimestampNs &out) {
     text = trim(text);
     if (text.empty())
         return false;
@@ -39,16 +37,14 @@ bool parseTimeValue(std::string_view text, TimestampNs &out)
     return false;
 }
 
-bool isConventionalTimeName(std::string_view name)
-{
-    return name == "timestamp" || name == "@timestamp" || name == "time" || name == "ts"
-           || name == "TIMESTAMP" || name == "Timestamp" || name == "datetime" || name == "date";
+bool isConventionalTimeName(std::string_view name) {
+    return name == "timestamp" || name == "@timestamp" || name == "time" || name == "ts" ||
+           name == "TIMESTAMP" || name == "Timestamp" || name == "datetime" || name == "date";
 }
 
-bool isConventionalLevelName(std::string_view name)
-{
-    return name == "level" || name == "severity" || name == "lvl" || name == "loglevel"
-           || name == "log.level" || name == "LEVEL" || name == "Level";
+bool isConventionalLevelName(std::string_view name) {
+    return name == "level" || name == "severity" || name == "lvl" || name == "loglevel" ||
+           name == "log.level" || name == "LEVEL" || name == "Level";
 }
 
 } // namespace weir::parse

@@ -2,8 +2,8 @@
 
 #include "weir/common/time_util.h"
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <cstdarg>
 #include <cstdio>
 #include <pthread.h>
@@ -13,8 +13,9 @@ namespace weir::source {
 namespace {
 
 constexpr std::array<const char *, 12> kPaths = {
-    "/",           "/index.html",   "/products/42", "/cart",       "/api/v1/orders", "/login",
-    "/static/app.js", "/static/site.css", "/search?q=weir", "/products/7", "/checkout", "/about"};
+    "/",         "/index.html",    "/products/42",     "/cart",          "/api/v1/orders",
+    "/login",    "/static/app.js", "/static/site.css", "/search?q=weir", "/products/7",
+    "/checkout", "/about"};
 constexpr std::array<const char *, 5> kReferers = {
     "-", "https://www.example.com/", "https://search.example.org/?q=dam,weir",
     "https://news.example.net/a,b", "http://localhost/"};
@@ -25,8 +26,7 @@ constexpr std::array<const char *, 4> kAgents = {
     "curl/7.88.1", "Wget/1.21.3 (linux-gnu)"};
 constexpr std::array<const char *, 4> kMethods = {"GET", "GET", "POST", "GET"};
 
-struct Sensor
-{
+struct Sensor {
     double lat, lon;
     int freeway;
     char dir;
@@ -44,8 +44,7 @@ constexpr const char *kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 void appendf(std::string &out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void appendf(std::string &out, const char *fmt, ...)
-{
+void appendf(std::string &out, const char *fmt, ...) {
     char buf[512];
     va_list ap;
     va_start(ap, fmt);
@@ -59,11 +58,9 @@ void appendf(std::string &out, const char *fmt, ...)
 
 DemoSource::Generator::Generator(const Options &options)
     : m_options(options)
-    , m_state(options.seed ^ 0x9E3779B97F4A7C15ULL)
-{}
+    , m_state(options.seed ^ 0x9E3779B97F4A7C15ULL) {}
 
-uint64_t DemoSource::Generator::rand()
-{
+uint64_t DemoSource::Generator::rand() {
     // SplitMix64: tiny, fast and identical on every platform.
     uint64_t z = (m_state += 0x9E3779B97F4A7C15ULL);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -71,8 +68,7 @@ uint64_t DemoSource::Generator::rand()
     return z ^ (z >> 31);
 }
 
-void DemoSource::Generator::access(int64_t t, bool seedFormat, std::string &out)
-{
+void DemoSource::Generator::access(int64_t t, bool seedFormat, std::string &out) {
     const CivilTime c = civilFromTimestamp(TimestampNs{t});
     const uint64_t ipn = rand();
     const double s = uniform();
@@ -87,17 +83,17 @@ void DemoSource::Generator::access(int64_t t, bool seedFormat, std::string &out)
     appendf(out, "%u.%u.%u.%u - - [%02u/%s/%04lld:%02u:%02u:%02u%s] \"%s %s HTTP/1.1\" ",
             static_cast<unsigned>(10 + ipn % 200), static_cast<unsigned>((ipn >> 8) % 4),
             static_cast<unsigned>((ipn >> 16) % 8), static_cast<unsigned>(1 + (ipn >> 24) % 30),
-            c.day, kMonths[c.month - 1], static_cast<long long>(c.year), c.hour, c.minute,
-            c.second, seedFormat ? "" : " +0000", method, path);
+            c.day, kMonths[c.month - 1], static_cast<long long>(c.year), c.hour, c.minute, c.second,
+            seedFormat ? "" : " +0000", method, path);
     if (seedFormat)
         appendf(out, "[%d] %d", status, bytes);
     else
         appendf(out, "%d %d", status, bytes);
-    appendf(out, " \"%s\" \"%s\"", kReferers[pick(kReferers.size())], kAgents[pick(kAgents.size())]);
+    appendf(out, " \"%s\" \"%s\"", kReferers[pick(kReferers.size())],
+            kAgents[pick(kAgents.size())]);
 }
 
-void DemoSource::Generator::sensorCsv(int64_t t, std::string &out)
-{
+void DemoSource::Generator::sensorCsv(int64_t t, std::string &out) {
     const CivilTime c = civilFromTimestamp(TimestampNs{t});
     const Sensor &s = kSensors[pick(kSensors.size())];
     const int lane = 1 + static_cast<int>(pick(4));
@@ -107,8 +103,7 @@ void DemoSource::Generator::sensorCsv(int64_t t, std::string &out)
             s.lon, s.freeway, s.dir, lane, speed);
 }
 
-void DemoSource::Generator::sensorJson(int64_t t, std::string &out)
-{
+void DemoSource::Generator::sensorJson(int64_t t, std::string &out) {
     const Sensor &s = kSensors[pick(kSensors.size())];
     const int lane = 1 + static_cast<int>(pick(4));
     const double speed = 45.0 + 30.0 * uniform() - (lane == 1 ? 5.0 : 0.0);
@@ -120,12 +115,17 @@ void DemoSource::Generator::sensorJson(int64_t t, std::string &out)
             s.lat, s.lon, s.freeway, s.dir, lane, speed);
 }
 
-void DemoSource::Generator::corrupt(std::string &out)
-{
+void DemoSource::Generator::corrupt(std::string &out) {
     switch (pick(4)) {
-    case 0: out.resize(out.size() / 2); break;       // cut mid-line
-    case 1: out = "GET /favicon.ico ???"; break;     // not the format at all
-    case 2: out.insert(out.size() / 3, "\xC3\x28"); break; // invalid UTF-8
+    case 0:
+        out.resize(out.size() / 2);
+        break; // cut mid-line
+    case 1:
+        out = "GET /favicon.ico ???";
+        break; // not the format at all
+    case 2:
+        out.insert(out.size() / 3, "\xC3\x28");
+        break; // invalid UTF-8
     default: {
         // An impossible date.
         const size_t b = out.find('[');
@@ -139,8 +139,7 @@ void DemoSource::Generator::corrupt(std::string &out)
     }
 }
 
-uint16_t DemoSource::Generator::next(int64_t nowNs, std::string &out)
-{
+uint16_t DemoSource::Generator::next(int64_t nowNs, std::string &out) {
     ++m_count;
     const double kind = uniform();
     const uint16_t channel = kind < 0.7 ? 0 : kind < 0.9 ? 1 : 2;
@@ -175,40 +174,34 @@ uint16_t DemoSource::Generator::next(int64_t nowNs, std::string &out)
 }
 
 DemoSource::DemoSource(Options options)
-    : m_options(options)
-{
+    : m_options(options) {
     if (m_options.eventsPerSecond <= 0)
         m_options.eventsPerSecond = 1;
 }
 
-DemoSource::~DemoSource()
-{
+DemoSource::~DemoSource() {
     stop();
 }
 
-std::vector<ChannelSpec> DemoSource::channels() const
-{
+std::vector<ChannelSpec> DemoSource::channels() const {
     return {{"demo/access", "combined"}, {"demo/sensors", "csv"}, {"demo/sensors-json", "json"}};
 }
 
-void DemoSource::start(IngestSink &sink)
-{
+void DemoSource::start(IngestSink &sink) {
     m_thread = std::thread([this, &sink] {
         pthread_setname_np(pthread_self(), "weir-demo");
         run(sink);
     });
 }
 
-void DemoSource::stop()
-{
+void DemoSource::stop() {
     m_stop = true;
     m_wake.notify_all();
     if (m_thread.joinable())
         m_thread.join();
 }
 
-void DemoSource::run(IngestSink &sink)
-{
+void DemoSource::run(IngestSink &sink) {
     Generator gen(m_options);
     const bool simulated = m_options.startTimeNs != 0;
     const int64_t interval = static_cast<int64_t>(1e9 / m_options.eventsPerSecond);
@@ -221,16 +214,17 @@ void DemoSource::run(IngestSink &sink)
         if (simulated) {
             due = 2048;
         } else {
-            const auto target = static_cast<uint64_t>((monotonicNowNs() - monoStart) / interval) + 1;
+            const auto target =
+                static_cast<uint64_t>((monotonicNowNs() - monoStart) / interval) + 1;
             due = target > produced ? target - produced : 0;
         }
         if (limit)
             due = std::min(due, limit - produced);
         RawBatch batches[3];
         for (uint64_t i = 0; i < due; ++i) {
-            const int64_t now = simulated
-                                    ? m_options.startTimeNs + static_cast<int64_t>(produced) * interval
-                                    : wallNow().value;
+            const int64_t now =
+                simulated ? m_options.startTimeNs + static_cast<int64_t>(produced) * interval
+                          : wallNow().value;
             std::string line;
             const uint16_t ch = gen.next(now, line);
             RawBatch &b = batches[ch];

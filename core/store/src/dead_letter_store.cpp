@@ -3,12 +3,10 @@
 namespace weir::store {
 
 DeadLetterStore::DeadLetterStore(Options options)
-    : m_options(options)
-{}
+    : m_options(options) {}
 
 void DeadLetterStore::add(parse::DeadLetterReason reason, SourceId source, uint64_t position,
-                          TimestampNs ingest, std::string_view raw, std::string detail)
-{
+                          TimestampNs ingest, std::string_view raw, std::string detail) {
     ++m_counts[static_cast<size_t>(reason)];
     if (m_blocks.empty() || m_blocks.back()->size() == kBlockCapacity) {
         auto block = std::make_shared<DeadLetterSnapshot::Block>();
@@ -31,8 +29,8 @@ void DeadLetterStore::add(parse::DeadLetterReason reason, SourceId source, uint6
     m_bytes += bytes;
     ++m_end;
     // Evict whole blocks, oldest first, but never the block being written.
-    while (m_blocks.size() > 1
-           && (m_end - m_first > m_options.maxEntries || m_bytes > m_options.maxBytes)) {
+    while (m_blocks.size() > 1 &&
+           (m_end - m_first > m_options.maxEntries || m_bytes > m_options.maxBytes)) {
         m_first += m_blocks.front()->size();
         m_bytes -= m_blockBytes.front();
         m_blocks.erase(m_blocks.begin());
@@ -40,10 +38,9 @@ void DeadLetterStore::add(parse::DeadLetterReason reason, SourceId source, uint6
     }
 }
 
-DeadLetterSnapshot DeadLetterStore::snapshot() const
-{
+DeadLetterSnapshot DeadLetterStore::snapshot() const {
     std::vector<std::shared_ptr<const DeadLetterSnapshot::Block>> blocks(m_blocks.begin(),
-                                                                          m_blocks.end());
+                                                                         m_blocks.end());
     return DeadLetterSnapshot(std::move(blocks), m_first, m_end, kBlockCapacity);
 }
 

@@ -1,8 +1,8 @@
 #include "weir/store/event_store.h"
 
 #include <algorithm>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 #include <sys/mman.h>
 
@@ -15,8 +15,7 @@ constexpr size_t kHugePage = size_t{2} << 20;
 // Large, lazily committed storage. Big blocks are 2 MiB aligned and marked for transparent
 // huge pages: on many machines a page fault costs microseconds, and a replay touches every
 // page of the arena once.
-void *allocateLarge(size_t bytes)
-{
+void *allocateLarge(size_t bytes) {
     if (bytes < kHugePage)
         return ::operator new(bytes);
     const size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
@@ -29,8 +28,7 @@ void *allocateLarge(size_t bytes)
     return p;
 }
 
-void freeLarge(void *p, size_t bytes)
-{
+void freeLarge(void *p, size_t bytes) {
     if (bytes < kHugePage)
         ::operator delete(p);
     else
@@ -39,46 +37,85 @@ void freeLarge(void *p, size_t bytes)
 
 } // namespace
 
-void Chunk::FreeLarge::operator()(void *p) const
-{
+void Chunk::FreeLarge::operator()(void *p) const {
     freeLarge(p, bytes);
 }
 
-Chunk::Chunk(uint64_t firstIndex, size_t eventCapacity, size_t byteCapacity,
-             TimestampNs ingestBase)
+Chunk::Chunk(uint64_t firstIndex, size_t eventCapacity, size_t arenaBytes, TimestampNs ingestBase)
     : m_firstIndex(firstIndex)
     , m_eventCapacity(eventCapacity)
-    , m_byteCapacity(byteCapacity)
+    , m_arenaBytes(std::max<size_t>(arenaBytes, 1))
     , m_ingestBase(ingestBase)
     // Raw storage, not zeroed: pages become resident only when written.
     , m_records(static_cast<EventRecord *>(allocateLarge(eventCapacity * sizeof(EventRecord))),
-                FreeLarge{eventCapacity * sizeof(EventRecord)})
-    , m_bytes(static_cast<char *>(allocateLarge(std::max<size_t>(byteCapacity, 1))),
-              FreeLarge{std::max<size_t>(byteCapacity, 1)})
-{}
+                FreeLarge{eventCapacity * sizeof(EventRecord)}) {}
 
-void Chunk::append(EventRecord record, std::string_view raw, TimestampNs ingest)
-{
-    record.rawOffset = static_cast<uint32_t>(m_bytesUsed);
-    record.rawLength = static_cast<uint32_t>(raw.size());
+Chunk::~Chunk() {
+    for (uint32_t i = 0; i < m_segmentCount; ++i) {
+        if (m_segments[i].owned)
+            freeLarge(const_cast<char *>(m_segments[i].data), m_segments[i].capacity);
+    }
+}
+
+void Chunk::place(EventRecord &record, TimestampNs ingest) {
     const int64_t delta = (ingest.value - m_ingestBase.value) / kNsPerMs;
     record.ingestDeltaMs = static_cast<uint32_t>(std::clamp<int64_t>(delta, 0, UINT32_MAX));
-    if (!raw.empty())
-        std::memcpy(m_bytes.get() + m_bytesUsed, raw.data(), raw.size());
-    m_bytesUsed += raw.size();
     new (m_records.get() + m_count) EventRecord(record);
     ++m_count;
 }
 
-StoreSnapshot::StoreSnapshot(std::vector<std::shared_ptr<const Chunk>> chunks,
-                             uint64_t firstIndex, uint64_t endIndex)
+bool Chunk::tryAppend(EventRecord record, std::string_view raw, TimestampNs ingest) {
+    if (m_count >= m_eventCapacity)
+        return false;
+    if (m_arena < 0 || m_segments[m_arena].used + raw.size() > m_segments[m_arena].capacity) {
+        if (m_segmentCount >= EventRecord::kMaxSegments)
+            return false;
+        Segment &s = m_segments[m_segmentCount];
+        s.capacity = std::max(m_arenaBytes, raw.size());
+        s.data = static_cast<const char *>(allocateLarge(s.capacity));
+        s.owned = true;
+        m_arena = static_cast<int>(m_segmentCount++);
+    }
+    Segment &s = m_segments[m_arena];
+    if (!raw.empty())
+        std::memcpy(const_cast<char *>(s.data) + s.used, raw.data(), raw.size());
+    record.setRaw(static_cast<uint32_t>(s.used), static_cast<uint32_t>(raw.size()),
+                  static_cast<uint32_t>(m_arena));
+    s.used += raw.size();
+    m_bytesUsed += raw.size();
+    place(record, ingest);
+    return true;
+}
+
+bool Chunk::tryAppendExternal(EventRecord record, std::string_view raw, TimestampNs ingest,
+                              const ExternalBytes &ext) {
+    if (m_count >= m_eventCapacity)
+        return false;
+    if (m_external < 0 || m_segments[m_external].data != ext.region.data()) {
+        // Offsets are 32-bit: a region must be below 4 GiB (sources cut batches far smaller).
+        if (m_segmentCount >= EventRecord::kMaxSegments || ext.region.size() > UINT32_MAX)
+            return false;
+        Segment &s = m_segments[m_segmentCount];
+        s.data = ext.region.data();
+        s.capacity = ext.region.size();
+        s.owner = ext.owner;
+        m_external = static_cast<int>(m_segmentCount++);
+    }
+    const size_t offset = static_cast<size_t>(raw.data() - ext.region.data());
+    record.setRaw(static_cast<uint32_t>(offset), static_cast<uint32_t>(raw.size()),
+                  static_cast<uint32_t>(m_external));
+    m_bytesUsed += raw.size();
+    place(record, ingest);
+    return true;
+}
+
+StoreSnapshot::StoreSnapshot(std::vector<std::shared_ptr<const Chunk>> chunks, uint64_t firstIndex,
+                             uint64_t endIndex)
     : m_chunks(std::move(chunks))
     , m_firstIndex(firstIndex)
-    , m_endIndex(endIndex)
-{}
+    , m_endIndex(endIndex) {}
 
-size_t StoreSnapshot::chunkFor(uint64_t index) const
-{
+size_t StoreSnapshot::chunkFor(uint64_t index) const {
     // The last chunk whose first index is <= index.
     const auto it = std::upper_bound(
         m_chunks.begin(), m_chunks.end(), index,
@@ -86,8 +123,7 @@ size_t StoreSnapshot::chunkFor(uint64_t index) const
     return it == m_chunks.begin() ? 0 : static_cast<size_t>(it - m_chunks.begin() - 1);
 }
 
-EventRef StoreSnapshot::at(uint64_t index) const
-{
+EventRef StoreSnapshot::at(uint64_t index) const {
     if (index < m_firstIndex || index >= m_endIndex)
         return {};
     const Chunk *c = m_chunks[chunkFor(index)].get();
@@ -95,28 +131,25 @@ EventRef StoreSnapshot::at(uint64_t index) const
 }
 
 EventStore::EventStore(Options options)
-    : m_options(options)
-{
+    : m_options(options) {
     m_options.chunkEvents = std::max<size_t>(m_options.chunkEvents, 1);
     m_options.chunkBytes = std::max<size_t>(m_options.chunkBytes, 1);
 }
 
-void EventStore::openChunk(size_t rawBytes, TimestampNs ingest)
-{
+void EventStore::openChunk(TimestampNs ingest) {
     if (m_open)
         m_sealedBytes += m_open->memoryBytes();
-    m_open = std::make_shared<Chunk>(m_endIndex, m_options.chunkEvents,
-                                     std::max(m_options.chunkBytes, rawBytes), ingest);
+    m_open =
+        std::make_shared<Chunk>(m_endIndex, m_options.chunkEvents, m_options.chunkBytes, ingest);
     m_chunks.push_back(m_open);
     evictToBudget();
 }
 
-void EventStore::evictToBudget()
-{
+void EventStore::evictToBudget() {
     // Drop the oldest sealed chunks while over budget; the open chunk always stays.
     size_t drop = 0;
-    while (drop + 1 < m_chunks.size()
-           && m_sealedBytes + m_open->memoryBytes() > m_options.memoryBudgetBytes) {
+    while (drop + 1 < m_chunks.size() &&
+           m_sealedBytes + m_open->memoryBytes() > m_options.memoryBudgetBytes) {
         const Chunk &c = *m_chunks[drop];
         m_sealedBytes -= c.memoryBytes();
         m_firstIndex = c.firstIndex() + c.writtenCount();
@@ -126,16 +159,27 @@ void EventStore::evictToBudget()
         m_chunks.erase(m_chunks.begin(), m_chunks.begin() + static_cast<ptrdiff_t>(drop));
 }
 
-void EventStore::append(const EventRecord &record, std::string_view raw, TimestampNs ingest)
-{
-    if (!m_open || !m_open->fits(raw.size()))
-        openChunk(raw.size(), ingest);
-    m_open->append(record, raw, ingest);
+void EventStore::append(const EventRecord &record, std::string_view raw, TimestampNs ingest) {
+    raw = raw.substr(0, EventRecord::kMaxRawLength);
+    if (!m_open || !m_open->tryAppend(record, raw, ingest)) {
+        openChunk(ingest);
+        m_open->tryAppend(record, raw, ingest);
+    }
     ++m_endIndex;
 }
 
-StoreSnapshot EventStore::snapshot() const
-{
+void EventStore::appendExternal(const EventRecord &record, std::string_view raw, TimestampNs ingest,
+                                const ExternalBytes &ext) {
+    raw = raw.substr(0, EventRecord::kMaxRawLength);
+    if (!m_open || !m_open->tryAppendExternal(record, raw, ingest, ext)) {
+        openChunk(ingest);
+        if (!m_open->tryAppendExternal(record, raw, ingest, ext))
+            m_open->tryAppend(record, raw, ingest); // a region too large to reference
+    }
+    ++m_endIndex;
+}
+
+StoreSnapshot EventStore::snapshot() const {
     std::vector<std::shared_ptr<const Chunk>> chunks(m_chunks.begin(), m_chunks.end());
     return StoreSnapshot(std::move(chunks), m_firstIndex, m_endIndex);
 }

@@ -8,8 +8,7 @@
 namespace weir {
 
 // Days since 1970-01-01 for a proleptic Gregorian date (month 1..12).
-constexpr int64_t daysFromCivil(int64_t y, unsigned m, unsigned d)
-{
+constexpr int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
     y -= m <= 2;
     const int64_t era = (y >= 0 ? y : y - 399) / 400;
     const auto yoe = static_cast<unsigned>(y - era * 400);
@@ -18,8 +17,7 @@ constexpr int64_t daysFromCivil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
-struct CivilTime
-{
+struct CivilTime {
     int64_t year;
     unsigned month, day, hour, minute, second;
     int64_t nanos;

@@ -9,14 +9,12 @@ namespace weir {
 
 // A strong typedef: a value that does not silently convert to or from other quantities.
 template<typename Tag, typename Rep>
-struct Strong
-{
+struct Strong {
     Rep value{};
 
     constexpr Strong() = default;
     constexpr explicit Strong(Rep v)
-        : value(v)
-    {}
+        : value(v) {}
 
     friend constexpr bool operator==(Strong a, Strong b) { return a.value == b.value; }
     friend constexpr bool operator!=(Strong a, Strong b) { return a.value != b.value; }
@@ -68,7 +66,6 @@ Severity severityFromName(std::string_view name);
 } // namespace weir
 
 template<typename Tag, typename Rep>
-struct std::hash<weir::Strong<Tag, Rep>>
-{
+struct std::hash<weir::Strong<Tag, Rep>> {
     size_t operator()(weir::Strong<Tag, Rep> s) const noexcept { return std::hash<Rep>{}(s.value); }
 };

@@ -22,8 +22,7 @@ namespace weir::engine {
 
 constexpr size_t kReasonCount = static_cast<size_t>(parse::DeadLetterReason::Count_);
 
-struct EngineStats
-{
+struct EngineStats {
     uint64_t lines = 0;       // lines and messages taken from the queues
     uint64_t events = 0;      // stored as events
     uint64_t headerLines = 0; // schema lines (CSV header rows)
@@ -37,24 +36,23 @@ struct EngineStats
     uint64_t backpressureWaits = 0;
     uint64_t evictedEvents = 0; // dropped from the store by the memory budget
     uint64_t evictedDeadLetters = 0;
-    size_t memoryBytes = 0;       // store and dead letters
-    size_t queuedBytes = 0;       // waiting in the ingest queues
-    double eventsPerSecond = 0;   // recent processing rate
-    double elapsedSeconds = 0;    // since start()
-    double busySeconds = 0;       // time the engine thread spent processing batches
+    size_t memoryBytes = 0;     // store and dead letters
+    size_t queuedBytes = 0;     // waiting in the ingest queues
+    double eventsPerSecond = 0; // recent processing rate
+    double elapsedSeconds = 0;  // since start()
+    double busySeconds = 0;     // time the engine thread spent processing batches
     TimestampNs minEventTime = kMaxTimestamp;
     TimestampNs maxEventTime = kMinTimestamp;
     bool finished = false; // every source is bounded and fully processed
 };
 
 // One input channel as the engine sees it.
-struct ChannelInfo
-{
+struct ChannelInfo {
     SourceId id;
     std::string name;
-    std::string format;      // resolved format name
-    double matchRate = 1.0;  // from auto-detection, 1.0 when the format was given
-    bool detected = false;   // format chosen by auto-detection
+    std::string format;     // resolved format name
+    double matchRate = 1.0; // from auto-detection, 1.0 when the format was given
+    bool detected = false;  // format chosen by auto-detection
     uint64_t events = 0;
     uint64_t deadLetters = 0;
     std::vector<std::string> fieldNames;
@@ -62,8 +60,7 @@ struct ChannelInfo
     std::shared_ptr<const parse::Parser> decoder;
 };
 
-struct SourceStatus
-{
+struct SourceStatus {
     std::string name;
     bool bounded = false;
     bool ended = false;
@@ -73,8 +70,7 @@ struct SourceStatus
 
 // What the engine publishes: immutable, versioned. Readers keep the shared_ptr as long as they
 // need it; nothing in it changes after publication.
-struct Snapshot
-{
+struct Snapshot {
     uint64_t version = 0;
     store::StoreSnapshot events;
     store::DeadLetterSnapshot deadLetters;
@@ -87,20 +83,19 @@ struct Snapshot
 // Sources -> bounded queues -> parse -> store, on one named engine thread ("weir-engine").
 // Thread contract: addSource/start/stop/snapshot may be called from any thread; the engine
 // never calls back into foreign code while holding one of its locks.
-class Engine
-{
+class Engine {
 public:
-    struct Options
-    {
+    struct Options {
         store::EventStore::Options store;
         store::DeadLetterStore::Options deadLetters;
-        size_t queueBytes = size_t{8} << 20; // per source
-        size_t maxLineBytes = size_t{1} << 20;
+        size_t queueBytes = size_t{8} << 20;   // per source
+        size_t maxLineBytes = size_t{1} << 20; // at most EventRecord::kMaxRawLength
         std::chrono::milliseconds publishInterval{50};
     };
 
     explicit Engine(Options options);
-    Engine() : Engine(Options{}) {}
+    Engine()
+        : Engine(Options{}) {}
     ~Engine();
     Engine(const Engine &) = delete;
     Engine &operator=(const Engine &) = delete;
@@ -163,7 +158,9 @@ private:
     int64_t m_startMono = 0;
     int64_t m_rateWindowStart = 0;
     uint64_t m_rateWindowEvents = 0;
-    parse::EventHeader m_header; // scratch
+    size_t m_maxLineBytes;
+    parse::EventHeader m_header;     // scratch
+    store::ExternalBytes m_external; // the current batch's zero-copy bytes, if any
 };
 
 } // namespace weir::engine

@@ -16,11 +16,9 @@ namespace weir::engine {
 // Bounded queue between one source thread (producer) and the engine thread (consumer).
 // Bounded in bytes; a batch is always accepted into an empty queue so that a single batch
 // larger than the limit cannot deadlock. Everything refused is counted.
-class IngestQueue final : public source::IngestSink
-{
+class IngestQueue final : public source::IngestSink {
 public:
-    struct Counters
-    {
+    struct Counters {
         uint64_t batches = 0;
         uint64_t bytes = 0;
         uint64_t droppedBatches = 0;
@@ -49,7 +47,7 @@ public:
 
 private:
     bool pushLocked(std::unique_lock<std::mutex> &lock, source::RawBatch &&batch);
-    static size_t costOf(const source::RawBatch &b) { return b.data.size() + 64; }
+    static size_t costOf(const source::RawBatch &b) { return b.bytes().size() + 64; }
 
     const size_t m_maxBytes;
     std::function<void()> m_wake;

@@ -13,8 +13,7 @@ namespace weir::engine {
 // events-per-second chart. Bounded: at most kMaxBuckets buckets; when the span outgrows them
 // the bucket width doubles (pairs merge) up to maxBucketNs, beyond which the oldest buckets
 // slide out. Engine thread writes; copies are handed to readers.
-class RateTimeline
-{
+class RateTimeline {
 public:
     static constexpr size_t kClasses = 15; // 1xx..5xx, then one per Severity
     static constexpr size_t kMaxBuckets = 600;
@@ -29,8 +28,7 @@ public:
 
     int64_t bucketNs() const { return m_bucketNs; }
     // Start time of bucket i.
-    TimestampNs bucketStart(size_t i) const
-    {
+    TimestampNs bucketStart(size_t i) const {
         return TimestampNs{m_firstBucket + static_cast<int64_t>(i) * m_bucketNs};
     }
     size_t size() const { return m_buckets.size(); }

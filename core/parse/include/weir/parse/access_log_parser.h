@@ -7,8 +7,7 @@ namespace weir::parse {
 // Apache/nginx access logs written by hand over string_view: common, combined, and the seed
 // variant (status in brackets "[200]", timestamp without zone). Quoted fields may contain
 // spaces, commas and backslash-escaped quotes. A timestamp without zone is read as UTC.
-class AccessLogParser final : public Parser
-{
+class AccessLogParser final : public Parser {
 public:
     std::string_view formatName() const override { return "combined"; }
     ParseResult parseHeader(std::string_view line, EventHeader &out) override;
@@ -17,8 +16,7 @@ public:
     std::unique_ptr<Parser> clone() const override;
 
     // The parsed pieces of one line, views into the line.
-    struct Parts
-    {
+    struct Parts {
         std::string_view host, ident, user, timeText, request, statusText, bytesText;
         std::string_view referer, userAgent;
         bool hasReferer = false;

@@ -10,11 +10,9 @@ namespace weir::parse {
 // Delimited rows (RFC 4180 quoting). Columns come from a header row (the first line of the
 // input when no columns are given) or from the options. The event time is the configured time
 // column, else the first column with a conventional time name.
-class CsvParser final : public Parser
-{
+class CsvParser final : public Parser {
 public:
-    struct Options
-    {
+    struct Options {
         char delimiter = ',';
         std::vector<std::string> columns; // empty: the first line is the header
         std::string timeField;            // empty: auto

@@ -15,8 +15,7 @@ std::vector<std::string> knownFormats();
 // Builds a parser from a format name; nullptr and *error set for an unknown name.
 std::unique_ptr<Parser> makeParser(std::string_view format, std::string *error = nullptr);
 
-struct Detection
-{
+struct Detection {
     std::string format;    // the chosen format name
     double matchRate = 0;  // share of sample lines that parsed as events (0..1)
     size_t sampleSize = 0; // non-empty sample lines scored

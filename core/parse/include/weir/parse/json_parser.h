@@ -10,19 +10,16 @@ namespace weir::parse {
 // One JSON object per line. Nested objects are flattened to dotted names ("a.b.c"); arrays are
 // kept as their JSON text. The event time is the configured field, else the first field with
 // a conventional time name; the level likewise.
-class JsonParser final : public Parser
-{
+class JsonParser final : public Parser {
 public:
-    struct Options
-    {
+    struct Options {
         std::string timeField;  // empty: auto
         std::string levelField; // empty: auto
     };
 
     JsonParser() = default;
     explicit JsonParser(Options options)
-        : m_options(std::move(options))
-    {}
+        : m_options(std::move(options)) {}
 
     std::string_view formatName() const override { return "json"; }
     ParseResult parseHeader(std::string_view line, EventHeader &out) override;
@@ -32,8 +29,7 @@ public:
     std::unique_ptr<Parser> clone() const override;
 
     enum class ValueKind : uint8_t { String, Number, Bool, Null, Array };
-    struct Value
-    {
+    struct Value {
         ValueKind kind;
         std::string_view raw; // string body without quotes (escapes kept), or the literal text
         bool escaped = false; // a string body containing backslash escapes

@@ -24,8 +24,7 @@ std::string_view reasonName(DeadLetterReason r);
 
 // The few values the store keeps for every event; everything else is derived from the raw
 // bytes on demand through Parser::parseFields.
-struct EventHeader
-{
+struct EventHeader {
     TimestampNs time{};
     bool hasTime = false;
     Severity severity = Severity::Unknown;
@@ -38,8 +37,7 @@ enum class ParseStatus : uint8_t {
     DeadLetter, // see ParseResult::reason
 };
 
-struct ParseResult
-{
+struct ParseResult {
     ParseStatus status = ParseStatus::Event;
     DeadLetterReason reason = DeadLetterReason::None;
 
@@ -51,8 +49,7 @@ struct ParseResult
 enum class FieldType : uint8_t { Null, String, Int, Float, Time, Bool };
 std::string_view fieldTypeName(FieldType t);
 
-struct Field
-{
+struct Field {
     std::string_view name;
     FieldType type = FieldType::Null;
     std::string_view text; // the field's text as it appears (unescaped where needed)
@@ -61,24 +58,20 @@ struct Field
 };
 
 // Fields of one event. Views point into the raw line, into static names, or into `keep`.
-class FieldList
-{
+class FieldList {
 public:
     std::vector<Field> fields;
 
-    void clear()
-    {
+    void clear() {
         fields.clear();
         m_storage.clear();
     }
     // Stores a string for the lifetime of this list and returns a stable view of it.
-    std::string_view keep(std::string s)
-    {
+    std::string_view keep(std::string s) {
         m_storage.push_back(std::move(s));
         return m_storage.back();
     }
-    const Field *find(std::string_view name) const
-    {
+    const Field *find(std::string_view name) const {
         for (const auto &f : fields) {
             if (f.name == name)
                 return &f;
@@ -93,8 +86,7 @@ private:
 // A log or message format. Thread contract: parseHeader is called only by the engine thread
 // and may update schema state (a CSV header row); parseFields and the rest are const and safe
 // to call from any thread on a clone taken after the last schema change.
-class Parser
-{
+class Parser {
 public:
     virtual ~Parser() = default;
 

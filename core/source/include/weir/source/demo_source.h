@@ -20,15 +20,13 @@ namespace weir::source {
 // A small share of messages is late, duplicated or malformed on purpose. Live mode stamps
 // events with the wall clock at `eventsPerSecond`; simulated mode (startTime set) produces
 // `maxEvents` events as fast as the engine takes them on a synthetic clock.
-class DemoSource final : public Source
-{
+class DemoSource final : public Source {
 public:
-    struct Options
-    {
+    struct Options {
         uint64_t seed = 42;
         double eventsPerSecond = 400;
-        uint64_t maxEvents = 0;     // 0: endless
-        int64_t startTimeNs = 0;    // non-zero: simulated clock starting there
+        uint64_t maxEvents = 0;  // 0: endless
+        int64_t startTimeNs = 0; // non-zero: simulated clock starting there
         double lateShare = 0.02;
         double duplicateShare = 0.01;
         double malformedShare = 0.01;
@@ -45,8 +43,7 @@ public:
 
     // The generator itself, usable without threads: appends the next message to `out`
     // (without newline) and returns its channel.
-    class Generator
-    {
+    class Generator {
     public:
         Generator(const Options &options);
         uint16_t next(int64_t nowNs, std::string &out);

@@ -19,15 +19,13 @@ namespace weir::source {
 // (a line whose event time is t is released at start + (t - t0) / speed). Lines longer than
 // the line limit are cut, flagged and the rest skipped; a file truncated mid-line ends with
 // its partial last line.
-class FileSource final : public Source
-{
+class FileSource final : public Source {
 public:
-    struct Options
-    {
+    struct Options {
         std::string path;
         std::string format = "auto";
-        double speed = 0;          // 0: as fast as possible; otherwise event-time pacing factor
-        size_t blockBytes = 1 << 20;
+        double speed = 0; // 0: as fast as possible; otherwise event-time pacing factor
+        size_t blockBytes = 4 << 20;
         size_t maxLineBytes = 1 << 20;
     };
 
@@ -46,8 +44,9 @@ public:
 
 private:
     void run(IngestSink &sink);
-    bool emitLines(IngestSink &sink, std::string &block, uint64_t &lineNo);
-    bool pacedEmit(IngestSink &sink, std::string_view lines, uint64_t firstLine);
+    bool runMapped(IngestSink &sink, int fd, size_t size);
+    bool emitLines(IngestSink &sink, std::string &block);
+    bool pacedEmit(IngestSink &sink, std::string_view lines);
     bool sleepUntil(int64_t monotonicNs);
 
     Options m_options;

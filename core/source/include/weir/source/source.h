@@ -3,7 +3,9 @@
 #include "weir/common/types.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace weir::source {
@@ -13,35 +15,38 @@ enum MessageFlag : uint8_t {
 };
 
 // One message inside a batch (message mode).
-struct MessageMeta
-{
+struct MessageMeta {
     uint32_t offset = 0;
     uint32_t length = 0;
-    uint64_t position = 0; // line number, or offset within a partition
+    uint64_t position = 0; // line number, or offset within a partition; 0: next line number
     uint8_t flags = 0;
 };
 
 // The unit a source hands to the engine: many lines or messages in one allocation.
-struct RawBatch
-{
-    uint16_t channel = 0;     // index into Source::channels()
-    std::string data;         // the bytes
+struct RawBatch {
+    uint16_t channel = 0; // index into Source::channels()
+    std::string data;     // the bytes (unless `external` is used)
+    // Zero-copy input (a mapped file region): when `owner` is set the bytes are `external`,
+    // kept alive by `owner`; the store may keep referencing them after the batch is gone.
+    std::shared_ptr<const void> owner;
+    std::string_view external;
     std::vector<MessageMeta> messages; // empty: `data` holds whole lines separated by '\n'
-    uint64_t firstPosition = 0;        // line number of the first line (line mode, 1-based)
+    uint64_t firstPosition = 0;        // line number of the first line (line mode, 1-based); 0: the
+                                       // engine continues the channel's own line count
     TimestampNs ingestTime{};          // arrival time of the batch
     bool endOfStream = false;          // the source has no more data (bounded inputs)
+
+    std::string_view bytes() const { return owner ? external : std::string_view(data); }
 };
 
 // Declares one logical stream of a source and the format its data is in.
-struct ChannelSpec
-{
+struct ChannelSpec {
     std::string name;   // shown to the user, e.g. "access.log" or "demo/access"
     std::string format; // a parse format name, or "auto"
 };
 
 // The engine-side queue a source pushes into. Implementations are thread-safe.
-class IngestSink
-{
+class IngestSink {
 public:
     virtual ~IngestSink() = default;
     // Waits while the queue is full (backpressure, counted). False once the engine stops.
@@ -55,8 +60,7 @@ public:
 
 // A producer of raw data running on its own named thread. Contract: start() is called once;
 // stop() cancels, joins and is idempotent; the destructor must call stop().
-class Source
-{
+class Source {
 public:
     virtual ~Source() = default;
     virtual std::string name() const = 0;

@@ -10,20 +10,18 @@
 
 namespace weir::store {
 
-struct DeadLetter
-{
+struct DeadLetter {
     parse::DeadLetterReason reason = parse::DeadLetterReason::Malformed;
     SourceId source;
     uint64_t position = 0; // line number (files) or offset (topics)
     TimestampNs ingestTime;
-    std::string raw;           // at most DeadLetterStore::Options::maxRawBytes
-    uint64_t rawFullSize = 0;  // size before truncation
-    std::string detail;        // optional human-readable detail
+    std::string raw;          // at most DeadLetterStore::Options::maxRawBytes
+    uint64_t rawFullSize = 0; // size before truncation
+    std::string detail;       // optional human-readable detail
 };
 
 // Immutable view of the dead letters at one moment.
-class DeadLetterSnapshot
-{
+class DeadLetterSnapshot {
 public:
     using Block = std::vector<DeadLetter>;
 
@@ -33,19 +31,17 @@ public:
         : m_blocks(std::move(blocks))
         , m_first(first)
         , m_end(end)
-        , m_blockCapacity(blockCapacity)
-    {}
+        , m_blockCapacity(blockCapacity) {}
 
     uint64_t firstIndex() const { return m_first; }
     uint64_t endIndex() const { return m_end; }
     size_t size() const { return static_cast<size_t>(m_end - m_first); }
     // i-th retained dead letter (0 = oldest retained).
-    const DeadLetter &operator[](size_t i) const
-    {
+    const DeadLetter &operator[](size_t i) const {
         const uint64_t index = m_first + i;
         const uint64_t firstBlock = m_first / m_blockCapacity;
-        return (*m_blocks[static_cast<size_t>(index / m_blockCapacity - firstBlock)])
-            [static_cast<size_t>(index % m_blockCapacity)];
+        return (*m_blocks[static_cast<size_t>(
+            index / m_blockCapacity - firstBlock)])[static_cast<size_t>(index % m_blockCapacity)];
     }
 
 private:
@@ -58,11 +54,9 @@ private:
 // Keeps the lines and messages that did not become events, with their reason. Bounded: the
 // oldest blocks go first when the count or byte limit is reached (counted as evicted). Counts
 // per reason always cover everything ever added. Engine thread only, except snapshots.
-class DeadLetterStore
-{
+class DeadLetterStore {
 public:
-    struct Options
-    {
+    struct Options {
         size_t maxEntries = 200000;
         size_t maxBytes = size_t{128} << 20;
         size_t maxRawBytes = 64 << 10;
@@ -71,16 +65,16 @@ public:
 
     explicit DeadLetterStore(Options options);
 
-    void add(parse::DeadLetterReason reason, SourceId source, uint64_t position,
-             TimestampNs ingest, std::string_view raw, std::string detail = {});
+    void add(parse::DeadLetterReason reason, SourceId source, uint64_t position, TimestampNs ingest,
+             std::string_view raw, std::string detail = {});
 
     DeadLetterSnapshot snapshot() const;
 
     uint64_t total() const { return m_end; }
     uint64_t evicted() const { return m_first; }
     uint64_t count(parse::DeadLetterReason r) const { return m_counts[static_cast<size_t>(r)]; }
-    const std::array<uint64_t, static_cast<size_t>(parse::DeadLetterReason::Count_)> &counts() const
-    {
+    const std::array<uint64_t, static_cast<size_t>(parse::DeadLetterReason::Count_)> &
+    counts() const {
         return m_counts;
     }
     size_t memoryBytes() const { return m_bytes; }

@@ -17,11 +17,10 @@ enum EventFlag : uint8_t {
 // The fixed per-event index entry: 32 bytes. Typed fields are not stored; they are derived
 // from the raw bytes on demand by the source's parser. Trivially copyable: chunks keep them in
 // raw, never zero-filled storage (untouched capacity costs no resident memory).
-struct EventRecord
-{
+struct EventRecord {
     TimestampNs time;       // event time (or arrival time, see TimeFromArrival)
-    uint32_t rawOffset;     // into the chunk's byte arena
-    uint32_t rawLength;     // bytes, without the newline
+    uint32_t rawOffset;     // into the chunk's byte segment `segment()`
+    uint32_t rawPacked;     // length (low 26 bits) and segment index (high 6 bits)
     uint32_t ingestDeltaMs; // arrival time in ms after the chunk's ingest base
     uint32_t positionLo;    // position in the source (line number, offset): low 32 bits
     uint16_t positionHi;    // ... and the next 16 bits
@@ -30,9 +29,18 @@ struct EventRecord
     Severity severity;
     uint8_t flags; // EventFlag bits
 
+    static constexpr uint32_t kMaxRawLength = (1u << 26) - 1;
+    static constexpr uint32_t kMaxSegments = 1u << 6;
+
+    uint32_t rawLength() const { return rawPacked & kMaxRawLength; }
+    uint32_t segment() const { return rawPacked >> 26; }
+    void setRaw(uint32_t offset, uint32_t length, uint32_t segment) {
+        rawOffset = offset;
+        rawPacked = (length & kMaxRawLength) | segment << 26;
+    }
+
     uint64_t position() const { return uint64_t{positionHi} << 32 | positionLo; }
-    void setPosition(uint64_t p)
-    {
+    void setPosition(uint64_t p) {
         positionLo = static_cast<uint32_t>(p);
         positionHi = static_cast<uint16_t>(p >> 32);
     }

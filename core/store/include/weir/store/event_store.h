@@ -3,6 +3,8 @@
 #include "weir/store/event_record.h"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <string_view>
@@ -10,58 +12,77 @@
 
 namespace weir::store {
 
-// A block of consecutive events: fixed-capacity record array plus a byte arena holding the raw
-// lines back to back. Written only by the engine thread, appends only; records below a
-// published count are immutable and may be read by any thread holding a snapshot.
-class Chunk
-{
+// Bytes kept alive by someone else (a mapped file region): the store references them instead
+// of copying.
+struct ExternalBytes {
+    std::shared_ptr<const void> owner;
+    std::string_view region; // every raw line appended with it lies inside this region
+};
+
+// A block of consecutive events: a fixed-capacity record array plus up to 64 byte segments
+// holding the raw lines (copy arenas owned by the chunk, or external regions such as a mapped
+// file). Written only by the engine thread, appends only; records below a published count are
+// immutable and may be read by any thread holding a snapshot.
+class Chunk {
 public:
-    Chunk(uint64_t firstIndex, size_t eventCapacity, size_t byteCapacity, TimestampNs ingestBase);
+    Chunk(uint64_t firstIndex, size_t eventCapacity, size_t arenaBytes, TimestampNs ingestBase);
+    ~Chunk();
+    Chunk(const Chunk &) = delete;
+    Chunk &operator=(const Chunk &) = delete;
 
     uint64_t firstIndex() const { return m_firstIndex; }
     size_t capacity() const { return m_eventCapacity; }
     // Writer's count. Readers must use the count in their snapshot instead.
     size_t writtenCount() const { return m_count; }
-    bool fits(size_t rawBytes) const
-    {
-        return m_count < m_eventCapacity && m_bytesUsed + rawBytes <= m_byteCapacity;
-    }
-    // Engine thread only. Requires fits(raw.size()).
-    void append(EventRecord record, std::string_view raw, TimestampNs ingest);
+
+    // Engine thread only. Copy the raw bytes into an arena; false when the chunk is full.
+    bool tryAppend(EventRecord record, std::string_view raw, TimestampNs ingest);
+    // Engine thread only. Reference `raw`, which lies inside ext.region; false when full.
+    bool tryAppendExternal(EventRecord record, std::string_view raw, TimestampNs ingest,
+                           const ExternalBytes &ext);
 
     const EventRecord &record(size_t i) const { return m_records.get()[i]; }
-    std::string_view raw(size_t i) const
-    {
+    std::string_view raw(size_t i) const {
         const EventRecord &r = record(i);
-        return {m_bytes.get() + r.rawOffset, r.rawLength};
+        return {m_segments[r.segment()].data + r.rawOffset, r.rawLength()};
     }
-    TimestampNs ingestTime(size_t i) const
-    {
+    TimestampNs ingestTime(size_t i) const {
         return TimestampNs{m_ingestBase.value + int64_t{record(i).ingestDeltaMs} * kNsPerMs};
     }
-    // Resident bytes: records written plus raw bytes used.
+    // Bytes attributed to this chunk: records written, arena bytes used, external bytes used.
     size_t memoryBytes() const { return m_count * sizeof(EventRecord) + m_bytesUsed; }
 
 private:
-    uint64_t m_firstIndex;
-    size_t m_eventCapacity;
-    size_t m_byteCapacity;
-    TimestampNs m_ingestBase;
-    size_t m_count = 0;
-    size_t m_bytesUsed = 0;
-    struct FreeLarge
-    {
+    struct Segment {
+        const char *data = nullptr;
+        size_t capacity = 0;
+        size_t used = 0;
+        bool owned = false;                // an arena allocated by this chunk
+        std::shared_ptr<const void> owner; // keeps external bytes alive
+    };
+    struct FreeLarge {
         size_t bytes;
         void operator()(void *p) const;
     };
-    std::unique_ptr<EventRecord, FreeLarge> m_records; // capacity m_eventCapacity
 
-    std::unique_ptr<char, FreeLarge> m_bytes;
+    void place(EventRecord &record, TimestampNs ingest);
+
+    uint64_t m_firstIndex;
+    size_t m_eventCapacity;
+    size_t m_arenaBytes;
+    TimestampNs m_ingestBase;
+    size_t m_count = 0;
+    size_t m_bytesUsed = 0;
+    std::unique_ptr<EventRecord, FreeLarge> m_records; // capacity m_eventCapacity
+    // Segments are written before any record refers to them and never change afterwards.
+    std::array<Segment, EventRecord::kMaxSegments> m_segments;
+    uint32_t m_segmentCount = 0;
+    int m_arena = -1;    // segment receiving copies
+    int m_external = -1; // most recent external segment
 };
 
 // One event as seen through a snapshot.
-struct EventRef
-{
+struct EventRef {
     const Chunk *chunk = nullptr;
     size_t offset = 0;
 
@@ -73,8 +94,7 @@ struct EventRef
 
 // An immutable view of the store at one moment. Cheap to copy (chunk pointers only); keeps
 // the chunks alive even after the store evicted them.
-class StoreSnapshot
-{
+class StoreSnapshot {
 public:
     StoreSnapshot() = default;
     StoreSnapshot(std::vector<std::shared_ptr<const Chunk>> chunks, uint64_t firstIndex,
@@ -106,8 +126,7 @@ private:
 };
 
 template<typename Fn>
-void StoreSnapshot::forEach(uint64_t from, uint64_t to, Fn &&fn) const
-{
+void StoreSnapshot::forEach(uint64_t from, uint64_t to, Fn &&fn) const {
     from = std::max(from, m_firstIndex);
     to = std::min(to, m_endIndex);
     if (from >= to)
@@ -123,19 +142,21 @@ void StoreSnapshot::forEach(uint64_t from, uint64_t to, Fn &&fn) const
 
 // The append-only, chunked event store with a memory budget. Engine thread only, except
 // snapshot(), whose result may be handed to any thread.
-class EventStore
-{
+class EventStore {
 public:
-    struct Options
-    {
+    struct Options {
         size_t memoryBudgetBytes = size_t{2} << 30;
         size_t chunkEvents = 65536;
-        size_t chunkBytes = size_t{16} << 20;
+        size_t chunkBytes = size_t{16} << 20; // copy arena size
     };
 
     explicit EventStore(Options options);
 
+    // Copies raw into the store. raw.size() must not exceed EventRecord::kMaxRawLength.
     void append(const EventRecord &record, std::string_view raw, TimestampNs ingest);
+    // References raw (inside ext.region) without copying.
+    void appendExternal(const EventRecord &record, std::string_view raw, TimestampNs ingest,
+                        const ExternalBytes &ext);
 
     StoreSnapshot snapshot() const;
 
@@ -146,7 +167,7 @@ public:
     const Options &options() const { return m_options; }
 
 private:
-    void openChunk(size_t rawBytes, TimestampNs ingest);
+    void openChunk(TimestampNs ingest);
     void evictToBudget();
 
     Options m_options;
