@@ -39,11 +39,17 @@ size_t closingQuote(std::string_view s, size_t pos) {
 }
 
 // Token up to the next space; advances pos past the space. Empty view if there is no space.
+// Short fields: a plain loop beats a call to memchr.
+inline size_t findShort(std::string_view s, size_t pos, char c) {
+    while (pos < s.size() && s[pos] != c)
+        ++pos;
+    return pos < s.size() ? pos : std::string_view::npos;
+}
+
 inline bool token(std::string_view s, size_t &pos, std::string_view &out) {
-    const void *hit = std::memchr(s.data() + pos, ' ', s.size() - pos);
-    if (!hit)
+    const size_t e = findShort(s, pos, ' ');
+    if (e == std::string_view::npos)
         return false;
-    const size_t e = static_cast<size_t>(static_cast<const char *>(hit) - s.data());
     out = s.substr(pos, e - pos);
     pos = e + 1;
     return true;
@@ -76,12 +82,27 @@ bool parseApacheTime(std::string_view s, TimestampNs &out) {
     if (s.size() < 20 || s[2] != '/' || s[6] != '/' || s[11] != ':' || s[14] != ':' || s[17] != ':')
         return false;
     const char *p = s.data();
-    const int day = twoDigits(p);
-    const unsigned month = monthFromAbbrev(s.substr(3, 3));
-    const int y1 = twoDigits(p + 7), y2 = twoDigits(p + 9);
+    // Consecutive lines almost always share the date: remember the last one per thread.
+    struct DateCache {
+        char key[11] = {};
+        int64_t days = 0;
+    };
+    thread_local DateCache cache;
+    int64_t days;
+    if (std::memcmp(cache.key, p, 11) == 0) {
+        days = cache.days;
+    } else {
+        const int day = twoDigits(p);
+        const unsigned month = monthFromAbbrev(s.substr(3, 3));
+        const int y1 = twoDigits(p + 7), y2 = twoDigits(p + 9);
+        if (day < 1 || day > 31 || month == 0 || y1 < 0 || y2 < 0)
+            return false;
+        days = daysFromCivil(y1 * 100 + y2, month, static_cast<unsigned>(day));
+        std::memcpy(cache.key, p, 11);
+        cache.days = days;
+    }
     const int hh = twoDigits(p + 12), mm = twoDigits(p + 15), ss = twoDigits(p + 18);
-    if (day < 1 || day > 31 || month == 0 || y1 < 0 || y2 < 0 || hh < 0 || hh > 23 || mm < 0 ||
-        mm > 59 || ss < 0 || ss > 60)
+    if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60)
         return false;
     int64_t offset = 0;
     if (s.size() > 20) {
@@ -93,7 +114,6 @@ bool parseApacheTime(std::string_view s, TimestampNs &out) {
             return false;
         offset = (oh * kNsPerHour + om * kNsPerMinute) * (s[21] == '-' ? -1 : 1);
     }
-    const int64_t days = daysFromCivil(y1 * 100 + y2, month, static_cast<unsigned>(day));
     out = TimestampNs{days * kNsPerDay + hh * kNsPerHour + mm * kNsPerMinute + ss * kNsPerSecond -
                       offset};
     return true;
@@ -106,17 +126,15 @@ DeadLetterReason AccessLogParser::split(std::string_view line, Parts &out) {
     if (!token(line, pos, out.host) || out.host.empty() || !token(line, pos, out.ident))
         return DeadLetterReason::Malformed;
     // The user field can in theory hold spaces; the timestamp's '[' ends it.
-    const void *lb = std::memchr(line.data() + pos, '[', line.size() - pos);
-    if (!lb)
+    const size_t open = findShort(line, pos, '[');
+    if (open == std::string_view::npos)
         return DeadLetterReason::Malformed;
-    const size_t open = static_cast<size_t>(static_cast<const char *>(lb) - line.data());
     if (open == pos || line[open - 1] != ' ')
         return DeadLetterReason::Malformed;
     out.user = line.substr(pos, open - 1 - pos);
-    const void *rb = std::memchr(line.data() + open, ']', line.size() - open);
-    if (!rb)
+    const size_t close = findShort(line, open, ']');
+    if (close == std::string_view::npos)
         return DeadLetterReason::Malformed;
-    const size_t close = static_cast<size_t>(static_cast<const char *>(rb) - line.data());
     out.timeText = line.substr(open + 1, close - open - 1);
     pos = close + 1;
     if (pos >= line.size() || line[pos] != ' ')
