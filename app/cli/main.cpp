@@ -181,6 +181,7 @@ int main(int argc, char **argv) {
         fo.format = opt.format;
         fo.speed = opt.speed;
         fo.maxLineBytes = opt.maxLineBytes;
+        fo.zeroCopy = true; // a headless replay is short-lived: map instead of copying
         auto src = std::make_unique<weir::source::FileSource>(fo);
         if (opt.speed > 0) {
             // Pacing reads event times with the same parser the engine will use.

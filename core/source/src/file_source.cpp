@@ -184,8 +184,9 @@ void FileSource::run(IngestSink &sink) {
         ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
     struct stat st;
-    if (!isStdin && m_options.speed <= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-        st.st_size > 0 && runMapped(sink, fd, static_cast<size_t>(st.st_size))) {
+    if (!isStdin && m_options.zeroCopy && m_options.speed <= 0 && ::fstat(fd, &st) == 0 &&
+        S_ISREG(st.st_mode) && st.st_size > 0 &&
+        runMapped(sink, fd, static_cast<size_t>(st.st_size))) {
         ::close(fd);
         RawBatch end;
         end.endOfStream = true;

@@ -27,6 +27,10 @@ public:
         double speed = 0; // 0: as fast as possible; otherwise event-time pacing factor
         size_t blockBytes = 4 << 20;
         size_t maxLineBytes = 1 << 20;
+        // Map regular files and let the store reference the mapping instead of copying. Much
+        // faster for bulk replay, but a file truncated by someone else while mapped raises
+        // SIGBUS on access: meant for short-lived headless runs over files nobody rewrites.
+        bool zeroCopy = false;
     };
 
     explicit FileSource(Options options);
