@@ -1,6 +1,6 @@
-// Hostile inputs replayed through the engine by a FileSource, in both read paths: the
-// zero-copy mapped replay (as fast as possible) and the streamed read (speed > 0 without a
-// pacing parser reads the file block by block but never sleeps).
+// Hostile inputs replayed through the engine by a FileSource, in each read path: the
+// zero-copy mapped replay (Options::zeroCopy), the copying block read, and the paced path
+// (speed > 0 without a pacing parser: reads through pacedEmit but never sleeps).
 #include "../test_support.h"
 #include "weir/engine/engine.h"
 #include "weir/source/file_source.h"
@@ -20,7 +20,7 @@ using test::combinedLine;
 
 namespace {
 
-enum class ReadPath { Mapped, Streamed };
+enum class ReadPath { Mapped, Copied, Paced };
 
 struct ReplayResult {
     std::shared_ptr<const Snapshot> snap;
@@ -49,8 +49,9 @@ ReplayResult replay(const std::string &path, ReadPath mode, std::string format =
     fo.maxLineBytes = maxLineBytes;
     if (blockBytes)
         fo.blockBytes = blockBytes;
-    if (mode == ReadPath::Streamed)
-        fo.speed = 1e9; // no pacing parser: never sleeps, but reads through the copying path
+    fo.zeroCopy = mode == ReadPath::Mapped;
+    if (mode == ReadPath::Paced)
+        fo.speed = 1e9; // no pacing parser: never sleeps
     auto src = std::make_unique<source::FileSource>(fo);
     source::FileSource *file = src.get();
     engine.addSource(std::move(src));
@@ -73,13 +74,22 @@ protected:
 };
 
 std::string pathName(const ::testing::TestParamInfo<ReadPath> &info) {
-    return info.param == ReadPath::Mapped ? "Mapped" : "Streamed";
+    switch (info.param) {
+    case ReadPath::Mapped:
+        return "Mapped";
+    case ReadPath::Copied:
+        return "Copied";
+    case ReadPath::Paced:
+        return "Paced";
+    }
+    return "Unknown";
 }
 
 } // namespace
 
-INSTANTIATE_TEST_SUITE_P(BothPaths, FileSourceHostile,
-                         ::testing::Values(ReadPath::Mapped, ReadPath::Streamed), pathName);
+INSTANTIATE_TEST_SUITE_P(ReadPaths, FileSourceHostile,
+                         ::testing::Values(ReadPath::Mapped, ReadPath::Copied, ReadPath::Paced),
+                         pathName);
 
 TEST_P(FileSourceHostile, NoTrailingNewline) {
     const std::string p = m_dir.write("a.log", combinedLine("1") + "\n" + combinedLine("2") + "\n" +
