@@ -7,6 +7,8 @@
 #include "weir/source/file_source.h"
 #include "weir_version.h"
 
+#include "live_sources.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -44,6 +46,7 @@ struct CliOptions {
     size_t maxLineBytes = size_t{1} << 20;
     size_t memoryBudgetMb = 0;
     bool stats = false;
+    weir::cli::LiveOptions live;
 };
 
 [[noreturn]] void fail(const std::string &message) {
@@ -69,6 +72,7 @@ CliOptions parseArgs(int argc, char **argv) {
         };
         if (a == "-h" || a == "--help") {
             std::fputs(kUsage, stdout);
+            std::fputs(weir::cli::kLiveUsage, stdout);
             std::exit(0);
         } else if (a == "--version") {
             std::printf("weir-cli %s\n", WEIR_VERSION);
@@ -91,14 +95,17 @@ CliOptions parseArgs(int argc, char **argv) {
             o.maxLineBytes = static_cast<size_t>(numberArg(a, next()));
         } else if (a == "--memory-budget") {
             o.memoryBudgetMb = static_cast<size_t>(numberArg(a, next()));
+        } else if (weir::cli::parseLiveOption(a, next, o.live, fail)) {
         } else if (a.size() > 1 && a[0] == '-' && a != "-") {
             fail("unknown option " + a);
         } else {
             o.files.push_back(a);
         }
     }
-    if (o.files.empty() && o.demoEvents == 0)
-        fail("no input: give FILE... or --demo N");
+    if (const std::string err = weir::cli::checkLiveOptions(o.live); !err.empty())
+        fail(err);
+    if (o.files.empty() && o.demoEvents == 0 && !o.live.any())
+        fail("no input: give FILE..., --demo N, --kafka or --mqtt");
     return o;
 }
 
@@ -200,10 +207,16 @@ int main(int argc, char **argv) {
         engine.addSource(std::make_unique<weir::source::DemoSource>(d));
     }
 
+    std::vector<const weir::source::Source *> live;
+    if (const std::string err = weir::cli::addLiveSources(opt.live, opt.format, engine, live);
+        !err.empty()) {
+        std::fprintf(stderr, "weir-cli: %s\n", err.c_str());
+        return 2;
+    }
+
     const int64_t t0 = weir::monotonicNowNs();
     engine.start();
-    while (!engine.waitFinished(std::chrono::milliseconds(200))) {
-    }
+    const std::string liveError = weir::cli::waitForStop(opt.live, engine, live);
     const double seconds = static_cast<double>(weir::monotonicNowNs() - t0) / 1e9;
     engine.stop();
 
@@ -214,6 +227,10 @@ int main(int argc, char **argv) {
             std::fprintf(stderr, "weir-cli: %s\n", err.c_str());
             status = 1;
         }
+    }
+    if (!liveError.empty()) {
+        std::fprintf(stderr, "weir-cli: %s\n", liveError.c_str());
+        status = 3;
     }
     const auto snap = engine.snapshot();
     if (opt.stats)

@@ -11,7 +11,9 @@
 namespace weir::source {
 
 enum MessageFlag : uint8_t {
-    MessageTruncated = 1 << 0, // cut at the line limit
+    MessageTruncated = 1 << 0,   // cut at the line limit
+    MessageRetained = 1 << 1,    // an MQTT retained message (last known state, not new)
+    MessageRedelivered = 1 << 2, // the broker flagged it as a possible duplicate
 };
 
 // One message inside a batch (message mode).
@@ -20,6 +22,10 @@ struct MessageMeta {
     uint32_t length = 0;
     uint64_t position = 0; // line number, or offset within a partition; 0: next line number
     uint8_t flags = 0;
+    // Transport attributes (topic, key, headers, partition, broker timestamp): a slice of
+    // RawBatch::attributes in the encoding of weir/source/attributes.h. Empty for files.
+    uint32_t attrOffset = 0;
+    uint32_t attrLength = 0;
 };
 
 // The unit a source hands to the engine: many lines or messages in one allocation.
@@ -35,6 +41,10 @@ struct RawBatch {
                                        // engine continues the channel's own line count
     TimestampNs ingestTime{};          // arrival time of the batch
     bool endOfStream = false;          // the source has no more data (bounded inputs)
+    std::string attributes;            // per-message attributes, see MessageMeta::attrOffset
+    // Non-zero: the engine calls Source::acknowledge(ackToken) once every message of this
+    // batch is stored (at-least-once sources commit their offsets only then).
+    uint64_t ackToken = 0;
 
     std::string_view bytes() const { return owner ? external : std::string_view(data); }
 };
@@ -71,6 +81,11 @@ public:
     virtual void stop() = 0;
     // Last error, empty if none. Any thread.
     virtual std::string error() const { return {}; }
+    // Short human-readable connection state ("connected", "reconnecting in 2 s: ..."), empty
+    // for sources without one. Any thread.
+    virtual std::string status() const { return {}; }
+    // Engine thread: every message of the batch carrying `token` is stored. Must not block.
+    virtual void acknowledge(uint64_t token) { (void)token; }
 };
 
 } // namespace weir::source

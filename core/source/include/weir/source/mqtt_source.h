@@ -1,0 +1,114 @@
+#pragma once
+
+#include "weir/source/source.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+struct mosquitto;
+struct mosquitto_message;
+typedef struct mqtt5__property mosquitto_property;
+
+namespace weir::source {
+
+// Subscribes to MQTT topic filters (libmosquitto) and hands the messages to the engine in
+// batches: one channel per topic filter, each message carrying its topic as an attribute.
+// Threads: one network thread ("weir-mqtt") runs the client loop, the callbacks and the
+// batching; it only copies into the ingest queue (tryPush: a full queue drops and counts, it
+// never waits for the engine). It reconnects with exponential backoff; a refused login or a
+// TLS failure before the first successful connection is fatal (error(), the thread ends).
+class MqttSource final : public Source {
+public:
+    struct Options {
+        std::string host = "127.0.0.1";
+        int port = 1883;
+        std::string clientId;                  // empty: a random "weir-..." id
+        std::vector<std::string> topics;       // filters, '+' and '#' allowed
+        int qos = 0;                           // 0, 1 or 2
+        bool cleanSession = true;              // false: persistent session (needs a client id)
+        uint32_t sessionExpirySeconds = 86400; // MQTT v5 persistent sessions
+        int protocolVersion = 4;               // 4: MQTT 3.1.1, 5: MQTT 5
+        std::string username;
+        std::string password;  // never logged nor shown in status()
+        std::string tlsCaFile; // TLS is on when a CA file (or tlsCaPath) is given
+        std::string tlsCaPath;
+        std::string tlsCertFile; // client certificate and key (optional)
+        std::string tlsKeyFile;
+        bool tlsInsecure = false; // skip the host name check
+        int keepAliveSeconds = 30;
+        std::string format = "auto";
+        int reconnectMinMs = 250;
+        int reconnectMaxMs = 10000;
+        size_t batchBytes = size_t{256} << 10;
+        int batchDelayMs = 20; // a non-empty batch is handed over at most this late
+    };
+
+    struct Counters {
+        uint64_t messages = 0;
+        uint64_t bytes = 0;
+        uint64_t retained = 0;
+        uint64_t connects = 0; // successful connections (1 + reconnects)
+        uint64_t connectFailures = 0;
+    };
+
+    explicit MqttSource(Options options);
+    ~MqttSource() override;
+
+    std::string name() const override;
+    std::vector<ChannelSpec> channels() const override;
+    bool isBounded() const override { return false; }
+    void start(IngestSink &sink) override;
+    void stop() override;
+    std::string error() const override;
+    std::string status() const override;
+    Counters counters() const;
+
+    // Checks options without connecting; returns an error message or empty.
+    static std::string validate(const Options &options);
+
+private:
+    struct Pending;
+    void run(IngestSink &sink);
+    bool setup(std::string &error);
+    void onConnect(int rc, bool v5);
+    void onSubscribe(int count, const int *granted);
+    void onMessage(const mosquitto_message *msg);
+    void flush(IngestSink &sink, bool force);
+    void setStatus(std::string status);
+    void setFatal(std::string error);
+    bool waitMs(int ms);
+
+    static void connectCb(mosquitto *, void *self, int rc, int flags, const mosquitto_property *);
+    static void subscribeCb(mosquitto *, void *self, int mid, int count, const int *granted,
+                            const mosquitto_property *);
+    static void messageCb(mosquitto *, void *self, const mosquitto_message *msg,
+                          const mosquitto_property *);
+
+    Options m_options;
+    std::thread m_thread;
+    std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_fatal{false};
+
+    mutable std::mutex m_mutex; // guards m_error, m_status, m_counters, the wait
+    std::condition_variable m_wake;
+    std::string m_error;
+    std::string m_status;
+    Counters m_counters;
+
+    // Network thread only.
+    mosquitto *m_mosq = nullptr;
+    std::vector<Pending> m_pending; // one per channel
+    size_t m_pendingBytes = 0;
+    int64_t m_pendingSinceMono = 0;
+    uint64_t m_sequence = 0;
+    bool m_everConnected = false;
+    bool m_connected = false;
+    Counters m_localCounters; // published to m_counters at each flush
+};
+
+} // namespace weir::source

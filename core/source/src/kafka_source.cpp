@@ -1,0 +1,525 @@
+#include "weir/source/kafka_source.h"
+
+#include "weir/common/time_util.h"
+#include "weir/source/attributes.h"
+
+#include <algorithm>
+#include <cstring>
+#include <librdkafka/rdkafka.h>
+#include <pthread.h>
+#include <random>
+
+namespace weir::source {
+
+namespace {
+
+std::string randomGroupId() {
+    std::random_device rd;
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "weir-%08x%08x", rd(), rd());
+    return buf;
+}
+
+struct PartitionList {
+    rd_kafka_topic_partition_list_t *list;
+    explicit PartitionList(int size)
+        : list(rd_kafka_topic_partition_list_new(size)) {}
+    ~PartitionList() { rd_kafka_topic_partition_list_destroy(list); }
+    PartitionList(const PartitionList &) = delete;
+    PartitionList &operator=(const PartitionList &) = delete;
+};
+
+} // namespace
+
+struct KafkaSource::Callbacks {
+    static void rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                          rd_kafka_topic_partition_list_t *parts, void *opaque) {
+        static_cast<KafkaSource *>(opaque)->onRebalance(rk, err, parts);
+    }
+    static void error(rd_kafka_t *, int err, const char *reason, void *opaque) {
+        static_cast<KafkaSource *>(opaque)->onError(err, reason);
+    }
+    static void log(const rd_kafka_t *, int, const char *, const char *) {
+        // librdkafka's own log lines are dropped: connection problems arrive through the
+        // error callback and end up in status(); nothing is printed behind the caller's back.
+    }
+};
+
+KafkaSource::KafkaSource(Options options)
+    : m_options(std::move(options)) {
+    if (m_options.groupId.empty())
+        m_options.groupId = randomGroupId();
+    m_channelPerTopic = m_options.topics.size() > 1 &&
+                        std::none_of(m_options.topics.begin(), m_options.topics.end(),
+                                     [](const std::string &t) { return t.rfind('^', 0) == 0; });
+}
+
+KafkaSource::~KafkaSource() {
+    stop();
+}
+
+std::string KafkaSource::name() const {
+    return "kafka://" + m_options.brokers;
+}
+
+std::vector<ChannelSpec> KafkaSource::channels() const {
+    std::vector<ChannelSpec> out;
+    if (m_channelPerTopic) {
+        for (const auto &t : m_options.topics)
+            out.push_back({name() + "/" + t, m_options.format});
+    } else {
+        std::string joined;
+        for (const auto &t : m_options.topics)
+            joined += (joined.empty() ? "" : ",") + t;
+        out.push_back({name() + "/" + joined, m_options.format});
+    }
+    return out;
+}
+
+size_t KafkaSource::channelOf(const char *topic) const {
+    if (!m_channelPerTopic || !topic)
+        return 0;
+    for (size_t i = 0; i < m_options.topics.size(); ++i) {
+        if (m_options.topics[i] == topic)
+            return i;
+    }
+    return 0;
+}
+
+bool KafkaSource::isSecretProperty(const std::string &key) {
+    return key.find("password") != std::string::npos || key.find("secret") != std::string::npos ||
+           key.find("sasl.oauthbearer.config") != std::string::npos ||
+           key.find("ssl.key.pem") != std::string::npos ||
+           key.find("ssl_key") != std::string::npos || key.find("keystore") != std::string::npos;
+}
+
+std::string KafkaSource::validate(const Options &o) {
+    if (o.brokers.empty())
+        return "kafka: no bootstrap servers";
+    if (o.startAt == StartAt::Offsets) {
+        if (o.offsets.empty())
+            return "kafka: no start offsets";
+    } else if (o.topics.empty()) {
+        return "kafka: no topic";
+    }
+    for (const auto &t : o.topics) {
+        if (t.empty())
+            return "kafka: empty topic name";
+    }
+    if (!o.password.empty() && o.username.empty())
+        return "kafka: a password needs a user name";
+    return {};
+}
+
+std::string KafkaSource::error() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_error;
+}
+
+std::string KafkaSource::status() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_status;
+}
+
+KafkaSource::Counters KafkaSource::counters() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_counters;
+}
+
+std::vector<KafkaSource::PartitionProgress> KafkaSource::progress() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    std::vector<PartitionProgress> out;
+    for (const auto &kv : m_progress)
+        out.push_back(kv.second);
+    return out;
+}
+
+TimestampNs KafkaSource::watermark() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    TimestampNs w = kMaxTimestamp;
+    bool any = false;
+    for (const auto &kv : m_progress) {
+        if (!kv.second.assigned)
+            continue;
+        any = true;
+        w = std::min(w, kv.second.maxTimestamp);
+    }
+    return any ? w : kMinTimestamp;
+}
+
+void KafkaSource::setStatus(std::string status) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_status = std::move(status);
+}
+
+void KafkaSource::setFatal(std::string error) {
+    m_fatal = true;
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_error = error;
+    m_status = "failed: " + error;
+}
+
+void KafkaSource::start(IngestSink &sink) {
+    m_thread = std::thread([this, &sink] {
+        pthread_setname_np(pthread_self(), "weir-kafka");
+        run(sink);
+    });
+}
+
+void KafkaSource::stop() {
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_all();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void KafkaSource::acknowledge(uint64_t token) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    auto it = m_unacked.find(token);
+    if (it == m_unacked.end())
+        return;
+    if (m_ackRk) {
+        PartitionList pl(static_cast<int>(it->second.size()));
+        for (const auto &po : it->second) {
+            rd_kafka_topic_partition_t *tp =
+                rd_kafka_topic_partition_list_add(pl.list, po.first.first.c_str(), po.first.second);
+            tp->offset = po.second;
+        }
+        // Stores for the next auto-commit; partitions revoked meanwhile are refused, fine.
+        rd_kafka_offsets_store(m_ackRk, pl.list);
+        ++m_counters.committedBatches;
+    }
+    m_unacked.erase(it);
+}
+
+void KafkaSource::onError(int err, const char *reason) {
+    const auto code = static_cast<rd_kafka_resp_err_t>(err);
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        ++m_counters.errors;
+    }
+    const std::string why = reason ? reason : rd_kafka_err2str(code);
+    switch (code) {
+    case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+        m_allBrokersDown = true;
+        setStatus("all brokers down, retrying: " + why);
+        break;
+    case RD_KAFKA_RESP_ERR__AUTHENTICATION:
+        setFatal("kafka: authentication failed: " + why);
+        break;
+    case RD_KAFKA_RESP_ERR__SSL:
+        setFatal("kafka: TLS failure (certificate or CA mismatch?): " + why);
+        break;
+    case RD_KAFKA_RESP_ERR__FATAL:
+        setFatal("kafka: fatal error: " + why);
+        break;
+    default:
+        setStatus("error, retrying: " + why);
+        break;
+    }
+}
+
+void KafkaSource::onRebalance(rd_kafka_t *rk, int err, rd_kafka_topic_partition_list_t *parts) {
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        if (m_options.startAt == StartAt::Timestamp) {
+            const int64_t ms = m_options.startTime.value / kNsPerMs;
+            for (int i = 0; i < parts->cnt; ++i)
+                parts->elems[i].offset = ms;
+            const rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(rk, parts, 10000);
+            if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
+                setStatus("cannot look up offsets by time: " + std::string(rd_kafka_err2str(e)));
+            for (int i = 0; i < parts->cnt; ++i) {
+                // No message at or after the time: start at the end.
+                if (parts->elems[i].err || parts->elems[i].offset < 0)
+                    parts->elems[i].offset = RD_KAFKA_OFFSET_END;
+            }
+        }
+        rd_kafka_assign(rk, parts);
+        std::lock_guard<std::mutex> lock(m_mutex);
+        for (int i = 0; i < parts->cnt; ++i) {
+            auto &p = m_progress[{parts->elems[i].topic, parts->elems[i].partition}];
+            p.topic = parts->elems[i].topic;
+            p.partition = parts->elems[i].partition;
+            p.assigned = true;
+        }
+        m_status =
+            "assigned " + std::to_string(parts->cnt) + " partition" + (parts->cnt == 1 ? "" : "s");
+    } else {
+        rd_kafka_assign(rk, nullptr);
+        std::lock_guard<std::mutex> lock(m_mutex);
+        for (int i = 0; i < parts->cnt; ++i) {
+            auto it = m_progress.find({parts->elems[i].topic, parts->elems[i].partition});
+            if (it != m_progress.end())
+                it->second.assigned = false;
+        }
+        m_status = "partitions revoked, rebalancing";
+    }
+}
+
+rd_kafka_t *KafkaSource::create(std::string &error) {
+    char errstr[512];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    const auto set = [&](const std::string &key, const std::string &value) {
+        if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), errstr, sizeof errstr) ==
+            RD_KAFKA_CONF_OK)
+            return true;
+        // librdkafka may quote the value: never show it for secrets.
+        error = isSecretProperty(key) ? "kafka: invalid value for property " + key
+                                      : "kafka: " + std::string(errstr);
+        return false;
+    };
+    const bool sasl = !m_options.username.empty();
+    const bool tls = !m_options.tlsCaFile.empty() || !m_options.tlsCertFile.empty();
+    bool ok =
+        set("bootstrap.servers", m_options.brokers) && set("group.id", m_options.groupId) &&
+        set("enable.auto.commit", "true") && set("enable.auto.offset.store", "false") &&
+        set("enable.partition.eof", "false") &&
+        set("auto.offset.reset", m_options.startAt == StartAt::Earliest ? "earliest" : "latest") &&
+        set("client.id", "weir");
+    if (ok && (sasl || tls))
+        ok = set("security.protocol",
+                 sasl ? (tls ? "SASL_SSL" : "SASL_PLAINTEXT") : std::string("SSL"));
+    if (ok && sasl)
+        ok = set("sasl.mechanism",
+                 m_options.saslMechanism.empty() ? "PLAIN" : m_options.saslMechanism) &&
+             set("sasl.username", m_options.username) && set("sasl.password", m_options.password);
+    if (ok && !m_options.tlsCaFile.empty())
+        ok = set("ssl.ca.location", m_options.tlsCaFile);
+    if (ok && !m_options.tlsCertFile.empty())
+        ok = set("ssl.certificate.location", m_options.tlsCertFile);
+    if (ok && !m_options.tlsKeyFile.empty())
+        ok = set("ssl.key.location", m_options.tlsKeyFile);
+    for (const auto &kv : m_options.properties) {
+        if (!ok)
+            break;
+        ok = set(kv.first, kv.second);
+    }
+    if (!ok) {
+        rd_kafka_conf_destroy(conf);
+        return nullptr;
+    }
+    rd_kafka_conf_set_opaque(conf, this);
+    rd_kafka_conf_set_error_cb(conf, &Callbacks::error);
+    rd_kafka_conf_set_log_cb(conf, &Callbacks::log);
+    if (m_options.startAt != StartAt::Offsets)
+        rd_kafka_conf_set_rebalance_cb(conf, &Callbacks::rebalance);
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
+    if (!rk) {
+        error = "kafka: cannot create the consumer: " + std::string(errstr);
+        return nullptr; // conf is only owned by rd_kafka_new on success
+    }
+    rd_kafka_poll_set_consumer(rk);
+    return rk;
+}
+
+bool KafkaSource::append(RawBatch &b, const rd_kafka_message_t *msg,
+                         std::map<PartitionKey, int64_t> &batchOffsets) {
+    const char *topic = rd_kafka_topic_name(msg->rkt);
+    PartitionKey key{topic, msg->partition};
+    auto next = m_nextOffset.find(key);
+    if (next != m_nextOffset.end() && msg->offset < next->second) {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        ++m_counters.duplicates;
+        return false;
+    }
+    m_nextOffset[key] = msg->offset + 1;
+    batchOffsets[key] = msg->offset + 1;
+    MessageMeta meta;
+    meta.offset = static_cast<uint32_t>(b.data.size());
+    meta.length = static_cast<uint32_t>(msg->len);
+    meta.position = static_cast<uint64_t>(msg->offset) + 1; // 1-based: 0 means "next line"
+    if (msg->len)
+        b.data.append(static_cast<const char *>(msg->payload), msg->len);
+    meta.attrOffset = static_cast<uint32_t>(b.attributes.size());
+    appendAttribute(b.attributes, attr::kTopic, topic);
+    appendAttribute(b.attributes, attr::kPartition, std::to_string(msg->partition));
+    appendAttribute(b.attributes, attr::kOffset, std::to_string(msg->offset));
+    if (msg->key)
+        appendAttribute(b.attributes, attr::kKey,
+                        std::string_view(static_cast<const char *>(msg->key), msg->key_len));
+    rd_kafka_timestamp_type_t tsType;
+    const int64_t tsMs = rd_kafka_message_timestamp(msg, &tsType);
+    if (tsType != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && tsMs >= 0)
+        appendAttribute(b.attributes, attr::kTimestamp, std::to_string(tsMs * kNsPerMs));
+    rd_kafka_headers_t *headers = nullptr;
+    if (rd_kafka_message_headers(msg, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR && headers) {
+        const char *hname;
+        const void *hvalue;
+        size_t hsize;
+        for (size_t i = 0; rd_kafka_header_get_all(headers, i, &hname, &hvalue, &hsize) ==
+                           RD_KAFKA_RESP_ERR_NO_ERROR;
+             ++i) {
+            std::string n(attr::kHeaderPrefix);
+            n += hname;
+            appendAttribute(
+                b.attributes, n,
+                std::string_view(static_cast<const char *>(hvalue), hvalue ? hsize : 0));
+        }
+    }
+    meta.attrLength = static_cast<uint32_t>(b.attributes.size()) - meta.attrOffset;
+    b.messages.push_back(meta);
+    std::lock_guard<std::mutex> lock(m_mutex);
+    ++m_counters.messages;
+    m_counters.bytes += msg->len;
+    auto &p = m_progress[key];
+    p.topic = topic;
+    p.partition = msg->partition;
+    p.nextOffset = msg->offset + 1;
+    if (tsType != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && tsMs >= 0)
+        p.maxTimestamp = std::max(p.maxTimestamp, TimestampNs{tsMs * kNsPerMs});
+    return true;
+}
+
+void KafkaSource::refreshProgress(rd_kafka_t *rk) {
+    std::vector<PartitionKey> keys;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        for (const auto &kv : m_progress)
+            keys.push_back(kv.first);
+    }
+    const int64_t nowNs = wallNow().value;
+    for (const auto &k : keys) {
+        int64_t lo = -1;
+        int64_t hi = -1;
+        // Cached from fetch responses: no broker round trip.
+        if (rd_kafka_get_watermark_offsets(rk, k.first.c_str(), k.second, &lo, &hi) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR)
+            continue;
+        std::lock_guard<std::mutex> lock(m_mutex);
+        auto &p = m_progress[k];
+        if (hi >= 0)
+            p.highWatermark = hi;
+        const int64_t consumed = p.nextOffset >= 0 ? p.nextOffset : lo;
+        p.lagMessages = (hi >= 0 && consumed >= 0) ? std::max<int64_t>(0, hi - consumed) : 0;
+        p.lagSeconds =
+            (p.lagMessages > 0 && p.maxTimestamp != kMinTimestamp)
+                ? std::max<double>(0, static_cast<double>(nowNs - p.maxTimestamp.value) / 1e9)
+                : 0.0;
+    }
+}
+
+void KafkaSource::run(IngestSink &sink) {
+    std::string error = validate(m_options);
+    rd_kafka_t *rk = error.empty() ? create(error) : nullptr;
+    if (!rk) {
+        setFatal(error);
+        return;
+    }
+    rd_kafka_resp_err_t err;
+    if (m_options.startAt == StartAt::Offsets) {
+        PartitionList pl(static_cast<int>(m_options.offsets.size()));
+        for (const auto &o : m_options.offsets)
+            rd_kafka_topic_partition_list_add(pl.list, o.topic.c_str(), o.partition)->offset =
+                o.offset;
+        err = rd_kafka_assign(rk, pl.list);
+        std::lock_guard<std::mutex> lock(m_mutex);
+        for (const auto &o : m_options.offsets) {
+            auto &p = m_progress[{o.topic, o.partition}];
+            p.topic = o.topic;
+            p.partition = o.partition;
+            p.assigned = true;
+        }
+    } else {
+        PartitionList pl(static_cast<int>(m_options.topics.size()));
+        for (const auto &t : m_options.topics)
+            rd_kafka_topic_partition_list_add(pl.list, t.c_str(), RD_KAFKA_PARTITION_UA);
+        err = rd_kafka_subscribe(rk, pl.list);
+    }
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        setFatal("kafka: cannot subscribe: " + std::string(rd_kafka_err2str(err)));
+        rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+        return;
+    }
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_ackRk = rk;
+        m_status = "connecting to " + m_options.brokers;
+    }
+    int64_t nextRefresh = 0;
+    struct Pending {
+        RawBatch batch;
+        std::map<PartitionKey, int64_t> offsets; // next offset per partition in this batch
+    };
+    std::vector<Pending> pending(channels().size());
+    size_t pendingMessages = 0;
+    size_t pendingBytes = 0;
+    while (!m_stop && !m_fatal && !sink.stopping()) {
+        // Block for the first message, then take what is already fetched without waiting.
+        rd_kafka_message_t *msg = rd_kafka_consumer_poll(rk, 100);
+        const int64_t deadline = monotonicNowNs() + m_options.batchDelayMs * kNsPerMs;
+        while (msg) {
+            if (msg->err) {
+                if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                    const std::string why = rd_kafka_message_errstr(msg);
+                    if (msg->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
+                        msg->err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED)
+                        setFatal("kafka: not authorized: " + why);
+                    else
+                        setStatus("error, retrying: " + why);
+                }
+            } else {
+                m_allBrokersDown = false;
+                Pending &p = pending[channelOf(rd_kafka_topic_name(msg->rkt))];
+                if (append(p.batch, msg, p.offsets)) {
+                    ++pendingMessages;
+                    pendingBytes += msg->len;
+                }
+            }
+            rd_kafka_message_destroy(msg);
+            if (pendingMessages >= m_options.batchMessages ||
+                pendingBytes >= m_options.batchBytes || monotonicNowNs() >= deadline)
+                break;
+            msg = rd_kafka_consumer_poll(rk, 0);
+        }
+        for (size_t ch = 0; ch < pending.size() && pendingMessages > 0; ++ch) {
+            Pending &p = pending[ch];
+            if (p.batch.messages.empty())
+                continue;
+            const uint64_t token = m_nextToken++;
+            {
+                std::lock_guard<std::mutex> lock(m_mutex);
+                auto &offs = m_unacked[token];
+                for (const auto &kv : p.offsets)
+                    offs.emplace_back(kv.first, kv.second);
+                if (m_status.rfind("assigned", 0) != 0)
+                    m_status = "consuming";
+            }
+            p.batch.channel = static_cast<uint16_t>(ch);
+            p.batch.ingestTime = wallNow();
+            p.batch.ackToken = token;
+            // Kafka is pulled: waiting here only slows fetching, nothing is lost.
+            if (!sink.pushWait(std::move(p.batch))) {
+                std::lock_guard<std::mutex> lock(m_mutex);
+                m_unacked.erase(token);
+            }
+            p.batch = RawBatch{};
+            p.batch.data = sink.takeBuffer();
+            p.offsets.clear();
+        }
+        pendingMessages = 0;
+        pendingBytes = 0;
+        const int64_t now = monotonicNowNs();
+        if (now >= nextRefresh) {
+            refreshProgress(rk);
+            nextRefresh = now + 500 * kNsPerMs;
+        }
+    }
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_ackRk = nullptr;
+    }
+    if (m_fatal || m_allBrokersDown) {
+        rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+    } else {
+        // Commits what was acknowledged and leaves the group.
+        rd_kafka_consumer_close(rk);
+        rd_kafka_destroy(rk);
+    }
+    if (!m_fatal)
+        setStatus("stopped");
+}
+
+} // namespace weir::source
