@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Weir needs to build, run and test. Idempotent: only missing
-# packages are installed. Usage: install-deps.sh [gui|test|all]   (default: all)
+# packages are installed. Usage: install-deps.sh [gui|test|bench|core|all]   (default: all)
 set -euo pipefail
 what=${1:-all}
 
@@ -9,13 +9,16 @@ core=(librdkafka-dev libmosquitto-dev libsimdjson-dev libre2-dev libmaxminddb-de
 gui=(qtbase5-dev libqt5charts5-dev libqt5svg5-dev qttools5-dev-tools)
 test=(googletest libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth mosquitto
       mosquitto-clients kcat clang libclang-rt-14-dev)
+bench=(libbenchmark-dev goaccess time) # bench/replay_access_log.sh compares with goaccess
 
 pkgs=("${build[@]}" "${core[@]}")
 case "$what" in
     gui) pkgs+=("${gui[@]}") ;;
-    test | all) pkgs+=("${gui[@]}" "${test[@]}") ;;
+    test) pkgs+=("${gui[@]}" "${test[@]}") ;;
+    bench) pkgs+=("${bench[@]}") ;;
+    all) pkgs+=("${gui[@]}" "${test[@]}" "${bench[@]}") ;;
     core) ;;
-    *) echo "usage: $0 [gui|test|core|all]" >&2; exit 2 ;;
+    *) echo "usage: $0 [gui|test|bench|core|all]" >&2; exit 2 ;;
 esac
 
 missing=()
