@@ -10,13 +10,15 @@ gui=(qtbase5-dev libqt5charts5-dev libqt5svg5-dev qttools5-dev-tools)
 test=(googletest libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth mosquitto
       mosquitto-clients kcat clang libclang-rt-14-dev)
 bench=(libbenchmark-dev goaccess time) # bench/replay_access_log.sh compares with goaccess
+# Debian package, man pages, icons and their validators (build and test the .deb).
+pkg=(dpkg-dev file help2man librsvg2-bin desktop-file-utils appstream)
 
 pkgs=("${build[@]}" "${core[@]}")
 case "$what" in
     gui) pkgs+=("${gui[@]}") ;;
-    test) pkgs+=("${gui[@]}" "${test[@]}") ;;
+    test) pkgs+=("${gui[@]}" "${test[@]}" "${pkg[@]}") ;;
     bench) pkgs+=("${bench[@]}") ;;
-    all) pkgs+=("${gui[@]}" "${test[@]}" "${bench[@]}") ;;
+    all) pkgs+=("${gui[@]}" "${test[@]}" "${bench[@]}" "${pkg[@]}") ;;
     core) ;;
     *) echo "usage: $0 [gui|test|bench|core|all]" >&2; exit 2 ;;
 esac
