@@ -20,7 +20,7 @@ ok() { echo "ok: $*"; }
 need() {
     command -v "$1" >/dev/null || { echo "FAIL: $1 not found (bash packaging/dev/install-deps.sh test)" >&2; exit 1; }
 }
-for tool in dpkg-deb dpkg-shlibdeps file desktop-file-validate appstreamcli gzip timeout; do need "$tool"; done
+for tool in dpkg-deb dpkg-shlibdeps dpkg-parsechangelog file desktop-file-validate appstreamcli gzip timeout; do need "$tool"; done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/weir-deb-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -41,7 +41,8 @@ ok "built $(basename "$deb") ($(stat -c %s "$deb") bytes)"
 # 2. Control fields.
 field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Package)" = weir ] || fail "Package is '$(field Package)'"
-[ "$(field Version)" = "$version-1" ] || fail "Version is '$(field Version)', want $version-1"
+deb_version=$(field Version)
+case "$deb_version" in "$version"-[0-9]*) ;; *) fail "Version is '$deb_version', want $version-N" ;; esac
 [ -n "$(field Maintainer)" ] || fail "no Maintainer"
 [ -n "$(field Section)" ] || fail "no Section"
 [ -n "$(field Description)" ] || fail "no Description"
@@ -180,6 +181,13 @@ if [ -f "$root$copyright" ]; then
         fail "copyright is not in DEP-5 format"
     grep -q '^Files: \*$' "$root$copyright" || fail "copyright has no 'Files: *' paragraph"
     grep -q '^License: GPL-3+$' "$root$copyright" || fail "copyright does not say GPL-3+"
+fi
+changelog=/usr/share/doc/weir/changelog.Debian.gz
+have "$changelog"
+if [ -f "$root$changelog" ]; then
+    zcat "$root$changelog" >"$tmp/changelog"
+    logged=$(dpkg-parsechangelog -l "$tmp/changelog" -S Version 2>&1) || fail "changelog: $logged"
+    [ "$logged" = "$deb_version" ] || fail "changelog's version is '$logged', the package's $deb_version"
 fi
 
 if [ $failures -ne 0 ]; then
