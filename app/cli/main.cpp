@@ -26,7 +26,13 @@ const char kUsage[] =
     "  FILE...               log files to replay; '-' reads standard input\n"
     "  --demo N              use the built-in demo generator for N events (simulated clock)\n"
     "  --seed N              demo generator seed (default 42)\n"
-    "  --format F            input format: auto (default), combined, common, seed, json, csv\n"
+    "  --format F            input format: auto (default), combined, common, seed,\n"
+    "                        vhost-combined, apache-error, syslog, log4j, generic, json,\n"
+    "                        logfmt, csv, tsv, regex:EXPR (RE2, named groups) or\n"
+    "                        logformat:STR (Apache LogFormat or nginx log_format string)\n"
+    "  --time-field F        field holding the event time (default: conventional names)\n"
+    "  --time-format FMT     strptime-like format of that field, e.g. '%d/%b/%Y:%H:%M:%S %z'\n"
+    "  --time-zone Z         zone of times written without one: UTC (default), local, +hh:mm\n"
     "  --speed X             pace replay by event time at X times real time (default: as fast\n"
     "                        as possible)\n"
     "  --max-line-bytes N    line limit; longer lines are cut and flagged (default 1048576)\n"
@@ -34,6 +40,7 @@ const char kUsage[] =
     "\n"
     "Output:\n"
     "  --stats               print one JSON object with counts and timings to stdout\n"
+    "  --dead-letter FILE    write every dead letter as one JSON object per line\n"
     "  -h, --help            this help\n"
     "  --version             print the version\n";
 
@@ -42,6 +49,8 @@ struct CliOptions {
     uint64_t demoEvents = 0;
     uint64_t seed = 42;
     std::string format = "auto";
+    weir::parse::FormatOptions formatOptions;
+    std::string deadLetterPath;
     double speed = 0;
     size_t maxLineBytes = size_t{1} << 20;
     size_t memoryBudgetMb = 0;
@@ -85,10 +94,14 @@ CliOptions parseArgs(int argc, char **argv) {
             o.seed = static_cast<uint64_t>(numberArg(a, next()));
         } else if (a == "--format") {
             o.format = next();
-            const auto known = weir::parse::knownFormats();
-            if (o.format != "auto" &&
-                std::find(known.begin(), known.end(), o.format) == known.end())
-                fail("unknown format '" + o.format + "'");
+        } else if (a == "--time-field") {
+            o.formatOptions.timeField = next();
+        } else if (a == "--time-format") {
+            o.formatOptions.timeFormat = next();
+        } else if (a == "--time-zone") {
+            o.formatOptions.timeZone = next();
+        } else if (a == "--dead-letter") {
+            o.deadLetterPath = next();
         } else if (a == "--speed") {
             o.speed = numberArg(a, next());
         } else if (a == "--max-line-bytes") {
@@ -106,6 +119,17 @@ CliOptions parseArgs(int argc, char **argv) {
         fail(err);
     if (o.files.empty() && o.demoEvents == 0 && !o.live.any())
         fail("no input: give FILE..., --demo N, --kafka or --mqtt");
+    // The format string carries the time options to the parser (see composeFormat).
+    o.format = weir::parse::composeFormat(o.format, o.formatOptions);
+    std::string error;
+    if (!weir::parse::isAutoFormat(o.format) && !weir::parse::makeParser(o.format, &error))
+        fail(error);
+    if (weir::parse::isAutoFormat(o.format)) {
+        // Validate the time options alone.
+        weir::parse::TimeSettings check;
+        if (!check.init(o.formatOptions, &error))
+            fail(error);
+    }
     return o;
 }
 
@@ -168,6 +192,70 @@ std::string statsJson(const weir::engine::Snapshot &snap, double seconds) {
     return out;
 }
 
+void appendBase64(std::string &out, std::string_view s)
+{
+    static const char kAlphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t i = 0;
+    for (; i + 2 < s.size(); i += 3) {
+        const uint32_t v = (static_cast<uint8_t>(s[i]) << 16) | (static_cast<uint8_t>(s[i + 1]) << 8)
+                           | static_cast<uint8_t>(s[i + 2]);
+        out += kAlphabet[v >> 18];
+        out += kAlphabet[(v >> 12) & 63];
+        out += kAlphabet[(v >> 6) & 63];
+        out += kAlphabet[v & 63];
+    }
+    if (i < s.size()) {
+        uint32_t v = static_cast<uint8_t>(s[i]) << 16;
+        if (i + 1 < s.size())
+            v |= static_cast<uint8_t>(s[i + 1]) << 8;
+        out += kAlphabet[v >> 18];
+        out += kAlphabet[(v >> 12) & 63];
+        out += i + 1 < s.size() ? kAlphabet[(v >> 6) & 63] : '=';
+        out += '=';
+    }
+}
+
+// One JSON object per dead letter: reason, source, position ("name:line"), line, raw (as
+// text, invalid UTF-8 replaced by U+FFFD; the exact bytes in raw_base64 then), raw_size and
+// truncated (raw kept shorter than the line).
+bool writeDeadLetters(const weir::engine::Snapshot &snap, const std::string &path)
+{
+    std::FILE *f = std::fopen(path.c_str(), "wb");
+    if (!f)
+        return false;
+    std::string line;
+    const auto &dl = snap.deadLetters;
+    for (size_t i = 0; i < dl.size(); ++i) {
+        const auto &d = dl[i];
+        const std::string source = d.source.value < snap.channels.size()
+                                       ? snap.channels[d.source.value].name
+                                       : std::to_string(d.source.value);
+        line.clear();
+        line += "{\"reason\":";
+        weir::appendJsonString(line, weir::parse::reasonName(d.reason));
+        line += ",\"source\":";
+        weir::appendJsonString(line, source);
+        line += ",\"position\":";
+        weir::appendJsonString(line, source + ":" + std::to_string(d.position));
+        line += ",\"line\":" + std::to_string(d.position);
+        line += ",\"raw\":";
+        weir::appendJsonString(line, d.raw);
+        if (!weir::isValidUtf8(d.raw)) {
+            line += ",\"raw_base64\":\"";
+            appendBase64(line, d.raw);
+            line += '"';
+        }
+        line += ",\"raw_size\":" + std::to_string(d.rawFullSize);
+        line += ",\"truncated\":";
+        line += d.rawFullSize > d.raw.size() ? "true" : "false";
+        line += "}\n";
+        std::fwrite(line.data(), 1, line.size(), f);
+    }
+    const bool ok = std::fflush(f) == 0;
+    return std::fclose(f) == 0 && ok;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -179,6 +267,11 @@ int main(int argc, char **argv) {
     else
         eo.store.memoryBudgetBytes = ~size_t{0}; // headless replays keep everything by default
     eo.publishInterval = std::chrono::milliseconds(100);
+    if (!opt.deadLetterPath.empty()) {
+        // Keep every dead letter for the file (raw text stays capped per entry).
+        eo.deadLetters.maxEntries = size_t{1} << 26;
+        eo.deadLetters.maxBytes = size_t{4} << 30;
+    }
     weir::engine::Engine engine(eo);
 
     std::vector<weir::source::FileSource *> files;
@@ -192,7 +285,9 @@ int main(int argc, char **argv) {
         auto src = std::make_unique<weir::source::FileSource>(fo);
         if (opt.speed > 0) {
             // Pacing reads event times with the same parser the engine will use.
-            std::string fmt = opt.format == "auto" ? std::string("combined") : opt.format;
+            std::string fmt = weir::parse::isAutoFormat(opt.format)
+                                  ? weir::parse::withOptionsOf("combined", opt.format)
+                                  : opt.format;
             src->setPacingParser(weir::parse::makeParser(fmt));
         }
         files.push_back(src.get());
@@ -233,6 +328,10 @@ int main(int argc, char **argv) {
         status = 3;
     }
     const auto snap = engine.snapshot();
+    if (!opt.deadLetterPath.empty() && !writeDeadLetters(*snap, opt.deadLetterPath)) {
+        std::fprintf(stderr, "weir-cli: cannot write %s\n", opt.deadLetterPath.c_str());
+        status = 1;
+    }
     if (opt.stats)
         std::printf("%s\n", statsJson(*snap, seconds).c_str());
     return status;

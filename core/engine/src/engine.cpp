@@ -160,7 +160,7 @@ bool Engine::allFinished() const {
 
 void Engine::resolveFormat(Channel &ch, const source::RawBatch &batch) {
     std::string format = ch.requestedFormat;
-    if (format == "auto") {
+    if (parse::isAutoFormat(format)) {
         // Sample the first lines of the first batch.
         std::vector<std::string_view> sample;
         const std::string_view data = batch.bytes();
@@ -181,7 +181,7 @@ void Engine::resolveFormat(Channel &ch, const source::RawBatch &batch) {
             }
         }
         const parse::Detection d = parse::detectFormat(sample);
-        format = d.format;
+        format = parse::withOptionsOf(d.format, ch.requestedFormat);
         ch.matchRate = d.matchRate;
         ch.detected = true;
     }
@@ -263,6 +263,9 @@ void Engine::processLine(Channel &ch, std::string_view line, uint64_t position, 
             return;
         }
         reason = r.status == ParseStatus::Event ? DeadLetterReason::None : r.reason;
+        // A line cut at the limit that no longer parses is reported as too long.
+        if (reason == DeadLetterReason::Malformed && (flags & store::Truncated))
+            reason = DeadLetterReason::TooLong;
     }
     if (reason != DeadLetterReason::None) {
         ++m_stats.deadLetters;

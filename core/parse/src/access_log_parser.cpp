@@ -1,6 +1,7 @@
 #include "weir/parse/access_log_parser.h"
 
 #include "weir/common/time_util.h"
+#include "weir/parse/field_types.h"
 
 #include <cstring>
 
@@ -145,6 +146,7 @@ DeadLetterReason AccessLogParser::split(std::string_view line, Parts &out) {
     ++pos;
     // Status: "200", or the seed variant "[200]".
     const bool bracketed = pos < line.size() && line[pos] == '[';
+    out.bracketedStatus = bracketed;
     const size_t statusStart = pos + (bracketed ? 1 : 0);
     size_t p = statusStart;
     while (p < line.size() && isDigit(line[p]))
@@ -198,9 +200,47 @@ DeadLetterReason AccessLogParser::split(std::string_view line, Parts &out) {
                                                    : DeadLetterReason::BadTimestamp;
 }
 
+std::string_view AccessLogParser::variantName(Variant v)
+{
+    switch (v) {
+    case Variant::Combined: return "combined";
+    case Variant::Common: return "common";
+    case Variant::Seed: return "seed";
+    case Variant::VhostCombined: return "vhost-combined";
+    }
+    return "combined";
+}
+
+AccessLogParser::Variant AccessLogParser::shapeOf(const Parts &parts)
+{
+    if (!parts.vhost.empty())
+        return Variant::VhostCombined;
+    if (parts.bracketedStatus)
+        return Variant::Seed;
+    return parts.hasReferer ? Variant::Combined : Variant::Common;
+}
+
+DeadLetterReason AccessLogParser::splitLine(std::string_view line, Parts &out) const
+{
+    out.vhost = {};
+    if (m_variant == Variant::VhostCombined) {
+        const size_t sp = line.find(' ');
+        if (sp == std::string_view::npos || sp == 0)
+            return DeadLetterReason::Malformed;
+        out.vhost = line.substr(0, sp);
+        line.remove_prefix(sp + 1);
+    }
+    const DeadLetterReason r = split(line, out);
+    // A time without zone ("22/Nov/2021:10:15:32") is wall time in the configured zone.
+    if (r == DeadLetterReason::None && out.timeText.size() == 20
+        && m_zone.kind != TimeZoneSpec::Kind::Utc)
+        out.time = m_zone.toUtc(out.time.value);
+    return r;
+}
+
 ParseResult AccessLogParser::parseHeader(std::string_view line, EventHeader &out) {
     Parts parts;
-    const DeadLetterReason r = split(line, parts);
+    const DeadLetterReason r = splitLine(line, parts);
     if (r != DeadLetterReason::None)
         return ParseResult::dead(r);
     out.time = parts.time;
@@ -213,7 +253,7 @@ ParseResult AccessLogParser::parseHeader(std::string_view line, EventHeader &out
 bool AccessLogParser::parseFields(std::string_view line, FieldList &out) const {
     out.clear();
     Parts parts;
-    if (split(line, parts) != DeadLetterReason::None)
+    if (splitLine(line, parts) != DeadLetterReason::None)
         return false;
     const auto str = [&](std::string_view name, std::string_view v) {
         Field f;
@@ -237,7 +277,15 @@ bool AccessLogParser::parseFields(std::string_view line, FieldList &out) const {
     t.text = parts.timeText;
     t.i = parts.time.value;
     out.fields.push_back(t);
-    str("host", parts.host);
+    if (!parts.vhost.empty())
+        str("vhost", parts.vhost);
+    Field host;
+    host.name = "host";
+    host.text = parts.host;
+    inferFieldType(host);
+    if (host.type != FieldType::Ip && host.type != FieldType::Null)
+        host.type = FieldType::String;
+    out.fields.push_back(host);
     str("ident", parts.ident);
     str("user", parts.user);
     // Request line: "METHOD PATH PROTOCOL" when it has that shape, else kept whole.
@@ -264,8 +312,11 @@ bool AccessLogParser::parseFields(std::string_view line, FieldList &out) const {
 }
 
 std::vector<std::string> AccessLogParser::fieldNames() const {
-    return {"time",     "host",   "ident", "user",    "method",    "path",
-            "protocol", "status", "bytes", "referer", "user_agent"};
+    std::vector<std::string> names = {"time",     "host",   "ident", "user",    "method",    "path",
+                                      "protocol", "status", "bytes", "referer", "user_agent"};
+    if (m_variant == Variant::VhostCombined)
+        names.insert(names.begin() + 1, "vhost");
+    return names;
 }
 
 std::unique_ptr<Parser> AccessLogParser::clone() const {

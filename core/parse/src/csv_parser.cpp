@@ -1,6 +1,7 @@
 #include "weir/parse/csv_parser.h"
 
 #include "weir/common/text.h"
+#include "weir/parse/field_types.h"
 #include "weir/parse/time_value.h"
 
 namespace weir::parse {
@@ -11,10 +12,17 @@ CsvParser::CsvParser(Options options)
         setColumns(std::move(m_options.columns));
 }
 
+CsvParser::CsvParser(const FormatOptions &options, char delimiter) {
+    m_time.init(options, nullptr);
+    m_options.delimiter = delimiter;
+    m_options.timeField = options.timeField;
+}
+
 void CsvParser::setColumns(std::vector<std::string> columns) {
     m_options.columns = std::move(columns);
     m_timeColumn = -1;
     m_levelColumn = -1;
+    m_shapeChecked = !m_options.timeField.empty();
     for (size_t i = 0; i < m_options.columns.size(); ++i) {
         const std::string &c = m_options.columns[i];
         const bool isTime =
@@ -103,9 +111,23 @@ ParseResult CsvParser::parseHeader(std::string_view line, EventHeader &out) {
     if (m_cells.size() != m_options.columns.size())
         return isHeaderRow(m_cells) ? ParseResult::header()
                                     : ParseResult::dead(DeadLetterReason::Malformed);
+    if (m_timeColumn < 0 && !m_shapeChecked) {
+        // No time-named column: the first one whose value looks like a date-time.
+        m_shapeChecked = true;
+        for (size_t i = 0; i < m_cells.size(); ++i) {
+            const std::string_view v = trim(unquote(m_cells[i], m_scratch));
+            TimestampNs t;
+            if (v.size() >= 8 && v[0] >= '0' && v[0] <= '9' &&
+                v.find_first_of("-/:") != std::string_view::npos && m_time.parseValue(v, t)) {
+                m_timeColumn = static_cast<int>(i);
+                ++m_schemaVersion;
+                break;
+            }
+        }
+    }
     if (m_timeColumn >= 0) {
         const std::string_view v = unquote(m_cells[static_cast<size_t>(m_timeColumn)], m_scratch);
-        if (!parseTimeValue(v, out.time))
+        if (!m_time.parseValue(v, out.time))
             return isHeaderRow(m_cells) ? ParseResult::header()
                                         : ParseResult::dead(DeadLetterReason::BadTimestamp);
         out.hasTime = true;
@@ -133,16 +155,14 @@ bool CsvParser::parseFields(std::string_view line, FieldList &out) const {
         TimestampNs ts;
         if (t.empty()) {
             f.type = FieldType::Null;
-        } else if (static_cast<int>(i) == m_timeColumn && parseTimeValue(t, ts)) {
+        } else if (static_cast<int>(i) == m_timeColumn && m_time.parseValue(t, ts)) {
             f.type = FieldType::Time;
             f.i = ts.value;
-        } else if (parseInt64(t, f.i)) {
-            f.type = FieldType::Int;
-            f.f = static_cast<double>(f.i);
-        } else if (parseDouble(t, f.f)) {
-            f.type = FieldType::Float;
         } else {
-            f.type = FieldType::String;
+            const std::string_view keepText = f.text;
+            f.text = t;
+            inferFieldType(f);
+            f.text = keepText;
         }
         out.fields.push_back(f);
     }

@@ -4,203 +4,50 @@
 #include "weir/parse/time_value.h"
 
 #include <algorithm>
+#include <cstring>
+#include <simdjson.h>
 
 namespace weir::parse {
 
 namespace {
 
 constexpr int kMaxDepth = 64;
+using simdjson::dom::element;
+using simdjson::dom::element_type;
 
-struct Scanner {
-    std::string_view s;
-    size_t p = 0;
+// Copies `line` into `buf` with simdjson's required readable padding after it.
+const char *padded(std::string &buf, std::string_view line) {
+    const size_t need = line.size() + simdjson::SIMDJSON_PADDING;
+    if (buf.size() < need)
+        buf.resize(std::max(need, buf.size() * 2));
+    std::memcpy(buf.data(), line.data(), line.size());
+    std::memset(buf.data() + line.size(), 0, simdjson::SIMDJSON_PADDING);
+    return buf.data();
+}
 
-    void ws() {
-        while (p < s.size() && (s[p] == ' ' || s[p] == '\t' || s[p] == '\r' || s[p] == '\n'))
-            ++p;
+Severity numericLevel(int64_t v) {
+    // bunyan / pino: 10 trace, 20 debug, 30 info, 40 warn, 50 error, 60 fatal.
+    switch (v) {
+    case 10:
+        return Severity::Trace;
+    case 20:
+        return Severity::Debug;
+    case 30:
+        return Severity::Info;
+    case 40:
+        return Severity::Warning;
+    case 50:
+        return Severity::Error;
+    case 60:
+        return Severity::Critical;
+    default:
+        return Severity::Unknown;
     }
-    bool string(std::string_view &body, bool &escaped) {
-        if (p >= s.size() || s[p] != '"')
-            return false;
-        const size_t b = ++p;
-        escaped = false;
-        while (p < s.size()) {
-            const char c = s[p];
-            if (c == '"') {
-                body = s.substr(b, p - b);
-                ++p;
-                return true;
-            }
-            if (c == '\\') {
-                escaped = true;
-                p += 2;
-                continue;
-            }
-            if (static_cast<unsigned char>(c) < 0x20)
-                return false;
-            ++p;
-        }
-        return false;
-    }
-    bool literal(std::string_view word) {
-        if (s.substr(p, word.size()) != word)
-            return false;
-        p += word.size();
-        return true;
-    }
-    bool number() {
-        const size_t b = p;
-        if (p < s.size() && s[p] == '-')
-            ++p;
-        while (p < s.size() && ((s[p] >= '0' && s[p] <= '9') || s[p] == '.' || s[p] == 'e' ||
-                                s[p] == 'E' || s[p] == '+' || s[p] == '-'))
-            ++p;
-        return p > b;
-    }
-    // Skips any value (used for arrays).
-    bool skip(int depth) {
-        if (depth > kMaxDepth)
-            return false;
-        ws();
-        if (p >= s.size())
-            return false;
-        const char c = s[p];
-        if (c == '"') {
-            std::string_view b;
-            bool e;
-            return string(b, e);
-        }
-        if (c == '{' || c == '[') {
-            const char close = c == '{' ? '}' : ']';
-            ++p;
-            ws();
-            if (p < s.size() && s[p] == close) {
-                ++p;
-                return true;
-            }
-            while (true) {
-                if (c == '{') {
-                    std::string_view k;
-                    bool e;
-                    ws();
-                    if (!string(k, e))
-                        return false;
-                    ws();
-                    if (p >= s.size() || s[p] != ':')
-                        return false;
-                    ++p;
-                }
-                if (!skip(depth + 1))
-                    return false;
-                ws();
-                if (p < s.size() && s[p] == ',') {
-                    ++p;
-                    continue;
-                }
-                if (p < s.size() && s[p] == close) {
-                    ++p;
-                    return true;
-                }
-                return false;
-            }
-        }
-        if (c == 't')
-            return literal("true");
-        if (c == 'f')
-            return literal("false");
-        if (c == 'n')
-            return literal("null");
-        return number();
-    }
-};
+}
 
-template<typename Visitor>
-bool walkObject(Scanner &sc, std::string &path, int depth, Visitor &visit) {
-    if (depth > kMaxDepth)
-        return false;
-    sc.ws();
-    if (sc.p >= sc.s.size() || sc.s[sc.p] != '{')
-        return false;
-    ++sc.p;
-    sc.ws();
-    if (sc.p < sc.s.size() && sc.s[sc.p] == '}') {
-        ++sc.p;
-        return true;
-    }
-    const size_t base = path.size();
-    while (true) {
-        sc.ws();
-        std::string_view key;
-        bool keyEscaped = false;
-        if (!sc.string(key, keyEscaped))
-            return false;
-        path.resize(base);
-        if (base > 0)
-            path += '.';
-        if (keyEscaped)
-            path += JsonParser::unescape(key);
-        else
-            path.append(key.data(), key.size());
-        sc.ws();
-        if (sc.p >= sc.s.size() || sc.s[sc.p] != ':')
-            return false;
-        ++sc.p;
-        sc.ws();
-        if (sc.p >= sc.s.size())
-            return false;
-        const char c = sc.s[sc.p];
-        if (c == '{') {
-            if (!walkObject(sc, path, depth + 1, visit))
-                return false;
-        } else {
-            JsonParser::Value v{};
-            const size_t b = sc.p;
-            if (c == '"') {
-                v.kind = JsonParser::ValueKind::String;
-                if (!sc.string(v.raw, v.escaped))
-                    return false;
-            } else if (c == '[') {
-                v.kind = JsonParser::ValueKind::Array;
-                if (!sc.skip(depth + 1))
-                    return false;
-                v.raw = sc.s.substr(b, sc.p - b);
-            } else if (c == 't' || c == 'f') {
-                v.kind = JsonParser::ValueKind::Bool;
-                if (!sc.literal(c == 't' ? "true" : "false"))
-                    return false;
-                v.raw = sc.s.substr(b, sc.p - b);
-            } else if (c == 'n') {
-                v.kind = JsonParser::ValueKind::Null;
-                if (!sc.literal("null"))
-                    return false;
-                v.raw = sc.s.substr(b, sc.p - b);
-            } else {
-                v.kind = JsonParser::ValueKind::Number;
-                if (!sc.number())
-                    return false;
-                v.raw = sc.s.substr(b, sc.p - b);
-                double d;
-                if (!parseDouble(v.raw, d) &&
-                    v.raw.find_first_of(".eE") == std::string_view::npos) {
-                    int64_t i;
-                    if (!parseInt64(v.raw, i))
-                        return false;
-                }
-            }
-            visit(std::string_view(path), v);
-        }
-        sc.ws();
-        if (sc.p < sc.s.size() && sc.s[sc.p] == ',') {
-            ++sc.p;
-            continue;
-        }
-        if (sc.p < sc.s.size() && sc.s[sc.p] == '}') {
-            ++sc.p;
-            path.resize(base);
-            return true;
-        }
-        return false;
-    }
+bool isoShaped(std::string_view v) {
+    return v.size() >= 19 && v[4] == '-' && v[7] == '-' && (v[10] == 'T' || v[10] == ' ') &&
+           v[0] >= '0' && v[0] <= '9';
 }
 
 void appendUtf8(std::string &out, uint32_t cp) {
@@ -240,14 +87,233 @@ bool hex4(std::string_view s, size_t i, uint32_t &out) {
 
 } // namespace
 
-template<typename Visitor>
-bool JsonParser::walk(std::string_view line, std::string &path, Visitor &&visit) {
-    Scanner sc{line, 0};
-    path.clear();
-    if (!walkObject(sc, path, 0, visit))
+struct JsonParser::HeaderScan {
+    EventHeader *out;
+    bool sample;
+    bool timeFound = false, timeBad = false;
+    bool shapeFound = false;
+    TimestampNs shapeTime;
+};
+
+JsonParser::JsonParser()
+    : m_parser(std::make_unique<simdjson::dom::parser>()) {}
+
+JsonParser::JsonParser(Options options)
+    : JsonParser() {
+    m_time.field = std::move(options.timeField);
+    m_levelField = std::move(options.levelField);
+}
+
+JsonParser::JsonParser(const FormatOptions &options)
+    : JsonParser() {
+    m_time.init(options, nullptr);
+    m_levelField = options.levelField;
+}
+
+JsonParser::JsonParser(const JsonParser &other)
+    : Parser()
+    , m_levelField(other.m_levelField)
+    , m_time(other.m_time)
+    , m_parser(std::make_unique<simdjson::dom::parser>())
+    , m_names(other.m_names)
+    , m_sampled(other.m_sampled) {}
+
+JsonParser::~JsonParser() = default;
+
+void JsonParser::scanHeader(const void *elementPtr, HeaderScan &scan, int depth) {
+    const element &obj = *static_cast<const element *>(elementPtr);
+    const size_t base = m_path.size();
+    simdjson::dom::object object;
+    if (obj.get_object().get(object) != simdjson::SUCCESS)
+        return;
+    for (const auto field : object) {
+        m_path.resize(base);
+        if (base > 0)
+            m_path += '.';
+        m_path.append(field.key.data(), field.key.size());
+        const std::string_view name = m_path;
+        const element v = field.value;
+        const element_type type = v.type();
+        if (type == element_type::OBJECT) {
+            if (depth < kMaxDepth)
+                scanHeader(&v, scan, depth + 1);
+            continue;
+        }
+        if (scan.sample && std::find(m_names.begin(), m_names.end(), name) == m_names.end())
+            m_names.emplace_back(name);
+        const bool isTime =
+            m_time.field.empty() ? isConventionalTimeName(name) : name == m_time.field;
+        if (isTime && !scan.timeFound) {
+            scan.timeFound = true;
+            if (type == element_type::STRING) {
+                scan.timeBad = !m_time.parseValue(v.get_string().value_unsafe(), scan.out->time);
+            } else if (type == element_type::INT64 || type == element_type::UINT64 ||
+                       type == element_type::DOUBLE) {
+                scan.timeBad = !timeFromEpochNumber(v.get_double().value_unsafe(), scan.out->time);
+            } else {
+                scan.timeBad = true;
+            }
+            continue;
+        }
+        const bool isLevel =
+            m_levelField.empty() ? isConventionalLevelName(name) : name == m_levelField;
+        if (isLevel) {
+            if (type == element_type::STRING)
+                scan.out->severity = severityFromName(v.get_string().value_unsafe());
+            else if (type == element_type::INT64 || type == element_type::UINT64) {
+                int64_t n = 0;
+                if (v.get_int64().get(n) == simdjson::SUCCESS)
+                    scan.out->severity = numericLevel(n);
+            }
+            continue;
+        }
+        if (type == element_type::STRING) {
+            if (!scan.timeFound && !scan.shapeFound && m_time.field.empty()) {
+                const std::string_view s = v.get_string().value_unsafe();
+                if (isoShaped(s) && m_time.parseValue(s, scan.shapeTime))
+                    scan.shapeFound = true;
+            }
+        } else if ((type == element_type::INT64 || type == element_type::UINT64) &&
+                   name == "status") {
+            int64_t s = 0;
+            if (v.get_int64().get(s) == simdjson::SUCCESS && s > 0 && s < 1000)
+                scan.out->status = static_cast<uint16_t>(s);
+        }
+    }
+    m_path.resize(base);
+}
+
+ParseResult JsonParser::parseHeader(std::string_view line, EventHeader &out) {
+    const char *buf = padded(m_padded, line);
+    element root;
+    if (m_parser->parse(buf, line.size(), false).get(root) != simdjson::SUCCESS ||
+        root.type() != element_type::OBJECT)
+        return ParseResult::dead(DeadLetterReason::Malformed);
+    HeaderScan scan;
+    scan.out = &out;
+    scan.sample = m_sampled < 256;
+    if (scan.sample)
+        ++m_sampled;
+    m_path.clear();
+    scanHeader(&root, scan, 0);
+    if (scan.timeBad)
+        return ParseResult::dead(DeadLetterReason::BadTimestamp);
+    if (!scan.timeFound && scan.shapeFound) {
+        out.time = scan.shapeTime;
+        scan.timeFound = true;
+    }
+    out.hasTime = scan.timeFound;
+    return ParseResult::event();
+}
+
+bool JsonParser::parseFields(std::string_view line, FieldList &out) const {
+    out.clear();
+    // Any thread: a parser and buffer per thread.
+    thread_local simdjson::dom::parser parser;
+    thread_local std::string buf;
+    const char *p = padded(buf, line);
+    element root;
+    if (parser.parse(p, line.size(), false).get(root) != simdjson::SUCCESS ||
+        root.type() != element_type::OBJECT)
         return false;
-    sc.ws();
-    return sc.p == line.size();
+    bool timeFound = false;
+    int shapeIndex = -1;
+    std::string path;
+    std::string text;
+    const auto visit = [&](auto &self, const element &obj, int depth) -> void {
+        const size_t base = path.size();
+        simdjson::dom::object object;
+        if (obj.get_object().get(object) != simdjson::SUCCESS)
+            return;
+        for (const auto field : object) {
+            path.resize(base);
+            if (base > 0)
+                path += '.';
+            path.append(field.key.data(), field.key.size());
+            const element v = field.value;
+            const element_type type = v.type();
+            if (type == element_type::OBJECT) {
+                if (depth < kMaxDepth)
+                    self(self, v, depth + 1);
+                continue;
+            }
+            Field f;
+            f.name = out.keep(path);
+            switch (type) {
+            case element_type::STRING:
+                f.type = FieldType::String;
+                f.text = out.keep(std::string(v.get_string().value_unsafe()));
+                break;
+            case element_type::INT64:
+                f.type = FieldType::Int;
+                f.i = v.get_int64().value_unsafe();
+                f.f = static_cast<double>(f.i);
+                f.text = out.keep(std::to_string(f.i));
+                break;
+            case element_type::UINT64: {
+                const uint64_t u = v.get_uint64().value_unsafe();
+                f.type = FieldType::Float;
+                f.f = static_cast<double>(u);
+                f.text = out.keep(std::to_string(u));
+                break;
+            }
+            case element_type::DOUBLE:
+                f.type = FieldType::Float;
+                f.f = v.get_double().value_unsafe();
+                text.clear();
+                appendDouble(text, f.f);
+                f.text = out.keep(text);
+                break;
+            case element_type::BOOL:
+                f.type = FieldType::Bool;
+                f.i = v.get_bool().value_unsafe();
+                f.text = f.i ? "true" : "false";
+                break;
+            case element_type::NULL_VALUE:
+                f.type = FieldType::Null;
+                f.text = "null";
+                break;
+            default: // ARRAY
+                f.type = FieldType::String;
+                f.text = out.keep(simdjson::minify(v));
+                break;
+            }
+            const std::string_view name = f.name;
+            const bool isTime =
+                m_time.field.empty() ? isConventionalTimeName(name) : name == m_time.field;
+            TimestampNs t;
+            if (isTime && !timeFound) {
+                const bool ok = f.type == FieldType::String
+                                    ? m_time.parseValue(f.text, t)
+                                    : (f.type == FieldType::Int || f.type == FieldType::Float) &&
+                                          timeFromEpochNumber(f.f, t);
+                if (ok) {
+                    timeFound = true;
+                    f.type = FieldType::Time;
+                    f.i = t.value;
+                }
+            } else if (f.type == FieldType::String && shapeIndex < 0 && m_time.field.empty() &&
+                       isoShaped(f.text)) {
+                shapeIndex = static_cast<int>(out.fields.size());
+            }
+            out.fields.push_back(f);
+        }
+        path.resize(base);
+    };
+    visit(visit, root, 0);
+    if (!timeFound && shapeIndex >= 0) {
+        Field &f = out.fields[static_cast<size_t>(shapeIndex)];
+        TimestampNs t;
+        if (m_time.parseValue(f.text, t)) {
+            f.type = FieldType::Time;
+            f.i = t.value;
+        }
+    }
+    return true;
+}
+
+std::unique_ptr<Parser> JsonParser::clone() const {
+    return std::make_unique<JsonParser>(*this);
 }
 
 std::string JsonParser::unescape(std::string_view body) {
@@ -303,88 +369,6 @@ std::string JsonParser::unescape(std::string_view body) {
         }
     }
     return out;
-}
-
-ParseResult JsonParser::parseHeader(std::string_view line, EventHeader &out) {
-    bool timeFound = false, timeBad = false;
-    const bool sample = m_sampled < 256;
-    const bool ok = walk(line, m_path, [&](std::string_view name, const Value &v) {
-        if (sample && std::find(m_names.begin(), m_names.end(), name) == m_names.end())
-            m_names.emplace_back(name);
-        const bool isTime = m_options.timeField.empty() ? isConventionalTimeName(name)
-                                                        : name == m_options.timeField;
-        if (isTime && !timeFound) {
-            timeFound = true;
-            if (v.kind == ValueKind::String || v.kind == ValueKind::Number)
-                timeBad = !parseTimeValue(v.raw, out.time);
-            else
-                timeBad = true;
-        }
-        const bool isLevel = m_options.levelField.empty() ? isConventionalLevelName(name)
-                                                          : name == m_options.levelField;
-        if (isLevel && v.kind == ValueKind::String)
-            out.severity = severityFromName(v.raw);
-        if (name == "status" && v.kind == ValueKind::Number) {
-            int64_t s = 0;
-            if (parseInt64(v.raw, s) && s > 0 && s < 1000)
-                out.status = static_cast<uint16_t>(s);
-        }
-    });
-    if (sample)
-        ++m_sampled;
-    if (!ok)
-        return ParseResult::dead(DeadLetterReason::Malformed);
-    if (timeBad)
-        return ParseResult::dead(DeadLetterReason::BadTimestamp);
-    out.hasTime = timeFound;
-    return ParseResult::event();
-}
-
-bool JsonParser::parseFields(std::string_view line, FieldList &out) const {
-    out.clear();
-    std::string path;
-    bool timeFound = false;
-    return walk(line, path, [&](std::string_view name, const Value &v) {
-        Field f;
-        f.name = out.keep(std::string(name));
-        f.text = v.escaped ? out.keep(unescape(v.raw)) : v.raw;
-        switch (v.kind) {
-        case ValueKind::Null:
-            f.type = FieldType::Null;
-            break;
-        case ValueKind::Bool:
-            f.type = FieldType::Bool;
-            f.i = v.raw == "true";
-            break;
-        case ValueKind::Array:
-            f.type = FieldType::String;
-            break;
-        case ValueKind::Number:
-            if (parseInt64(v.raw, f.i)) {
-                f.type = FieldType::Int;
-                f.f = static_cast<double>(f.i);
-            } else {
-                f.type = parseDouble(v.raw, f.f) ? FieldType::Float : FieldType::String;
-            }
-            break;
-        case ValueKind::String:
-            f.type = FieldType::String;
-            break;
-        }
-        const bool isTime = m_options.timeField.empty() ? isConventionalTimeName(name)
-                                                        : name == m_options.timeField;
-        TimestampNs t;
-        if (isTime && !timeFound && parseTimeValue(f.text, t)) {
-            timeFound = true;
-            f.type = FieldType::Time;
-            f.i = t.value;
-        }
-        out.fields.push_back(f);
-    });
-}
-
-std::unique_ptr<Parser> JsonParser::clone() const {
-    return std::make_unique<JsonParser>(*this);
 }
 
 } // namespace weir::parse

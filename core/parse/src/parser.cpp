@@ -6,7 +6,8 @@ namespace weir::parse {
 
 std::string_view reasonName(DeadLetterReason r) {
     static constexpr std::array<std::string_view, static_cast<size_t>(DeadLetterReason::Count_)>
-        kNames = {"none", "malformed", "bad_timestamp", "invalid_utf8", "empty", "late"};
+        kNames = {"none",  "malformed", "bad_timestamp", "invalid_utf8",
+                  "empty", "late",      "too_long"};
     const auto i = static_cast<size_t>(r);
     return i < kNames.size() ? kNames[i] : "unknown";
 }
@@ -25,6 +26,8 @@ std::string_view fieldTypeName(FieldType t) {
         return "time";
     case FieldType::Bool:
         return "bool";
+    case FieldType::Ip:
+        return "ip";
     }
     return "null";
 }

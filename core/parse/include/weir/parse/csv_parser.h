@@ -1,5 +1,6 @@
 #pragma once
 
+#include "weir/parse/format_options.h"
 #include "weir/parse/parser.h"
 
 #include <string>
@@ -9,7 +10,8 @@ namespace weir::parse {
 
 // Delimited rows (RFC 4180 quoting). Columns come from a header row (the first line of the
 // input when no columns are given) or from the options. The event time is the configured time
-// column, else the first column with a conventional time name.
+// column, else the first column with a conventional time name, else the first column whose
+// value in the first data row is shaped like a time (read with the configured format/zone).
 class CsvParser final : public Parser {
 public:
     struct Options {
@@ -20,6 +22,7 @@ public:
 
     CsvParser() = default;
     explicit CsvParser(Options options);
+    explicit CsvParser(const FormatOptions &options, char delimiter = ',');
 
     std::string_view formatName() const override { return "csv"; }
     ParseResult parseHeader(std::string_view line, EventHeader &out) override;
@@ -39,6 +42,8 @@ private:
     bool isHeaderRow(const std::vector<std::string_view> &cells) const;
 
     Options m_options;
+    TimeSettings m_time;
+    bool m_shapeChecked = false;
     int m_timeColumn = -1;
     int m_levelColumn = -1;
     uint64_t m_schemaVersion = 0;

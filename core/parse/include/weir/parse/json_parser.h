@@ -1,15 +1,23 @@
 #pragma once
 
+#include "weir/parse/format_options.h"
 #include "weir/parse/parser.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
+namespace simdjson::dom {
+class parser;
+}
+
 namespace weir::parse {
 
-// One JSON object per line. Nested objects are flattened to dotted names ("a.b.c"); arrays are
-// kept as their JSON text. The event time is the configured field, else the first field with
-// a conventional time name; the level likewise.
+// One JSON object per line, parsed with simdjson. Nested objects are flattened to dotted
+// names ("a.b.c"); arrays are kept as their (minified) JSON text. The event time is the
+// configured field, else the first field with a conventional time name, else the first string
+// value shaped like an ISO 8601 time; numbers are epoch seconds/ms/us/ns by magnitude. The
+// level comes from the configured or a conventional field (names, or bunyan/pino numbers).
 class JsonParser final : public Parser {
 public:
     struct Options {
@@ -17,9 +25,12 @@ public:
         std::string levelField; // empty: auto
     };
 
-    JsonParser() = default;
-    explicit JsonParser(Options options)
-        : m_options(std::move(options)) {}
+    JsonParser();
+    explicit JsonParser(Options options);
+    explicit JsonParser(const FormatOptions &options);
+    JsonParser(const JsonParser &other);
+    JsonParser &operator=(const JsonParser &) = delete;
+    ~JsonParser() override;
 
     std::string_view formatName() const override { return "json"; }
     ParseResult parseHeader(std::string_view line, EventHeader &out) override;
@@ -28,23 +39,19 @@ public:
     uint64_t schemaVersion() const override { return m_names.size(); }
     std::unique_ptr<Parser> clone() const override;
 
-    enum class ValueKind : uint8_t { String, Number, Bool, Null, Array };
-    struct Value {
-        ValueKind kind;
-        std::string_view raw; // string body without quotes (escapes kept), or the literal text
-        bool escaped = false; // a string body containing backslash escapes
-    };
-    // Visits every scalar or array leaf with its dotted path. False if the text is not one
-    // JSON object (trailing whitespace allowed).
-    template<typename Visitor>
-    static bool walk(std::string_view line, std::string &path, Visitor &&visit);
-
+    // Decodes a JSON string body (escapes kept in `body`), invalid escapes as U+FFFD.
     static std::string unescape(std::string_view body);
 
 private:
-    Options m_options;
-    std::vector<std::string> m_names; // seen in the first lines, for columns
-    std::string m_path;               // engine-thread scratch
+    struct HeaderScan;
+    void scanHeader(const void *element, HeaderScan &scan, int depth);
+
+    std::string m_levelField;
+    TimeSettings m_time;
+    std::unique_ptr<simdjson::dom::parser> m_parser; // engine thread (parseHeader)
+    std::string m_padded;                            // engine-thread scratch with padding
+    std::string m_path;                              // engine-thread scratch
+    std::vector<std::string> m_names;                // seen in the first lines, for columns
     size_t m_sampled = 0;
 };
 

@@ -18,6 +18,7 @@ enum class DeadLetterReason : uint8_t {
     InvalidUtf8,  // not valid UTF-8
     Empty,        // blank line or empty message
     Late,         // behind the watermark beyond the allowed lateness
+    TooLong,      // cut at the line limit and no longer parseable
     Count_,
 };
 std::string_view reasonName(DeadLetterReason r);
@@ -46,7 +47,7 @@ struct ParseResult {
     static ParseResult dead(DeadLetterReason r) { return {ParseStatus::DeadLetter, r}; }
 };
 
-enum class FieldType : uint8_t { Null, String, Int, Float, Time, Bool };
+enum class FieldType : uint8_t { Null, String, Int, Float, Time, Bool, Ip };
 std::string_view fieldTypeName(FieldType t);
 
 struct Field {
