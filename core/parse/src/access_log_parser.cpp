@@ -200,19 +200,21 @@ DeadLetterReason AccessLogParser::split(std::string_view line, Parts &out) {
                                                    : DeadLetterReason::BadTimestamp;
 }
 
-std::string_view AccessLogParser::variantName(Variant v)
-{
+std::string_view AccessLogParser::variantName(Variant v) {
     switch (v) {
-    case Variant::Combined: return "combined";
-    case Variant::Common: return "common";
-    case Variant::Seed: return "seed";
-    case Variant::VhostCombined: return "vhost-combined";
+    case Variant::Combined:
+        return "combined";
+    case Variant::Common:
+        return "common";
+    case Variant::Seed:
+        return "seed";
+    case Variant::VhostCombined:
+        return "vhost-combined";
     }
     return "combined";
 }
 
-AccessLogParser::Variant AccessLogParser::shapeOf(const Parts &parts)
-{
+AccessLogParser::Variant AccessLogParser::shapeOf(const Parts &parts) {
     if (!parts.vhost.empty())
         return Variant::VhostCombined;
     if (parts.bracketedStatus)
@@ -220,8 +222,7 @@ AccessLogParser::Variant AccessLogParser::shapeOf(const Parts &parts)
     return parts.hasReferer ? Variant::Combined : Variant::Common;
 }
 
-DeadLetterReason AccessLogParser::splitLine(std::string_view line, Parts &out) const
-{
+DeadLetterReason AccessLogParser::splitLine(std::string_view line, Parts &out) const {
     out.vhost = {};
     if (m_variant == Variant::VhostCombined) {
         const size_t sp = line.find(' ');
@@ -232,8 +233,8 @@ DeadLetterReason AccessLogParser::splitLine(std::string_view line, Parts &out) c
     }
     const DeadLetterReason r = split(line, out);
     // A time without zone ("22/Nov/2021:10:15:32") is wall time in the configured zone.
-    if (r == DeadLetterReason::None && out.timeText.size() == 20
-        && m_zone.kind != TimeZoneSpec::Kind::Utc)
+    if (r == DeadLetterReason::None && out.timeText.size() == 20 &&
+        m_zone.kind != TimeZoneSpec::Kind::Utc)
         out.time = m_zone.toUtc(out.time.value);
     return r;
 }

@@ -112,7 +112,7 @@ Detection detectFormat(const std::vector<std::string_view> &sample) {
         std::string chosen = name;
         if (access && events > 0)
             chosen = vhost == events    ? "vhost-combined"
-                     : seed > 0         ? "seed"
+                     : seed == events   ? "seed"
                      : withReferer == 0 ? "common"
                                         : "combined";
         best.scores.emplace_back(chosen, rate);

@@ -17,8 +17,7 @@ public:
     AccessLogParser() = default;
     explicit AccessLogParser(Variant variant, TimeZoneSpec zone = {})
         : m_variant(variant)
-        , m_zone(zone)
-    {}
+        , m_zone(zone) {}
 
     std::string_view formatName() const override { return variantName(m_variant); }
     static std::string_view variantName(Variant v);

@@ -36,7 +36,8 @@ struct Detection {
 // Scores every known format on the sample (the first lines of an input) and returns the best;
 // ties go to the more specific format (json, syslog, apache-error, access logs, log4j,
 // logfmt, csv, then generic). With no line matching anything, the result is "combined" with
-// matchRate 0.
+// matchRate 0. Access logs are named by the shape of all matching lines: "vhost-combined",
+// "seed" or "common" when every line has that shape, else "combined" (which reads them all).
 Detection detectFormat(const std::vector<std::string_view> &sample);
 
 } // namespace weir::parse
