@@ -3,7 +3,8 @@
 # The options are read from `weir-cli --help` (once per shell and program path), so options added
 # to weir-cli complete without editing this file. A value's completion follows the placeholder
 # shown in --help: FILE/F/PATH/DIR complete file names, `a|b|TIME` offers a and b, and numbers
-# (N, X, MB, ...) offer nothing. The static list below is used when the program cannot be run.
+# (N, X, MB, ...) offer nothing; --format, --from, --qos and --mqtt-version offer their choices.
+# The static list below is used when the program cannot be run.
 
 _weir_cli_fallback_help='
   --demo N
@@ -79,13 +80,21 @@ _weir_cli()
     if [[ $prev == -* ]]; then
         while IFS=$'\037' read -r opt arg desc; do
             [[ $opt == "$prev" && -n $arg ]] || continue
-            if [[ $opt == --format ]]; then
+            local words=
+            case $opt in # fixed choices that --help states in prose
+                --from) words='earliest latest' ;;
+                --qos) words='0 1 2' ;;
+                --mqtt-version) words='3.1.1 5' ;;
+            esac
+            if [[ -n $words ]]; then
+                COMPREPLY=($(compgen -W "$words" -- "$cur"))
+            elif [[ $opt == --format ]]; then
                 local formats=${desc#*:}
                 formats=${formats//(default)/}
                 formats=${formats//,/ }
                 COMPREPLY=($(compgen -W "$formats" -- "$cur"))
             elif [[ $arg == *'|'* ]]; then
-                local words=${arg//[\[\]]/}
+                words=${arg//[\[\]]/}
                 words=${words//|/ }
                 COMPREPLY=($(compgen -W "$words" -- "$cur"))
                 local w keep=()
