@@ -1,0 +1,89 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace weir::alert {
+
+// An aggregate a condition refers to: "p95(latency)", "count()", "count(status>=500)" (the
+// argument of count is a filter expression), or "ref.mean(SPEED)" (the same aggregate over the
+// rule's reference key, a prefix of its key).
+struct AggregateRef {
+    std::string function; // lower case: count, sum, mean, min, max, p50..p99, distinct, first, last
+    std::string argument; // field name, filter expression (count), or empty
+    bool reference = false;
+
+    std::string text() const; // "ref.mean(SPEED)"
+    bool operator==(const AggregateRef &o) const {
+        return function == o.function && argument == o.argument && reference == o.reference;
+    }
+};
+
+// Outcome of evaluating a condition on one window's values.
+enum class Verdict : uint8_t {
+    False,
+    True,
+    NoData, // a referenced aggregate has no value (no events, no reference pane)
+    Error,  // the arithmetic is undefined (division by zero, overflow)
+};
+
+// A boolean expression over aggregates, compiled once into a small stack program:
+//   p95(latency) > 800
+//   count(status>=500) / count() > 0.05
+//   mean(SPEED) < 0.5 * ref.mean(SPEED)
+//   (max(temp) > 80 or min(temp) < -10) and count() >= 3
+// Numbers accept k/M/G suffixes (1k = 1000). The reported value of an evaluation is the left
+// side of the first comparison (or the whole expression when it has no comparison).
+// Immutable after parse(); evaluate() is const and thread-safe.
+class Condition {
+public:
+    // Parses `text`; on failure returns nullopt and sets *error to "column N: reason".
+    static std::optional<Condition> parse(std::string_view text, std::string *error);
+
+    const std::string &text() const { return m_text; }
+    // Distinct aggregates in first-use order; evaluate() takes their values in this order.
+    const std::vector<AggregateRef> &aggregates() const { return m_aggregates; }
+
+    struct Result {
+        Verdict verdict = Verdict::NoData;
+        double value = 0; // NaN when undefined
+    };
+    // values[i] is the value of aggregates()[i]; NaN means "no value".
+    Result evaluate(const double *values) const;
+
+    enum class Op : uint8_t {
+        Const,
+        Agg,
+        Neg,
+        Add,
+        Sub,
+        Mul,
+        Div,
+        Less,
+        LessEq,
+        Greater,
+        GreaterEq,
+        Equal,
+        NotEqual,
+        And,
+        Or,
+        Not,
+        Capture, // remember the top of the stack as the reported value
+    };
+    struct Instr {
+        Op op;
+        uint32_t index = 0; // aggregate index for Agg
+        double constant = 0;
+    };
+
+private:
+    std::string m_text;
+    std::vector<AggregateRef> m_aggregates;
+    std::vector<Instr> m_program;
+    friend class ConditionParser;
+};
+
+} // namespace weir::alert
