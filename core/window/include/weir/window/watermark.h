@@ -1,0 +1,52 @@
+#pragma once
+
+#include "weir/common/types.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace weir::window {
+
+// Event-time watermarks. A source's watermark is the largest event time it has produced minus
+// the out-of-orderness bound: events below it are late. The pipeline watermark is the minimum
+// over active sources; a source that produced nothing for `idleTimeout` of processing time
+// stops holding it back (until it produces again), and an ended source no longer counts. With
+// no active source the watermark holds (or follows the idle ones); endAll() moves it to
+// +infinity (kMaxTimestamp) at the end of bounded input. The pipeline watermark never moves
+// backwards. Not thread-safe: one owner thread.
+class WatermarkTracker {
+public:
+    WatermarkTracker(int64_t outOfOrderNs, int64_t idleTimeoutNs);
+
+    // Each returns true when the pipeline watermark advanced. `nowNs` is processing time
+    // (monotonic ns); it only matters for idleness.
+    bool observe(SourceId source, TimestampNs eventTime, int64_t nowNs);
+    bool endSource(SourceId source);
+    bool endAll();
+    bool onProcessingTime(int64_t nowNs);
+
+    TimestampNs current() const { return TimestampNs{m_current}; }
+    // kMinTimestamp for a source that produced nothing yet.
+    TimestampNs sourceWatermark(SourceId source) const;
+    bool isIdle(SourceId source) const;
+    int64_t outOfOrder() const { return m_outOfOrder; }
+
+private:
+    struct Source {
+        int64_t maxTime = kMinTimestamp.value;
+        int64_t lastSeen = 0;
+        bool known = false;
+        bool idle = false;
+        bool ended = false;
+    };
+    bool recompute();
+    Source &at(SourceId id);
+
+    int64_t m_outOfOrder;
+    int64_t m_idleTimeout;
+    std::vector<Source> m_sources;
+    int64_t m_current = kMinTimestamp.value;
+    bool m_allEnded = false;
+};
+
+} // namespace weir::window

@@ -1,0 +1,371 @@
+#include "weir/window/sketches.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace weir::window {
+
+namespace {
+
+constexpr uint64_t kMulA = 0x9E3779B97F4A7C15ULL;
+constexpr uint64_t kMulB = 0xBF58476D1CE4E5B9ULL;
+constexpr uint64_t kMulC = 0x94D049BB133111EBULL;
+
+inline uint64_t finalMix(uint64_t z) {
+    z = (z ^ (z >> 30)) * kMulB;
+    z = (z ^ (z >> 27)) * kMulC;
+    return z ^ (z >> 31);
+}
+
+const double kGamma = (1 + DdSketch::kRelativeAccuracy) / (1 - DdSketch::kRelativeAccuracy);
+const double kLnGamma = std::log(kGamma);
+
+} // namespace
+
+uint64_t hashBytes(std::string_view s, uint64_t seed) {
+    const char *p = s.data();
+    size_t n = s.size();
+    uint64_t h = seed ^ (static_cast<uint64_t>(n) * kMulA);
+    while (n >= 8) {
+        uint64_t w;
+        std::memcpy(&w, p, 8);
+        h = (h ^ w) * kMulB;
+        h ^= h >> 29;
+        p += 8;
+        n -= 8;
+    }
+    uint64_t w = 0;
+    for (size_t i = 0; i < n; ++i)
+        w |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+    h = (h ^ w) * kMulC;
+    return finalMix(h);
+}
+
+// ---- ExactSum
+
+void ExactSum::add(double x) {
+    if (!(std::fabs(x) < 0x1p62)) { // also catches NaN
+        m_overflow += x;
+        m_hasOverflow = true;
+        return;
+    }
+    const double whole = std::trunc(x);
+    const double frac = x - whole; // exact
+    const auto fracFixed = static_cast<int64_t>(std::nearbyint(std::ldexp(frac, 40)));
+    m_fixed += static_cast<Int128>(static_cast<int64_t>(whole)) * (Int128{1} << 40) + fracFixed;
+}
+
+void ExactSum::merge(const ExactSum &other) {
+    m_fixed += other.m_fixed;
+    if (other.m_hasOverflow) {
+        m_overflow += other.m_overflow;
+        m_hasOverflow = true;
+    }
+}
+
+double ExactSum::value() const {
+    const double fixed = std::ldexp(static_cast<double>(m_fixed), -40);
+    return m_hasOverflow ? fixed + m_overflow : fixed;
+}
+
+// ---- DdSketch
+
+int32_t DdSketch::indexOf(double magnitude) {
+    return static_cast<int32_t>(std::ceil(std::log(magnitude) / kLnGamma));
+}
+
+double DdSketch::valueOf(int32_t index) {
+    return 2.0 * std::exp(static_cast<double>(index) * kLnGamma) / (kGamma + 1.0);
+}
+
+void DdSketch::Store::add(int32_t index, uint64_t n) {
+    total += n;
+    if (counts.empty()) {
+        offset = index;
+        counts.assign(1, n);
+        return;
+    }
+    const int64_t size = static_cast<int64_t>(counts.size());
+    const int64_t hi0 = offset + size - 1;
+    if (index >= offset && index <= hi0) {
+        counts[static_cast<size_t>(index - offset)] += n;
+        return;
+    }
+    if (index > hi0 && index - offset < kMaxBins) {
+        counts.resize(static_cast<size_t>(index - offset + 1), 0); // amortized growth
+        counts.back() += n;
+        return;
+    }
+    if (index < offset && hi0 - index < kMaxBins) {
+        // Grow downwards with some slack so a descending run does not copy every step.
+        const int64_t need = offset - index;
+        const int64_t slack = std::min<int64_t>({size, 64, kMaxBins - size - need});
+        counts.insert(counts.begin(), static_cast<size_t>(need + slack), 0);
+        offset = static_cast<int32_t>(offset - need - slack);
+        counts[static_cast<size_t>(index - offset)] += n;
+        return;
+    }
+    // The span would exceed kMaxBins: collapse the smallest magnitudes into the lowest bucket.
+    const int64_t hi = std::max<int64_t>(hi0, index);
+    const int64_t lo = hi - kMaxBins + 1;
+    std::vector<uint64_t> grown(static_cast<size_t>(kMaxBins), 0);
+    for (size_t i = 0; i < counts.size(); ++i) {
+        const int64_t idx = std::max<int64_t>(lo, offset + static_cast<int64_t>(i));
+        grown[static_cast<size_t>(idx - lo)] += counts[i];
+    }
+    grown[static_cast<size_t>(std::max<int64_t>(lo, index) - lo)] += n;
+    counts = std::move(grown);
+    offset = static_cast<int32_t>(lo);
+}
+
+void DdSketch::Store::merge(const Store &o) {
+    if (o.counts.empty())
+        return;
+    if (counts.empty()) {
+        *this = o;
+        return;
+    }
+    const int64_t hiThis = offset + static_cast<int64_t>(counts.size()) - 1;
+    const int64_t hiOther = o.offset + static_cast<int64_t>(o.counts.size()) - 1;
+    int64_t lo = std::min<int64_t>(offset, o.offset);
+    const int64_t hi = std::max(hiThis, hiOther);
+    if (hi - lo + 1 > kMaxBins)
+        lo = hi - kMaxBins + 1;
+    if (lo == offset && hi == hiThis) {
+        for (size_t i = 0; i < o.counts.size(); ++i) {
+            const int64_t idx = std::max<int64_t>(lo, o.offset + static_cast<int64_t>(i));
+            counts[static_cast<size_t>(idx - lo)] += o.counts[i];
+        }
+    } else {
+        std::vector<uint64_t> grown(static_cast<size_t>(hi - lo + 1), 0);
+        for (size_t i = 0; i < counts.size(); ++i) {
+            const int64_t idx = std::max<int64_t>(lo, offset + static_cast<int64_t>(i));
+            grown[static_cast<size_t>(idx - lo)] += counts[i];
+        }
+        for (size_t i = 0; i < o.counts.size(); ++i) {
+            const int64_t idx = std::max<int64_t>(lo, o.offset + static_cast<int64_t>(i));
+            grown[static_cast<size_t>(idx - lo)] += o.counts[i];
+        }
+        counts = std::move(grown);
+        offset = static_cast<int32_t>(lo);
+    }
+    total += o.total;
+}
+
+void DdSketch::add(double x) {
+    if (std::isnan(x))
+        return;
+    x = std::clamp(x, -1e300, 1e300);
+    if (m_count == 0) {
+        m_min = m_max = x;
+    } else {
+        m_min = std::min(m_min, x);
+        m_max = std::max(m_max, x);
+    }
+    ++m_count;
+    if (x > kMinMagnitude)
+        m_pos.add(indexOf(x), 1);
+    else if (x < -kMinMagnitude)
+        m_neg.add(indexOf(-x), 1);
+    else
+        ++m_zero;
+}
+
+void DdSketch::merge(const DdSketch &other) {
+    if (other.m_count == 0)
+        return;
+    if (m_count == 0) {
+        *this = other;
+        return;
+    }
+    m_pos.merge(other.m_pos);
+    m_neg.merge(other.m_neg);
+    m_zero += other.m_zero;
+    m_count += other.m_count;
+    m_min = std::min(m_min, other.m_min);
+    m_max = std::max(m_max, other.m_max);
+}
+
+double DdSketch::quantile(double q) const {
+    if (m_count == 0)
+        return std::numeric_limits<double>::quiet_NaN();
+    q = std::clamp(q, 0.0, 1.0);
+    const auto rank = static_cast<uint64_t>(std::floor(q * static_cast<double>(m_count - 1)));
+    uint64_t seen = 0;
+    double result = m_max;
+    bool found = false;
+    // Negative values, most negative (largest magnitude) first.
+    for (size_t i = m_neg.counts.size(); i-- > 0 && !found;) {
+        seen += m_neg.counts[i];
+        if (seen > rank) {
+            result = -valueOf(m_neg.offset + static_cast<int32_t>(i));
+            found = true;
+        }
+    }
+    if (!found) {
+        seen += m_zero;
+        if (seen > rank) {
+            result = 0;
+            found = true;
+        }
+    }
+    for (size_t i = 0; i < m_pos.counts.size() && !found; ++i) {
+        seen += m_pos.counts[i];
+        if (seen > rank) {
+            result = valueOf(m_pos.offset + static_cast<int32_t>(i));
+            found = true;
+        }
+    }
+    return std::clamp(result, m_min, m_max);
+}
+
+// ---- DistinctCounter
+
+void DistinctCounter::addToRegisters(uint64_t h) {
+    const size_t idx = static_cast<size_t>(h >> (64 - kPrecision));
+    const uint64_t w = (h << kPrecision) | (uint64_t{1} << (kPrecision - 1));
+    const auto rank = static_cast<uint8_t>(__builtin_clzll(w) + 1);
+    if (rank > m_registers[idx])
+        m_registers[idx] = rank;
+}
+
+void DistinctCounter::toRegisters() {
+    m_registers.assign(size_t{1} << kPrecision, 0);
+    for (uint64_t h : m_exact)
+        addToRegisters(h);
+    m_exact.clear();
+    m_exact.shrink_to_fit();
+}
+
+void DistinctCounter::addHash(uint64_t h) {
+    if (!m_registers.empty()) {
+        addToRegisters(h);
+        return;
+    }
+    const auto it = std::lower_bound(m_exact.begin(), m_exact.end(), h);
+    if (it != m_exact.end() && *it == h)
+        return;
+    m_exact.insert(it, h);
+    if (m_exact.size() > kExactLimit)
+        toRegisters();
+}
+
+void DistinctCounter::merge(const DistinctCounter &other) {
+    if (other.m_registers.empty()) {
+        for (uint64_t h : other.m_exact)
+            addHash(h);
+        return;
+    }
+    if (m_registers.empty())
+        toRegisters();
+    for (size_t i = 0; i < m_registers.size(); ++i)
+        m_registers[i] = std::max(m_registers[i], other.m_registers[i]);
+}
+
+double DistinctCounter::estimate() const {
+    if (m_registers.empty())
+        return static_cast<double>(m_exact.size());
+    const double m = static_cast<double>(m_registers.size());
+    double sum = 0;
+    size_t zeros = 0;
+    for (uint8_t r : m_registers) {
+        sum += std::ldexp(1.0, -static_cast<int>(r));
+        zeros += r == 0;
+    }
+    const double alpha = 0.7213 / (1.0 + 1.079 / m);
+    const double raw = alpha * m * m / sum;
+    if (raw <= 2.5 * m && zeros > 0)
+        return m * std::log(m / static_cast<double>(zeros)); // linear counting for small sets
+    return raw;
+}
+
+// ---- SpaceSaving
+
+void SpaceSaving::reset() {
+    m_total = 0;
+    m_entries.clear();
+    m_index.clear();
+}
+
+void SpaceSaving::add(std::string_view item, uint64_t n) {
+    m_total += n;
+    m_scratch.assign(item.data(), item.size());
+    const auto it = m_index.find(m_scratch);
+    if (it != m_index.end()) {
+        m_entries[it->second].count += n;
+        return;
+    }
+    if (m_entries.size() < m_capacity) {
+        m_index.emplace(m_scratch, m_entries.size());
+        m_entries.push_back(Entry{m_scratch, n, 0});
+        return;
+    }
+    size_t minAt = 0;
+    for (size_t i = 1; i < m_entries.size(); ++i) {
+        const Entry &e = m_entries[i];
+        const Entry &best = m_entries[minAt];
+        if (e.count < best.count || (e.count == best.count && e.item > best.item))
+            minAt = i;
+    }
+    Entry &victim = m_entries[minAt];
+    m_index.erase(victim.item);
+    victim.error = victim.count;
+    victim.count += n;
+    victim.item = m_scratch;
+    m_index.emplace(m_scratch, minAt);
+}
+
+void SpaceSaving::merge(const SpaceSaving &other) {
+    const auto minOf = [](const SpaceSaving &s) -> uint64_t {
+        if (s.m_entries.size() < s.m_capacity)
+            return 0; // not full: an untracked item was never seen
+        uint64_t m = std::numeric_limits<uint64_t>::max();
+        for (const auto &e : s.m_entries)
+            m = std::min(m, e.count);
+        return m;
+    };
+    const uint64_t minThis = minOf(*this);
+    const uint64_t minOther = minOf(other);
+    std::unordered_map<std::string, Entry> combined;
+    for (const auto &e : m_entries) {
+        Entry c = e;
+        c.count += minOther;
+        c.error += minOther;
+        combined.emplace(e.item, std::move(c));
+    }
+    for (const auto &e : other.m_entries) {
+        const auto it = combined.find(e.item);
+        if (it != combined.end()) {
+            it->second.count += e.count - minOther;
+            it->second.error += e.error - minOther;
+        } else {
+            combined.emplace(e.item, Entry{e.item, e.count + minThis, e.error + minThis});
+        }
+    }
+    m_entries.clear();
+    for (auto &kv : combined)
+        m_entries.push_back(std::move(kv.second));
+    std::sort(m_entries.begin(), m_entries.end(), [](const Entry &a, const Entry &b) {
+        return a.count != b.count ? a.count > b.count : a.item < b.item;
+    });
+    if (m_entries.size() > m_capacity)
+        m_entries.resize(m_capacity);
+    m_index.clear();
+    for (size_t i = 0; i < m_entries.size(); ++i)
+        m_index.emplace(m_entries[i].item, i);
+    m_total += other.m_total;
+}
+
+std::vector<SpaceSaving::Entry> SpaceSaving::top(size_t k) const {
+    std::vector<Entry> out = m_entries;
+    std::sort(out.begin(), out.end(), [](const Entry &a, const Entry &b) {
+        return a.count != b.count ? a.count > b.count : a.item < b.item;
+    });
+    if (out.size() > k)
+        out.resize(k);
+    return out;
+}
+
+} // namespace weir::window

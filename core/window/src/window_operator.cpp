@@ -1,0 +1,423 @@
+#include "weir/window/window_operator.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace weir::window {
+
+namespace {
+constexpr size_t kNoInput = ~size_t{0};
+}
+
+std::string_view paneTimingName(PaneTiming t) {
+    switch (t) {
+    case PaneTiming::Early:
+        return "EARLY";
+    case PaneTiming::OnTime:
+        return "ON_TIME";
+    case PaneTiming::Late:
+        return "LATE";
+    }
+    return "ON_TIME";
+}
+
+WindowOperator::WindowOperator(Options options)
+    : m_options(std::move(options))
+    , m_watermark(m_options.outOfOrderNs, m_options.idleTimeoutNs) {
+    m_options.allowedLatenessNs = std::max<int64_t>(0, m_options.allowedLatenessNs);
+    for (auto &spec : m_options.aggregates) {
+        spec.input = kNoInput;
+        if (spec.field.empty())
+            continue;
+        const auto it = std::find(m_inputFields.begin(), m_inputFields.end(), spec.field);
+        spec.input = static_cast<size_t>(it - m_inputFields.begin());
+        if (it == m_inputFields.end())
+            m_inputFields.push_back(spec.field);
+    }
+}
+
+void WindowOperator::takePanes(std::vector<Pane> &out) {
+    if (out.empty()) {
+        out.swap(m_out);
+        return;
+    }
+    std::move(m_out.begin(), m_out.end(), std::back_inserter(out));
+    m_out.clear();
+}
+
+WindowOperator::Cell WindowOperator::newCell() const {
+    Cell c;
+    c.aggs.resize(m_options.aggregates.size());
+    return c;
+}
+
+void WindowOperator::addTo(Cell &cell, const InputEvent &event) {
+    const size_t n = m_options.aggregates.size();
+    for (size_t i = 0; i < n; ++i) {
+        const AggregateSpec &spec = m_options.aggregates[i];
+        const FieldValue &v =
+            (spec.input != kNoInput && event.values) ? event.values[spec.input] : m_none;
+        cell.aggs[i].add(spec, v, event.time);
+    }
+}
+
+void WindowOperator::emit(const Window &w, std::string_view key, Cell &cell, PaneTiming timing,
+                          bool final) {
+    Pane p;
+    p.window = w;
+    p.key.assign(key.data(), key.size());
+    p.timing = timing;
+    p.index = cell.panes++;
+    p.final = final;
+    p.watermark = m_watermark.current();
+    p.values.reserve(cell.aggs.size());
+    for (size_t i = 0; i < cell.aggs.size(); ++i)
+        p.values.push_back(cell.aggs[i].result(m_options.aggregates[i]));
+    cell.lastTiming = timing;
+    cell.dirty = false;
+    if (m_options.mode == AccumulationMode::Discarding) {
+        for (auto &a : cell.aggs)
+            a.reset();
+    }
+    m_out.push_back(std::move(p));
+    ++m_stats.panes;
+    if (final)
+        ++m_stats.windows;
+}
+
+void WindowOperator::emitSorted(const Window &w, Bucket &bucket, PaneTiming timing, bool final,
+                                bool onlyDirty) {
+    std::vector<std::pair<std::string_view, Cell *>> order;
+    order.reserve(bucket.cells.size());
+    for (auto &kv : bucket.cells) {
+        if (!onlyDirty || kv.second.dirty)
+            order.emplace_back(kv.first, &kv.second);
+    }
+    std::sort(order.begin(), order.end(),
+              [](const auto &a, const auto &b) { return a.first < b.first; });
+    for (auto &[key, cell] : order)
+        emit(w, key, *cell, timing, final);
+}
+
+bool WindowOperator::isDuplicate(const InputEvent &event) {
+    if (m_options.dedupTtlNs <= 0)
+        return false;
+    const uint64_t h = hashBytes(event.dedupKey, 0xDED0u);
+    const auto [it, inserted] = m_dedup.try_emplace(h, event.time.value);
+    if (!inserted) {
+        const int64_t seen = it->second;
+        const int64_t diff =
+            seen > event.time.value ? seen - event.time.value : event.time.value - seen;
+        if (diff <= m_options.dedupTtlNs) {
+            ++m_stats.duplicates;
+            return true;
+        }
+        it->second = event.time.value;
+    }
+    m_dedupExpiry.push({saturatingAdd(event.time.value, m_options.dedupTtlNs), h});
+    m_stats.dedupEntries = m_dedup.size();
+    return false;
+}
+
+void WindowOperator::expireDedup(int64_t wm) {
+    while (!m_dedupExpiry.empty() && m_dedupExpiry.top().at <= wm) {
+        const DedupExpiry e = m_dedupExpiry.top();
+        m_dedupExpiry.pop();
+        const auto it = m_dedup.find(e.hash);
+        if (it != m_dedup.end() && saturatingAdd(it->second, m_options.dedupTtlNs) == e.at)
+            m_dedup.erase(it);
+    }
+    m_stats.dedupEntries = m_dedup.size();
+}
+
+Disposition WindowOperator::process(const InputEvent &event, int64_t nowNs) {
+    ++m_stats.events;
+    if (!event.dedupKey.empty() && isDuplicate(event))
+        return Disposition::Duplicate;
+    const bool advanced = m_watermark.observe(event.source, event.time, nowNs);
+    const int64_t wm = m_watermark.current().value;
+    const Disposition d = m_options.window.kind == WindowKind::Session ? processSession(event, wm)
+                                                                       : processWindowed(event, wm);
+    switch (d) {
+    case Disposition::Accepted:
+        ++m_stats.accepted;
+        break;
+    case Disposition::Late:
+        ++m_stats.accepted;
+        ++m_stats.lateUpdates;
+        break;
+    case Disposition::Dropped:
+        ++m_stats.lateDropped;
+        break;
+    case Disposition::Duplicate:
+        break;
+    }
+    if (advanced)
+        advance();
+    return d;
+}
+
+WindowOperator::Bucket *WindowOperator::findBucket(const Window &w, bool &fired) {
+    if (m_cachedBucket && m_cachedWindow == w) {
+        fired = m_cachedFired;
+        return m_cachedBucket;
+    }
+    Bucket *b = nullptr;
+    auto it = m_open.find(w);
+    if (it != m_open.end()) {
+        b = &it->second;
+        fired = false;
+    } else if ((it = m_fired.find(w)) != m_fired.end()) {
+        b = &it->second;
+        fired = true;
+    } else {
+        // A window with no state yet; it may already be behind the watermark (late data).
+        fired = w.end.value <= m_watermark.current().value;
+        b = &(fired ? m_fired : m_open)[w];
+        m_nextDeadline = std::min(m_nextDeadline, fired ? expiry(w.end.value) : w.end.value);
+    }
+    m_cachedWindow = w;
+    m_cachedBucket = b;
+    m_cachedFired = fired;
+    return b;
+}
+
+Disposition WindowOperator::processWindowed(const InputEvent &event, int64_t wm) {
+    m_options.window.assign(event.time, m_windows);
+    bool any = false;
+    bool late = false;
+    for (const Window &w : m_windows) {
+        if (expiry(w.end.value) <= wm)
+            continue; // this window is closed for good
+        bool fired = false;
+        Bucket *b = findBucket(w, fired);
+        m_scratchKey.assign(event.key.data(), event.key.size());
+        auto it = b->cells.find(m_scratchKey);
+        if (it == b->cells.end()) {
+            it = b->cells.emplace(m_scratchKey, newCell()).first;
+            ++m_stats.liveCells;
+        }
+        Cell &cell = it->second;
+        addTo(cell, event);
+        any = true;
+        if (fired) {
+            emit(w, it->first, cell, PaneTiming::Late, false);
+            late = true;
+        } else {
+            cell.dirty = true;
+        }
+    }
+    if (!any)
+        return Disposition::Dropped;
+    return late ? Disposition::Late : Disposition::Accepted;
+}
+
+Disposition WindowOperator::processSession(const InputEvent &event, int64_t wm) {
+    const int64_t t = event.time.value;
+    const int64_t end = saturatingAdd(t, m_options.window.gap);
+    if (expiry(end) <= wm)
+        return Disposition::Dropped;
+    m_scratchKey.assign(event.key.data(), event.key.size());
+    auto kit = m_sessions.find(m_scratchKey);
+    if (kit == m_sessions.end())
+        kit = m_sessions.emplace(m_scratchKey, KeySessions{}).first;
+    KeySessions &sessions = kit->second;
+
+    // Sessions overlapping the proto-window [t, end): start < end and session end > t. They
+    // are disjoint and sorted, so walk back from the first one starting at or after `end`.
+    auto it = sessions.lower_bound(end);
+    std::vector<KeySessions::iterator> hits;
+    while (it != sessions.begin()) {
+        auto prev = std::prev(it);
+        if (prev->second.end <= t)
+            break;
+        hits.push_back(prev);
+        it = prev;
+    }
+    KeySessions::iterator target;
+    bool structural = false;
+    if (hits.empty()) {
+        Session s;
+        s.end = end;
+        s.cell = newCell();
+        target = sessions.emplace(t, std::move(s)).first;
+        ++m_stats.liveCells;
+        structural = true;
+    } else {
+        target = hits.back(); // the earliest
+        Session &base = target->second;
+        for (size_t i = 0; i + 1 < hits.size(); ++i) {
+            Session &other = hits[i]->second;
+            for (size_t a = 0; a < base.cell.aggs.size(); ++a)
+                base.cell.aggs[a].merge(m_options.aggregates[a], other.cell.aggs[a]);
+            if (other.cell.panes > base.cell.panes) {
+                base.cell.panes = other.cell.panes;
+                base.cell.lastTiming = other.cell.lastTiming;
+            }
+            base.end = std::max(base.end, other.end);
+            sessions.erase(hits[i]);
+            --m_stats.liveCells;
+            structural = true;
+        }
+        if (end > base.end) {
+            base.end = end;
+            structural = structural || base.fired;
+        }
+        if (t < target->first) {
+            Session moved = std::move(base);
+            sessions.erase(target);
+            target = sessions.emplace(t, std::move(moved)).first;
+            structural = true;
+        }
+    }
+    Session &s = target->second;
+    const bool fired = s.end <= wm;
+    if (s.fired != fired)
+        structural = true;
+    s.fired = fired;
+    addTo(s.cell, event);
+    if (structural) {
+        const int64_t due = fired ? expiry(s.end) : s.end;
+        m_deadlines.push({due, kit->first, target->first});
+        m_nextDeadline = std::min(m_nextDeadline, due);
+    }
+    if (fired) {
+        emit(Window{TimestampNs{target->first}, TimestampNs{s.end}}, kit->first, s.cell,
+             PaneTiming::Late, false);
+        return Disposition::Late;
+    }
+    s.cell.dirty = true;
+    return Disposition::Accepted;
+}
+
+void WindowOperator::advance() {
+    const int64_t wm = m_watermark.current().value;
+    if (wm >= m_nextDeadline) {
+        if (m_options.window.kind == WindowKind::Session)
+            advanceSessions(wm);
+        else
+            advanceBuckets(wm);
+        updateNextDeadline();
+    }
+    if (!m_dedupExpiry.empty() && m_dedupExpiry.top().at <= wm)
+        expireDedup(wm);
+}
+
+void WindowOperator::advanceBuckets(int64_t wm) {
+    m_cachedBucket = nullptr;
+    while (!m_open.empty() && m_open.begin()->first.end.value <= wm) {
+        auto node = m_open.extract(m_open.begin());
+        const Window w = node.key();
+        const bool closes = expiry(w.end.value) <= wm;
+        emitSorted(w, node.mapped(), PaneTiming::OnTime, closes, false);
+        if (closes)
+            m_stats.liveCells -= node.mapped().cells.size();
+        else
+            m_fired.insert(std::move(node));
+    }
+    while (!m_fired.empty() && expiry(m_fired.begin()->first.end.value) <= wm) {
+        auto it = m_fired.begin();
+        // Closing panes: the value is unchanged since the last pane, now marked final.
+        std::vector<std::pair<std::string_view, Cell *>> order;
+        for (auto &kv : it->second.cells)
+            order.emplace_back(kv.first, &kv.second);
+        std::sort(order.begin(), order.end(),
+                  [](const auto &a, const auto &b) { return a.first < b.first; });
+        for (auto &[key, cell] : order)
+            emit(it->first, key, *cell, cell->lastTiming, true);
+        m_stats.liveCells -= it->second.cells.size();
+        m_fired.erase(it);
+    }
+}
+
+void WindowOperator::advanceSessions(int64_t wm) {
+    while (!m_deadlines.empty() && m_deadlines.top().at <= wm) {
+        Deadline d = m_deadlines.top();
+        m_deadlines.pop();
+        const auto kit = m_sessions.find(d.key);
+        if (kit == m_sessions.end())
+            continue;
+        const auto sit = kit->second.find(d.start);
+        if (sit == kit->second.end())
+            continue;
+        Session &s = sit->second;
+        const int64_t due = s.fired ? expiry(s.end) : s.end;
+        if (due > wm) {
+            m_deadlines.push({due, std::move(d.key), d.start});
+            continue;
+        }
+        const Window w{TimestampNs{d.start}, TimestampNs{s.end}};
+        const bool closes = expiry(s.end) <= wm;
+        if (!s.fired)
+            emit(w, kit->first, s.cell, PaneTiming::OnTime, closes);
+        else
+            emit(w, kit->first, s.cell, s.cell.lastTiming, true);
+        if (s.fired || closes) {
+            kit->second.erase(sit);
+            --m_stats.liveCells;
+            if (kit->second.empty())
+                m_sessions.erase(kit);
+        } else {
+            s.fired = true;
+            m_deadlines.push({expiry(s.end), std::move(d.key), d.start});
+        }
+    }
+}
+
+void WindowOperator::updateNextDeadline() {
+    int64_t next = kMaxTimestamp.value;
+    if (m_options.window.kind == WindowKind::Session) {
+        if (!m_deadlines.empty())
+            next = m_deadlines.top().at;
+    } else {
+        if (!m_open.empty())
+            next = std::min(next, m_open.begin()->first.end.value);
+        if (!m_fired.empty())
+            next = std::min(next, expiry(m_fired.begin()->first.end.value));
+    }
+    m_nextDeadline = next;
+}
+
+void WindowOperator::endSource(SourceId source) {
+    if (m_watermark.endSource(source))
+        advance();
+}
+
+void WindowOperator::endAll() {
+    if (m_watermark.endAll())
+        advance();
+}
+
+void WindowOperator::onProcessingTime(int64_t nowNs) {
+    if (m_watermark.onProcessingTime(nowNs))
+        advance();
+    if (m_options.earlyIntervalNs <= 0)
+        return;
+    if (m_nextEarly == 0) {
+        m_nextEarly = nowNs + m_options.earlyIntervalNs;
+        return;
+    }
+    if (nowNs < m_nextEarly)
+        return;
+    m_nextEarly = nowNs + m_options.earlyIntervalNs;
+    if (m_options.window.kind != WindowKind::Session) {
+        for (auto &kv : m_open)
+            emitSorted(kv.first, kv.second, PaneTiming::Early, false, true);
+        return;
+    }
+    std::vector<std::pair<std::pair<std::string_view, int64_t>, Session *>> order;
+    for (auto &kv : m_sessions) {
+        for (auto &sv : kv.second) {
+            if (!sv.second.fired && sv.second.cell.dirty)
+                order.push_back({{kv.first, sv.first}, &sv.second});
+        }
+    }
+    std::sort(order.begin(), order.end(),
+              [](const auto &a, const auto &b) { return a.first < b.first; });
+    for (auto &[k, s] : order) {
+        emit(Window{TimestampNs{k.second}, TimestampNs{s->end}}, k.first, s->cell,
+             PaneTiming::Early, false);
+    }
+}
+
+} // namespace weir::window
