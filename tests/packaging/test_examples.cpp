@@ -1,0 +1,22 @@
+// The example files the package ships under /usr/share/weir/examples stay readable by the
+// loaders they illustrate.
+#include "weir/alert/rule.h"
+
+#include <gtest/gtest.h>
+#include <string>
+
+using namespace weir::alert;
+
+TEST(PackagedExamples, RulesExampleLoadsWithEveryRuleValid) {
+    std::string error;
+    const auto rules =
+        loadRulesFile(std::string(WEIR_PACKAGING_DIR) + "/examples/rules.example.json", &error);
+    ASSERT_TRUE(rules.has_value()) << error;
+    ASSERT_EQ(rules->size(), 4u);
+    EXPECT_EQ((*rules)[0].name, "slow pages");
+    EXPECT_EQ((*rules)[0].kind, RuleKind::Threshold);
+    EXPECT_EQ((*rules)[2].kind, RuleKind::Pattern);
+    EXPECT_EQ((*rules)[2].minCount, 10u);
+    EXPECT_EQ((*rules)[3].kind, RuleKind::Absence);
+    EXPECT_EQ((*rules)[3].silentForNs, 10LL * 60 * 1000 * 1000 * 1000);
+}
