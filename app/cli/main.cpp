@@ -7,6 +7,7 @@
 #include "weir/source/file_source.h"
 #include "weir_version.h"
 
+#include "filter_export.h"
 #include "live_sources.h"
 
 #include <algorithm>
@@ -56,6 +57,7 @@ struct CliOptions {
     size_t memoryBudgetMb = 0;
     bool stats = false;
     weir::cli::LiveOptions live;
+    weir::cli::FilterExportOptions filterExport;
 };
 
 [[noreturn]] void fail(const std::string &message) {
@@ -82,6 +84,7 @@ CliOptions parseArgs(int argc, char **argv) {
         if (a == "-h" || a == "--help") {
             std::fputs(kUsage, stdout);
             std::fputs(weir::cli::kLiveUsage, stdout);
+            std::fputs(weir::cli::kFilterExportUsage, stdout);
             std::exit(0);
         } else if (a == "--version") {
             std::printf("weir-cli %s\n", WEIR_VERSION);
@@ -109,6 +112,7 @@ CliOptions parseArgs(int argc, char **argv) {
         } else if (a == "--memory-budget") {
             o.memoryBudgetMb = static_cast<size_t>(numberArg(a, next()));
         } else if (weir::cli::parseLiveOption(a, next, o.live, fail)) {
+        } else if (weir::cli::parseFilterExportOption(a, next, o.filterExport, fail)) {
         } else if (a.size() > 1 && a[0] == '-' && a != "-") {
             fail("unknown option " + a);
         } else {
@@ -117,6 +121,8 @@ CliOptions parseArgs(int argc, char **argv) {
     }
     if (const std::string err = weir::cli::checkLiveOptions(o.live); !err.empty())
         fail(err);
+    if (o.filterExport.hasFilter && o.filterExport.eventsOut.empty())
+        fail("option --filter needs --events-out FILE");
     if (o.files.empty() && o.demoEvents == 0 && !o.live.any())
         fail("no input: give FILE..., --demo N, --kafka or --mqtt");
     // The format string carries the time options to the parser (see composeFormat).
@@ -334,5 +340,7 @@ int main(int argc, char **argv) {
     }
     if (opt.stats)
         std::printf("%s\n", statsJson(*snap, seconds).c_str());
+    if (const int s = weir::cli::runFilterExport(opt.filterExport, *snap); s != 0 && status == 0)
+        status = s;
     return status;
 }
