@@ -37,8 +37,7 @@ void appendFieldJson(std::string &out, const parse::Field &f) {
         else
             appendJsonString(out, f.text);
         return;
-    case parse::FieldType::String:
-    case parse::FieldType::Time:
+    default: // String, Time, Ip and any later text-like type: the text as it appears
         appendJsonString(out, f.text);
         return;
     }
