@@ -7,6 +7,7 @@
 #include "weir/source/file_source.h"
 #include "weir_version.h"
 
+#include "alert_output.h"
 #include "filter_export.h"
 #include "live_sources.h"
 
@@ -58,6 +59,7 @@ struct CliOptions {
     bool stats = false;
     weir::cli::LiveOptions live;
     weir::cli::FilterExportOptions filterExport;
+    weir::cli::AlertOptions alerts;
 };
 
 [[noreturn]] void fail(const std::string &message) {
@@ -85,6 +87,7 @@ CliOptions parseArgs(int argc, char **argv) {
             std::fputs(kUsage, stdout);
             std::fputs(weir::cli::kLiveUsage, stdout);
             std::fputs(weir::cli::kFilterExportUsage, stdout);
+            std::fputs(weir::cli::kAlertUsage, stdout);
             std::exit(0);
         } else if (a == "--version") {
             std::printf("weir-cli %s\n", WEIR_VERSION);
@@ -113,6 +116,7 @@ CliOptions parseArgs(int argc, char **argv) {
             o.memoryBudgetMb = static_cast<size_t>(numberArg(a, next()));
         } else if (weir::cli::parseLiveOption(a, next, o.live, fail)) {
         } else if (weir::cli::parseFilterExportOption(a, next, o.filterExport, fail)) {
+        } else if (weir::cli::parseAlertOption(a, next, o.alerts)) {
         } else if (a.size() > 1 && a[0] == '-' && a != "-") {
             fail("unknown option " + a);
         } else {
@@ -123,6 +127,8 @@ CliOptions parseArgs(int argc, char **argv) {
         fail(err);
     if (o.filterExport.hasFilter && o.filterExport.eventsOut.empty())
         fail("option --filter needs --events-out FILE");
+    if (const std::string err = weir::cli::checkAlertOptions(o.alerts); !err.empty())
+        fail(err);
     if (o.files.empty() && o.demoEvents == 0 && !o.live.any())
         fail("no input: give FILE..., --demo N, --kafka or --mqtt");
     // The format string carries the time options to the parser (see composeFormat).
@@ -198,14 +204,13 @@ std::string statsJson(const weir::engine::Snapshot &snap, double seconds) {
     return out;
 }
 
-void appendBase64(std::string &out, std::string_view s)
-{
+void appendBase64(std::string &out, std::string_view s) {
     static const char kAlphabet[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     size_t i = 0;
     for (; i + 2 < s.size(); i += 3) {
-        const uint32_t v = (static_cast<uint8_t>(s[i]) << 16) | (static_cast<uint8_t>(s[i + 1]) << 8)
-                           | static_cast<uint8_t>(s[i + 2]);
+        const uint32_t v = (static_cast<uint8_t>(s[i]) << 16) |
+                           (static_cast<uint8_t>(s[i + 1]) << 8) | static_cast<uint8_t>(s[i + 2]);
         out += kAlphabet[v >> 18];
         out += kAlphabet[(v >> 12) & 63];
         out += kAlphabet[(v >> 6) & 63];
@@ -225,8 +230,7 @@ void appendBase64(std::string &out, std::string_view s)
 // One JSON object per dead letter: reason, source, position ("name:line"), line, raw (as
 // text, invalid UTF-8 replaced by U+FFFD; the exact bytes in raw_base64 then), raw_size and
 // truncated (raw kept shorter than the line).
-bool writeDeadLetters(const weir::engine::Snapshot &snap, const std::string &path)
-{
+bool writeDeadLetters(const weir::engine::Snapshot &snap, const std::string &path) {
     std::FILE *f = std::fopen(path.c_str(), "wb");
     if (!f)
         return false;
@@ -337,6 +341,12 @@ int main(int argc, char **argv) {
     if (!opt.deadLetterPath.empty() && !writeDeadLetters(*snap, opt.deadLetterPath)) {
         std::fprintf(stderr, "weir-cli: cannot write %s\n", opt.deadLetterPath.c_str());
         status = 1;
+    }
+    if (opt.alerts.any()) {
+        if (const std::string err = weir::cli::writeAlerts(opt.alerts, *snap); !err.empty()) {
+            std::fprintf(stderr, "weir-cli: %s\n", err.c_str());
+            status = 1;
+        }
     }
     if (opt.stats)
         std::printf("%s\n", statsJson(*snap, seconds).c_str());

@@ -1,0 +1,94 @@
+#pragma once
+
+#include "weir/alert/condition.h"
+#include "weir/alert/rule.h"
+#include "weir/alert/state_machine.h"
+#include "weir/parse/parser.h"
+#include "weir/query/query.h"
+#include "weir/store/event_record.h"
+#include "weir/window/window_spec.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace weir::alert {
+
+// One reported state change of one rule for one key, with its evidence.
+struct Transition {
+    std::string rule;
+    std::string key; // key field values joined with '|'; empty for an unkeyed rule
+    AlertState state = AlertState::Normal;
+    TimestampNs time; // event time of the evaluation (a window's end, a silence deadline)
+    double value = 0; // the condition's reported value; NaN when there is none
+    std::string severity;
+    window::Window window{}; // the window evaluated (empty for absence rules)
+    std::vector<std::pair<std::string, double>> evidence; // aggregate text -> value
+};
+
+// An alert that is currently pending, firing, without data or in error.
+struct ActiveAlert {
+    std::string rule;
+    std::string key;
+    std::string severity;
+    AlertState state = AlertState::Normal;
+    TimestampNs since;
+    double value = 0;
+};
+
+// Evaluates alert rules over the event stream in event time: every rule keeps its own
+// window operator (and one over the reference key for ref.* aggregates), evaluates its
+// condition on each ON_TIME or LATE pane, and drives one state machine per key. Because
+// evaluation follows event time and panes, a replay at any speed and a live run over the
+// same events produce the same transitions.
+//
+// Evaluation order: the panes one event releases are evaluated by window end, then key, so
+// the transition order does not depend on hash order or batch sizes. A LATE pane re-evaluates
+// its window and feeds the state machine at the latest time seen for that key.
+//
+// Thread contract: not thread-safe; one owner thread (the engine thread) calls everything.
+class AlertEngine {
+public:
+    // Compiles every rule (filters, conditions, windows). nullptr with *error naming the rule
+    // and field ("rules[slow].filter: column 3: ...") on failure.
+    static std::unique_ptr<AlertEngine> create(std::vector<RuleSpec> rules, std::string *error);
+    ~AlertEngine();
+
+    // The channels filters resolve `source:` terms and parsers against; call again when
+    // channels were added. Without it, filters see no source names and parse no fields.
+    void setCatalog(const query::SourceCatalog &catalog);
+
+    // One stored event with its parsed fields. `nowNs` is processing time (monotonic).
+    void process(const store::EventRecord &record, std::string_view raw,
+                 const parse::FieldList &fields, int64_t nowNs);
+    void endSource(SourceId source);
+    // End of all input: windows close, final evaluations run.
+    void endAll();
+    void onProcessingTime(int64_t nowNs);
+
+    // Moves the transitions reported so far to the end of `out`.
+    void takeTransitions(std::vector<Transition> &out);
+    std::vector<ActiveAlert> active() const;
+
+    size_t ruleCount() const;
+    uint64_t evaluations() const { return m_evaluations; }
+
+private:
+    struct Rule;
+    AlertEngine() = default;
+    void drain(Rule &rule);
+
+    std::vector<std::unique_ptr<Rule>> m_rules;
+    std::vector<Transition> m_out;
+    uint64_t m_evaluations = 0;
+    parse::FieldList m_scratch; // event fields plus the rules' synthetic predicate fields
+};
+
+// One transition as a JSON object (the --alerts-out line format):
+// {"rule":"...","key":"...","state":"firing","time":"<RFC 3339 UTC>","value":...,
+//  "severity":"...","window_start":"...","window_end":"...","evidence":{...}}
+std::string transitionJson(const Transition &t);
+
+} // namespace weir::alert

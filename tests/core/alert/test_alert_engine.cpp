@@ -1,0 +1,265 @@
+#include "weir/alert/alert_engine.h"
+#include "weir/common/time_util.h"
+#include "weir/parse/csv_parser.h"
+
+#include <cmath>
+#include <gtest/gtest.h>
+
+using namespace weir;
+using namespace weir::alert;
+
+namespace {
+
+// Feeds CSV events "time,key,value,lane" (time in seconds) with an HTTP status and level.
+class Feeder {
+public:
+    explicit Feeder(AlertEngine &engine)
+        : m_engine(engine)
+        , m_parser(parse::CsvParser::Options{',', {"time", "key", "value", "lane"}, "time"}) {}
+
+    void event(int64_t seconds, const std::string &key, double value, uint16_t status = 200,
+               Severity level = Severity::Info, const std::string &lane = "1") {
+        char buf[128];
+        std::snprintf(buf, sizeof buf, "%lld,%s,%g,%s", static_cast<long long>(seconds),
+                      key.c_str(), value, lane.c_str());
+        const std::string line = buf;
+        parse::EventHeader h;
+        ASSERT_EQ(m_parser.parseHeader(line, h).status, parse::ParseStatus::Event) << line;
+        parse::FieldList fields;
+        ASSERT_TRUE(m_parser.parseFields(line, fields));
+        store::EventRecord rec{};
+        rec.time = h.time;
+        rec.status = status;
+        rec.severity = level;
+        m_engine.process(rec, line, fields, 0);
+    }
+
+private:
+    AlertEngine &m_engine;
+    parse::CsvParser m_parser;
+};
+
+std::unique_ptr<AlertEngine> engineFor(const std::string &json) {
+    std::string error;
+    auto rules = loadRules(json, &error);
+    EXPECT_TRUE(rules.has_value()) << error;
+    if (!rules)
+        return nullptr;
+    auto engine = AlertEngine::create(std::move(*rules), &error);
+    EXPECT_TRUE(engine) << error;
+    return engine;
+}
+
+struct Seen {
+    std::string key;
+    AlertState state;
+    int64_t seconds;
+};
+
+std::vector<Seen> transitions(AlertEngine &engine) {
+    std::vector<Transition> ts;
+    engine.takeTransitions(ts);
+    std::vector<Seen> out;
+    for (const auto &t : ts)
+        out.push_back({t.key, t.state, t.time.value / kNsPerSecond});
+    return out;
+}
+
+std::string describe(const std::vector<Seen> &v) {
+    std::string s;
+    for (const auto &t : v)
+        s += t.key + ":" + std::string(alertStateName(t.state)) + "@" + std::to_string(t.seconds) +
+             " ";
+    return s;
+}
+
+} // namespace
+
+TEST(AlertEngine, ThresholdWithForWindowsFiresAndResolves) {
+    auto engine = engineFor(R"j([{"name":"hot","window":"fixed:10s","key":["key"],
+        "condition":"max(value) > 50","for":"2 windows"}])j");
+    ASSERT_TRUE(engine);
+    Feeder feed(*engine);
+    // Windows [0,10) cold, [10,20) hot, [20,30) hot, [30,40) cold; one more event closes them.
+    feed.event(1, "a", 10);
+    feed.event(11, "a", 60);
+    feed.event(21, "a", 70);
+    feed.event(31, "a", 20);
+    feed.event(41, "a", 20);
+    const auto seen = transitions(*engine);
+    ASSERT_EQ(seen.size(), 3u) << describe(seen);
+    EXPECT_EQ(seen[0].state, AlertState::Pending);
+    EXPECT_EQ(seen[0].seconds, 20); // evaluated at the window end
+    EXPECT_EQ(seen[1].state, AlertState::Firing);
+    EXPECT_EQ(seen[1].seconds, 30);
+    EXPECT_EQ(seen[2].state, AlertState::Resolved);
+    EXPECT_EQ(seen[2].seconds, 40);
+    EXPECT_GT(engine->evaluations(), 3u);
+}
+
+TEST(AlertEngine, RatioOfFilteredCountsAndEvidence) {
+    auto engine = engineFor(R"j([{"name":"5xx","window":"fixed:10s",
+        "condition":"count(status>=500) / count() > 0.25"}])j");
+    ASSERT_TRUE(engine);
+    Feeder feed(*engine);
+    for (int i = 0; i < 4; ++i) // 1 of 4 is a 500: not above 0.25
+        feed.event(1 + i, "x", 1, i == 0 ? 500 : 200);
+    for (int i = 0; i < 4; ++i) // 2 of 4
+        feed.event(11 + i, "x", 1, i < 2 ? 503 : 200);
+    feed.event(25, "x", 1, 200);
+    std::vector<Transition> ts;
+    engine->takeTransitions(ts);
+    ASSERT_EQ(ts.size(), 1u);
+    EXPECT_EQ(ts[0].state, AlertState::Firing);
+    EXPECT_DOUBLE_EQ(ts[0].value, 0.5);
+    EXPECT_EQ(formatRfc3339Ms(ts[0].window.start), "1970-01-01T00:00:10.000Z");
+    ASSERT_EQ(ts[0].evidence.size(), 2u);
+    EXPECT_EQ(ts[0].evidence[0].first, "count(status>=500)");
+    EXPECT_DOUBLE_EQ(ts[0].evidence[0].second, 2);
+    EXPECT_DOUBLE_EQ(ts[0].evidence[1].second, 4);
+    const std::string json = transitionJson(ts[0]);
+    EXPECT_EQ(
+        json.rfind(
+            R"j({"rule":"5xx","key":"","state":"firing","time":"1970-01-01T00:00:20.000Z","value":0.5)j",
+            0),
+        0u)
+        << json;
+}
+
+TEST(AlertEngine, ComparisonWithReferenceKeyPrefix) {
+    // Lane speed below half the location's mean speed (the course lab's accident alert).
+    auto engine = engineFor(R"j([{"name":"slow lane","window":"fixed:60s","key":["key","lane"],
+        "reference_key":["key"],"condition":"mean(value) < 0.5 * ref.mean(value)"}])j");
+    ASSERT_TRUE(engine);
+    Feeder feed(*engine);
+    for (int lane = 1; lane <= 4; ++lane)
+        feed.event(5, "loc", lane == 3 ? 10 : 60, 200, Severity::Info, std::to_string(lane));
+    feed.event(65, "loc", 60, 200, Severity::Info, "1");
+    const auto seen = transitions(*engine);
+    // Location mean = (60*3+10)/4 = 47.5; lane 3 at 10 < 23.75 fires, the others do not.
+    ASSERT_EQ(seen.size(), 1u) << describe(seen);
+    EXPECT_EQ(seen[0].key, "loc|3");
+    EXPECT_EQ(seen[0].state, AlertState::Firing);
+}
+
+TEST(AlertEngine, AbsenceFiresAtTheDeadlineAndResolvesWhenDataReturns) {
+    auto engine =
+        engineFor(R"j([{"name":"heartbeat","kind":"absence","key":["key"],"silent_for":"30s"}])j");
+    ASSERT_TRUE(engine);
+    Feeder feed(*engine);
+    feed.event(0, "dev1", 1);
+    feed.event(0, "dev2", 1);
+    for (int t = 10; t <= 50; t += 10)
+        feed.event(t, "dev1", 1); // dev2 falls silent
+    feed.event(60, "dev2", 1);    // and comes back
+    const auto seen = transitions(*engine);
+    ASSERT_EQ(seen.size(), 2u) << describe(seen);
+    EXPECT_EQ(seen[0].key, "dev2");
+    EXPECT_EQ(seen[0].state, AlertState::Firing);
+    EXPECT_EQ(seen[0].seconds, 30);
+    EXPECT_EQ(seen[1].state, AlertState::Resolved);
+    EXPECT_EQ(seen[1].seconds, 60);
+}
+
+TEST(AlertEngine, PatternNeedsMinCountPerWindow) {
+    auto engine = engineFor(R"j([{"name":"errors","kind":"pattern","window":"fixed:10s",
+        "pattern":"level>=error","min_count":3}])j");
+    ASSERT_TRUE(engine);
+    Feeder feed(*engine);
+    feed.event(1, "x", 1, 200, Severity::Error);
+    feed.event(2, "x", 1, 200, Severity::Error);
+    feed.event(3, "x", 1, 200, Severity::Info);
+    for (int i = 0; i < 3; ++i)
+        feed.event(11 + i, "x", 1, 200, Severity::Critical);
+    feed.event(21, "x", 1);
+    feed.event(31, "x", 1);
+    const auto seen = transitions(*engine);
+    ASSERT_EQ(seen.size(), 2u) << describe(seen);
+    EXPECT_EQ(seen[0].state, AlertState::Firing);
+    EXPECT_EQ(seen[0].seconds, 20);
+    EXPECT_EQ(seen[1].state, AlertState::Resolved);
+    EXPECT_EQ(seen[1].seconds, 30);
+}
+
+TEST(AlertEngine, ZScoreAnomalyAfterWarmUp) {
+    auto engine = engineFor(R"j([{"name":"spike","kind":"anomaly","window":"fixed:10s",
+        "value":"mean(value)","k":3,"min_history":4,"history":8}])j");
+    ASSERT_TRUE(engine);
+    Feeder feed(*engine);
+    const double series[] = {100, 102, 98, 101, 99, 100, 300, 100, 101};
+    for (int w = 0; w < 9; ++w)
+        feed.event(w * 10 + 1, "x", series[w]);
+    feed.event(95, "x", 100);
+    const auto seen = transitions(*engine);
+    ASSERT_EQ(seen.size(), 2u) << describe(seen);
+    EXPECT_EQ(seen[0].state, AlertState::Firing);
+    EXPECT_EQ(seen[0].seconds, 70); // the window holding 300
+    EXPECT_EQ(seen[1].state, AlertState::Resolved);
+}
+
+TEST(AlertEngine, EwmaAnomaly) {
+    auto engine = engineFor(R"j([{"name":"drift","kind":"anomaly","method":"ewma","alpha":0.5,
+        "window":"fixed:10s","value":"max(value)","k":3,"min_history":3}])j");
+    ASSERT_TRUE(engine);
+    Feeder feed(*engine);
+    const double series[] = {10, 11, 10, 11, 10, 50, 10};
+    for (int w = 0; w < 7; ++w)
+        feed.event(w * 10 + 1, "x", series[w]);
+    feed.event(75, "x", 10);
+    const auto seen = transitions(*engine);
+    ASSERT_GE(seen.size(), 1u) << describe(seen);
+    EXPECT_EQ(seen[0].state, AlertState::Firing);
+    EXPECT_EQ(seen[0].seconds, 60);
+}
+
+TEST(AlertEngine, LatePaneReEvaluatesTheRule) {
+    auto engine = engineFor(R"j([{"name":"busy","window":"fixed:10s","lateness":"60s",
+        "condition":"count() >= 3"}])j");
+    ASSERT_TRUE(engine);
+    Feeder feed(*engine);
+    feed.event(1, "x", 1);
+    feed.event(2, "x", 1);
+    feed.event(15, "x", 1); // closes [0,10) with 2 events: not busy
+    EXPECT_TRUE(transitions(*engine).empty());
+    feed.event(3, "x", 1); // late, within lateness: [0,10) now has 3
+    const auto seen = transitions(*engine);
+    ASSERT_EQ(seen.size(), 1u) << describe(seen);
+    EXPECT_EQ(seen[0].state, AlertState::Firing);
+    EXPECT_EQ(seen[0].seconds, 10);
+}
+
+TEST(AlertEngine, RuleFilterAndNoDataFromMissingReference) {
+    auto engine = engineFor(R"j([{"name":"only b","window":"fixed:10s","filter":"key:b",
+        "condition":"count() > 1"}])j");
+    ASSERT_TRUE(engine);
+    Feeder feed(*engine);
+    feed.event(1, "a", 1);
+    feed.event(2, "a", 1);
+    feed.event(3, "b", 1);
+    feed.event(12, "b", 1);
+    EXPECT_TRUE(transitions(*engine).empty()); // "a" events do not count
+}
+
+TEST(AlertEngine, ActiveAlertsAndCompileErrors) {
+    auto engine = engineFor(
+        R"j([{"name":"any","window":"fixed:10s","key":["key"],"condition":"count() > 0"}])j");
+    ASSERT_TRUE(engine);
+    Feeder feed(*engine);
+    feed.event(1, "a", 1);
+    feed.event(11, "b", 1);
+    const auto active = engine->active();
+    ASSERT_EQ(active.size(), 1u);
+    EXPECT_EQ(active[0].key, "a");
+    EXPECT_EQ(active[0].state, AlertState::Firing);
+
+    std::string error;
+    auto rules = loadRules(
+        R"j([{"name":"bad","window":"fixed:10s","condition":"count(status>>5) > 1"}])j", &error);
+    ASSERT_TRUE(rules.has_value()) << error;
+    EXPECT_FALSE(AlertEngine::create(std::move(*rules), &error));
+    EXPECT_EQ(error.rfind("rules[bad].condition: in count(status>>5): column", 0), 0u) << error;
+    rules = loadRules(R"j([{"name":"w","window":"fixd:10s","condition":"count() > 1"}])j", &error);
+    ASSERT_TRUE(rules.has_value());
+    EXPECT_FALSE(AlertEngine::create(std::move(*rules), &error));
+    EXPECT_EQ(error.rfind("rules[w].window: ", 0), 0u) << error;
+}
