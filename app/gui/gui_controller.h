@@ -1,0 +1,78 @@
+#pragma once
+
+#include "weir/engine/engine.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace weir::ui {
+class MainWindow;
+}
+
+namespace weir::app {
+
+struct GuiOptions {
+    std::vector<std::string> files; // none: the live demo
+    std::string format = "auto";
+    double speed = 0; // file pacing factor; 0 = as fast as possible
+    uint64_t seed = 42;
+    double demoRate = 400;     // demo events per second
+    size_t memoryBudgetMb = 0; // 0: the engine's default
+    int maxRows = 0;           // 0: the table model's default
+    // Automation (tests, screenshots): quit after a time, or when enough rows arrived, or when
+    // every bounded source is replayed; then optionally print one JSON line and save a PNG.
+    int exitAfterMs = 0;
+    int exitWhenRows = 0;
+    bool exitWhenFinished = false;
+    bool printStats = false;
+    std::string screenshotPath;
+};
+
+// Wires the engine to the main window: owns both, adds sources, and pulls a snapshot on a
+// re-armed single-shot timer (at most one UI update per 50 ms, whatever the input rate). The
+// engine thread never calls into the GUI thread. GUI thread only.
+class GuiController final : public QObject {
+    Q_OBJECT
+
+public:
+    static constexpr int kTickMs = 50;
+
+    explicit GuiController(GuiOptions options, QObject *parent = nullptr);
+    // Stops and joins the engine (and its sources) before the window goes.
+    ~GuiController() override;
+
+    void start();
+    // 0, or 3 when an --exit-when-* condition was not met before --exit-after.
+    int exitCode() const { return m_exitCode; }
+
+private:
+    void tick();
+    void openFiles(const QStringList &paths);
+    void addFile(const std::string &path);
+    void finish(const char *reason);
+    std::string statsJson(const char *reason) const;
+
+    GuiOptions m_options;
+    std::unique_ptr<engine::Engine> m_engine;
+    std::unique_ptr<ui::MainWindow> m_window;
+    QTimer m_timer;
+    std::vector<std::string> m_titles;
+    uint64_t m_appliedVersion = 0;
+    bool m_finished = false;
+    int m_exitCode = 0;
+
+    // Update costs, for --print-stats.
+    QElapsedTimer m_clock;
+    qint64 m_lastTickMs = -1;
+    qint64 m_maxTickGapMs = 0;
+    uint64_t m_ticks = 0;
+    uint64_t m_updates = 0;
+    double m_updateMsTotal = 0;
+    double m_updateMsMax = 0;
+};
+
+} // namespace weir::app

@@ -1,0 +1,125 @@
+// Follow-tail behaviour of the log table, offscreen.
+#include "models/event_table_model.h"
+#include "store_feeder.h"
+#include "views/log_table_view.h"
+
+#include <QHeaderView>
+#include <QScrollBar>
+#include <QSignalSpy>
+#include <QtTest>
+
+using weir::test::StoreFeeder;
+using weir::ui::EventTableModel;
+using weir::ui::LogTableView;
+
+class TestLogTableView : public QObject {
+    Q_OBJECT
+
+private slots:
+    void followsTailPausesAndResumes();
+    void keepsRowsOnScreenWhenTopRowsAreEvicted();
+    void rowsHaveOneFixedHeight();
+};
+
+namespace {
+
+qulonglong topEvent(LogTableView &view) {
+    return view.indexAt(QPoint(2, 2)).data(EventTableModel::EventIndexRole).toULongLong();
+}
+
+} // namespace
+
+void TestLogTableView::followsTailPausesAndResumes() {
+    StoreFeeder feed({});
+    EventTableModel model;
+    LogTableView view;
+    view.setModel(&model);
+    view.resize(600, 300);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QSignalSpy follow(&view, &LogTableView::followTailChanged);
+    QScrollBar *bar = view.verticalScrollBar();
+
+    feed.append(1000);
+    model.applySnapshot(feed.snapshot());
+    QTRY_VERIFY(bar->maximum() > 0);
+    QTRY_COMPARE(bar->value(), bar->maximum());
+    QVERIFY(view.followTail());
+
+    feed.append(500);
+    model.applySnapshot(feed.snapshot());
+    QTRY_VERIFY(bar->maximum() > 1000);
+    QTRY_COMPARE(bar->value(), bar->maximum());
+
+    // The user scrolls up: following pauses, new rows no longer move the view.
+    bar->setValue(100);
+    QVERIFY(!view.followTail());
+    QCOMPARE(follow.count(), 1);
+    QCOMPARE(follow.takeFirst().at(0).toBool(), false);
+    const int maxBefore = bar->maximum();
+    feed.append(500);
+    model.applySnapshot(feed.snapshot());
+    QTRY_VERIFY(bar->maximum() > maxBefore);
+    QCOMPARE(bar->value(), 100);
+    QCOMPARE(topEvent(view), 100ULL);
+
+    // Back at the bottom: following resumes.
+    bar->setValue(bar->maximum());
+    QVERIFY(view.followTail());
+    QCOMPARE(follow.count(), 1);
+    feed.append(10);
+    model.applySnapshot(feed.snapshot());
+    QTRY_COMPARE(bar->maximum(), maxBefore + 510);
+    QTRY_COMPARE(bar->value(), bar->maximum());
+
+    // The toggle: off keeps the position, on jumps to the newest row.
+    view.setFollowTail(false);
+    bar->setValue(5);
+    view.setFollowTail(true);
+    QCOMPARE(bar->value(), bar->maximum());
+}
+
+void TestLogTableView::keepsRowsOnScreenWhenTopRowsAreEvicted() {
+    weir::store::EventStore::Options o;
+    o.chunkEvents = 100;
+    o.memoryBudgetBytes = 100 * 60; // about one sealed chunk besides the open one
+    StoreFeeder feed(o);
+    EventTableModel model;
+    LogTableView view;
+    view.setModel(&model);
+    view.resize(600, 300);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QScrollBar *bar = view.verticalScrollBar();
+
+    feed.append(250);
+    model.applySnapshot(feed.snapshot());
+    QTRY_VERIFY(bar->maximum() > 100);
+    QTRY_COMPARE(bar->value(), bar->maximum());
+    const uint64_t first = model.firstIndex();
+    bar->setValue(int(250 - first - 40)); // paused, looking at older rows
+    QVERIFY(!view.followTail());
+    const qulonglong shown = topEvent(view);
+
+    feed.append(60); // opens a new chunk: the oldest leaves the store
+    model.applySnapshot(feed.snapshot());
+    QVERIFY(model.firstIndex() > first);
+    QTRY_COMPARE(topEvent(view), shown);
+    QVERIFY(!view.followTail());
+}
+
+void TestLogTableView::rowsHaveOneFixedHeight() {
+    StoreFeeder feed({});
+    EventTableModel model;
+    LogTableView view;
+    view.setModel(&model);
+    feed.append(100);
+    model.applySnapshot(feed.snapshot());
+    QCOMPARE(view.verticalHeader()->sectionResizeMode(0), QHeaderView::Fixed);
+    QCOMPARE(view.rowHeight(0), view.rowHeight(99));
+    QCOMPARE(view.rowHeight(0), view.verticalHeader()->defaultSectionSize());
+    QVERIFY(!view.wordWrap());
+}
+
+QTEST_MAIN(TestLogTableView)
+#include "test_log_table_view.moc"

@@ -1,0 +1,159 @@
+#include "views/main_window.h"
+
+#include "charts/rate_chart_view.h"
+#include "dialogs/about_dialog.h"
+#include "dialogs/open_files_dialog.h"
+#include "models/event_table_model.h"
+#include "views/engine_status_bar.h"
+#include "views/event_details_view.h"
+#include "views/log_table_view.h"
+#include "weir/common/time_util.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QItemSelectionModel>
+#include <QKeySequence>
+#include <QMenuBar>
+#include <QMimeData>
+#include <QSplitter>
+#include <QStyle>
+#include <QToolBar>
+#include <QUrl>
+
+namespace weir::ui {
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_model(new EventTableModel(this))
+    , m_table(new LogTableView(this))
+    , m_chart(new RateChartView(this))
+    , m_details(new EventDetailsView(this))
+    , m_status(new EngineStatusBar(this))
+    , m_splitter(new QSplitter(Qt::Vertical, this)) {
+    setWindowTitle(tr("Weir"));
+    setAcceptDrops(true);
+    m_table->setModel(m_model);
+
+    m_splitter->addWidget(m_chart);
+    m_splitter->addWidget(m_table);
+    m_splitter->addWidget(m_details);
+    m_splitter->setStretchFactor(0, 2);
+    m_splitter->setStretchFactor(1, 5);
+    m_splitter->setStretchFactor(2, 1);
+    m_splitter->setChildrenCollapsible(true);
+    m_splitter->setSizes({260, 520, 90});
+    setCentralWidget(m_splitter);
+    setStatusBar(m_status);
+
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) { m_details->setCurrentEvent(current); });
+    // A row that scrolled away by eviction takes its details with it.
+    connect(m_model, &QAbstractItemModel::modelReset, m_details,
+            [this] { m_details->setCurrentEvent(QModelIndex()); });
+
+    createActions();
+    resize(1280, 860);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions() {
+    auto *open =
+        new QAction(style()->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open…"), this);
+    open->setShortcut(QKeySequence::Open);
+    open->setStatusTip(tr("Replay log files through the pipeline"));
+    connect(open, &QAction::triggered, this, &MainWindow::openFiles);
+
+    auto *quit = new QAction(tr("&Quit"), this);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    m_followAction =
+        new QAction(style()->standardIcon(QStyle::SP_ArrowDown), tr("&Follow tail"), this);
+    m_followAction->setCheckable(true);
+    m_followAction->setChecked(m_table->followTail());
+    m_followAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_End));
+    m_followAction->setToolTip(tr("Keep the newest events in view (pauses when you scroll up)"));
+    connect(m_followAction, &QAction::toggled, m_table, &LogTableView::setFollowTail);
+    connect(m_table, &LogTableView::followTailChanged, m_followAction, &QAction::setChecked);
+
+    auto *about = new QAction(tr("&About Weir"), this);
+    connect(about, &QAction::triggered, this, &MainWindow::showAbout);
+
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(open);
+    file->addSeparator();
+    file->addAction(quit);
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_followAction);
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(about);
+
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addAction(open);
+    bar->addAction(m_followAction);
+}
+
+void MainWindow::applySnapshot(const std::shared_ptr<const engine::Snapshot> &snapshot) {
+    if (!snapshot)
+        return;
+    m_model->applySnapshot(snapshot);
+    m_chart->applyTimeline(snapshot->timeline, wallNow());
+    m_status->applyStats(snapshot->stats, m_model->rowCount());
+    reportSourceErrors(*snapshot);
+}
+
+void MainWindow::reportSourceErrors(const engine::Snapshot &snapshot) {
+    for (const auto &s : snapshot.sources) {
+        if (s.error.empty())
+            continue;
+        const QString text = QString::fromStdString(s.name + ": " + s.error);
+        if (m_reportedErrors.contains(text))
+            continue;
+        m_reportedErrors.insert(text);
+        m_status->showMessage(text, 15000);
+    }
+}
+
+void MainWindow::openFiles() {
+    const QStringList files = askForLogFiles(this);
+    if (!files.isEmpty())
+        emit openFilesRequested(files);
+}
+
+void MainWindow::showAbout() {
+    AboutDialog dialog(m_version, this);
+    dialog.exec();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event) {
+    const QMimeData *mime = event->mimeData();
+    if (!mime->hasUrls())
+        return;
+    for (const QUrl &url : mime->urls()) {
+        if (url.isLocalFile()) {
+            event->acceptProposedAction();
+            return;
+        }
+    }
+}
+
+void MainWindow::dropEvent(QDropEvent *event) {
+    QStringList files;
+    for (const QUrl &url : event->mimeData()->urls()) {
+        if (url.isLocalFile())
+            files.push_back(url.toLocalFile());
+    }
+    if (files.isEmpty())
+        return;
+    event->acceptProposedAction();
+    emit openFilesRequested(files);
+}
+
+} // namespace weir::ui

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "weir/engine/engine.h"
+
+#include <QMainWindow>
+#include <QSet>
+#include <memory>
+
+class QAction;
+class QSplitter;
+
+namespace weir::ui {
+
+class EngineStatusBar;
+class EventDetailsView;
+class EventTableModel;
+class LogTableView;
+class RateChartView;
+
+// The main window: rate chart on top, log table, details of the selected event, status bar.
+// It knows snapshots, not the engine: whoever owns the engine feeds applySnapshot() and acts
+// on openFilesRequested(). GUI thread only.
+class MainWindow final : public QMainWindow {
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void setVersionText(const QString &version) { m_version = version; }
+
+    // Brings every view up to the snapshot: one batch of rows, one replace() per series.
+    void applySnapshot(const std::shared_ptr<const engine::Snapshot> &snapshot);
+
+    EventTableModel *model() const { return m_model; }
+    LogTableView *tableView() const { return m_table; }
+    RateChartView *chartView() const { return m_chart; }
+    EngineStatusBar *engineStatusBar() const { return m_status; }
+    QAction *followTailAction() const { return m_followAction; }
+
+signals:
+    // The user asked to replay these files (File → Open or a drop).
+    void openFilesRequested(const QStringList &paths);
+
+protected:
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void createActions();
+    void openFiles();
+    void showAbout();
+    void reportSourceErrors(const engine::Snapshot &snapshot);
+
+    EventTableModel *m_model;
+    LogTableView *m_table;
+    RateChartView *m_chart;
+    EventDetailsView *m_details;
+    EngineStatusBar *m_status;
+    QSplitter *m_splitter;
+    QAction *m_followAction = nullptr;
+    QString m_version;
+    QSet<QString> m_reportedErrors;
+};
+
+} // namespace weir::ui
