@@ -51,17 +51,20 @@ std::string joinKey(const std::vector<std::string> &names, const parse::FieldLis
 
 } // namespace
 
+// Anomaly statistics of one key (allocated only by anomaly rules).
+struct AnomalyState {
+    std::deque<double> history;
+    double ewmaMean = 0;
+    double ewmaVar = 0;
+    uint32_t seen = 0;
+};
+
 struct KeyState {
     AlertStateMachine machine;
     TimestampNs lastEval = kMinTimestamp;
     TimestampNs lastSeen = kMinTimestamp;
     double lastValue = kNaN;
-    std::vector<std::pair<std::string, double>> lastEvidence;
-    // Anomaly statistics.
-    std::deque<double> history;
-    double ewmaMean = 0;
-    double ewmaVar = 0;
-    uint32_t seen = 0;
+    std::unique_ptr<AnomalyState> anomaly;
 };
 
 struct AlertEngine::Rule {
@@ -301,12 +304,15 @@ void AlertEngine::drain(Rule &rule) {
                                                (s.latenessNs > 0 && p.final);
                                     }),
                      rule.panes.end());
-    std::sort(rule.panes.begin(), rule.panes.end(),
-              [](const window::Pane &a, const window::Pane &b) {
-                  if (a.window != b.window)
-                      return a.window < b.window;
-                  return a.key < b.key;
-              });
+    // Panes are evaluated by window, then key. The operator already emits each window's panes
+    // by key, so the sort is skipped when that order holds (the usual case).
+    const auto byWindowThenKey = [](const window::Pane &a, const window::Pane &b) {
+        if (a.window != b.window)
+            return a.window < b.window;
+        return a.key < b.key;
+    };
+    if (!std::is_sorted(rule.panes.begin(), rule.panes.end(), byWindowThenKey))
+        std::sort(rule.panes.begin(), rule.panes.end(), byWindowThenKey);
     const Condition &condition = *rule.condition;
     const size_t refParts = s.referenceKey.size();
     for (const window::Pane &pane : rule.panes) {
@@ -333,38 +339,41 @@ void AlertEngine::drain(Rule &rule) {
         Observation obs = observe(result.verdict);
         if (s.kind == RuleKind::Anomaly && result.verdict != Verdict::NoData &&
             result.verdict != Verdict::Error) {
+            if (!ks.anomaly)
+                ks.anomaly = std::make_unique<AnomalyState>();
+            AnomalyState &as = *ks.anomaly;
             const double x = result.value;
             bool anomalous = false;
             if (s.method == AnomalyMethod::ZScore) {
-                if (ks.history.size() >= s.minHistory) {
+                if (as.history.size() >= s.minHistory) {
                     double mean = 0;
-                    for (double h : ks.history)
+                    for (double h : as.history)
                         mean += h;
-                    mean /= static_cast<double>(ks.history.size());
+                    mean /= static_cast<double>(as.history.size());
                     double var = 0;
-                    for (double h : ks.history)
+                    for (double h : as.history)
                         var += (h - mean) * (h - mean);
-                    const double sd = std::sqrt(var / static_cast<double>(ks.history.size()));
+                    const double sd = std::sqrt(var / static_cast<double>(as.history.size()));
                     anomalous = sd > 0 ? std::fabs(x - mean) > s.k * sd : x != mean;
                 }
-                ks.history.push_back(x);
-                if (ks.history.size() > s.history)
-                    ks.history.pop_front();
+                as.history.push_back(x);
+                if (as.history.size() > s.history)
+                    as.history.pop_front();
             } else {
-                if (ks.seen == 0) {
-                    ks.ewmaMean = x;
-                    ks.ewmaVar = 0;
+                if (as.seen == 0) {
+                    as.ewmaMean = x;
+                    as.ewmaVar = 0;
                 } else {
-                    if (ks.seen >= s.minHistory) {
-                        const double sd = std::sqrt(ks.ewmaVar);
+                    if (as.seen >= s.minHistory) {
+                        const double sd = std::sqrt(as.ewmaVar);
                         anomalous =
-                            sd > 0 ? std::fabs(x - ks.ewmaMean) > s.k * sd : x != ks.ewmaMean;
+                            sd > 0 ? std::fabs(x - as.ewmaMean) > s.k * sd : x != as.ewmaMean;
                     }
-                    const double diff = x - ks.ewmaMean;
-                    ks.ewmaMean += s.alpha * diff;
-                    ks.ewmaVar = (1 - s.alpha) * (ks.ewmaVar + s.alpha * diff * diff);
+                    const double diff = x - as.ewmaMean;
+                    as.ewmaMean += s.alpha * diff;
+                    as.ewmaVar = (1 - s.alpha) * (as.ewmaVar + s.alpha * diff * diff);
                 }
-                ++ks.seen;
+                ++as.seen;
             }
             obs = anomalous ? Observation::True : Observation::False;
         }
