@@ -21,6 +21,8 @@ const char kLiveUsage[] =
     "  --group G             Kafka consumer group (default: a private random group)\n"
     "  --from WHERE          Kafka start: earliest, latest (default), an ISO 8601 time or\n"
     "                        epoch milliseconds\n"
+    "  --partition N         read Kafka partition N of each topic without a consumer group\n"
+    "                        (repeatable; --from earliest or latest)\n"
     "  --kafka-property K=V  any librdkafka setting (repeatable)\n"
     "  --qos N               MQTT QoS 0, 1 or 2 (default 0)\n"
     "  --client-id ID        MQTT client id (default: random)\n"
@@ -77,6 +79,8 @@ bool parseLiveOption(const std::string &a, const std::function<const char *()> &
         o.group = next();
     } else if (a == "--from") {
         o.from = next();
+    } else if (a == "--partition") {
+        o.partitions.push_back(static_cast<int>(nonNegative(a, next(), fail)));
     } else if (a == "--kafka-property") {
         const std::string kv = next();
         if (kv.find('=') == std::string::npos || kv.front() == '=')
@@ -134,6 +138,10 @@ std::string checkLiveOptions(const LiveOptions &o) {
         return "--persistent-session needs --client-id";
     if (!o.passwordFile.empty() && o.user.empty())
         return "--password-file needs --user";
+    if (!o.partitions.empty() && !o.from.empty() && o.from != "earliest" && o.from != "latest")
+        return "--partition works with --from earliest or latest";
+    if (!o.partitions.empty() && !o.group.empty())
+        return "--partition reads without a consumer group: drop --group";
     if (!o.from.empty() && o.kafkaBrokers.empty())
         return "--from applies to --kafka only";
     return {};
@@ -191,6 +199,15 @@ std::string addLiveSources(const LiveOptions &o, const std::string &format, engi
                 k.startTime = TimestampNs{std::stoll(o.from) * kNsPerMs};
             else if (!parseIso8601(o.from, k.startTime))
                 return "--from needs earliest, latest, an ISO 8601 time or epoch milliseconds";
+        }
+        if (!o.partitions.empty()) {
+            const int64_t start = k.startAt == source::KafkaSource::StartAt::Earliest
+                                      ? int64_t{-2}  // RD_KAFKA_OFFSET_BEGINNING
+                                      : int64_t{-1}; // RD_KAFKA_OFFSET_END
+            k.startAt = source::KafkaSource::StartAt::Offsets;
+            for (const auto &t : o.topics)
+                for (int p : o.partitions)
+                    k.offsets.push_back({t, p, start});
         }
         for (const auto &kv : o.kafkaProperties) {
             const size_t eq = kv.find('=');

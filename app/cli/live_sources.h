@@ -20,6 +20,7 @@ struct LiveOptions {
     std::string group;
     std::string from;                         // earliest | latest | ISO time | epoch ms
     std::vector<std::string> kafkaProperties; // key=value
+    std::vector<int> partitions;              // explicit assignment, no consumer group
     int qos = 0;
     std::string clientId;
     bool persistentSession = false;

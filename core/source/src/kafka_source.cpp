@@ -311,7 +311,6 @@ rd_kafka_t *KafkaSource::create(std::string &error) {
         error = "kafka: cannot create the consumer: " + std::string(errstr);
         return nullptr; // conf is only owned by rd_kafka_new on success
     }
-    rd_kafka_poll_set_consumer(rk);
     return rk;
 }
 
@@ -408,13 +407,28 @@ void KafkaSource::run(IngestSink &sink) {
         setFatal(error);
         return;
     }
-    rd_kafka_resp_err_t err;
-    if (m_options.startAt == StartAt::Offsets) {
-        PartitionList pl(static_cast<int>(m_options.offsets.size()));
-        for (const auto &o : m_options.offsets)
-            rd_kafka_topic_partition_list_add(pl.list, o.topic.c_str(), o.partition)->offset =
-                o.offset;
-        err = rd_kafka_assign(rk, pl.list);
+    // Explicit partitions use the simple consumer on one queue (no group: nothing to join, and
+    // fetching starts at once); topics and regexes use the group consumer.
+    const bool simple = m_options.startAt == StartAt::Offsets;
+    rd_kafka_queue_t *queue = nullptr;
+    std::map<std::string, rd_kafka_topic_t *> topicHandles;
+    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+    if (simple) {
+        queue = rd_kafka_queue_new(rk);
+        for (const auto &o : m_options.offsets) {
+            rd_kafka_topic_t *&rkt = topicHandles[o.topic];
+            if (!rkt) {
+                rkt = rd_kafka_topic_new(rk, o.topic.c_str(), nullptr);
+                // Learn the leaders first (bounded wait): a partition started without a known
+                // leader retries its first offset lookup only after a 500 ms backoff.
+                const rd_kafka_metadata_t *md = nullptr;
+                if (rd_kafka_metadata(rk, 0, rkt, &md, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR)
+                    rd_kafka_metadata_destroy(md);
+            }
+            if (rd_kafka_consume_start_queue(rkt, o.partition, o.offset, queue) == -1 &&
+                err == RD_KAFKA_RESP_ERR_NO_ERROR)
+                err = rd_kafka_last_error();
+        }
         std::lock_guard<std::mutex> lock(m_mutex);
         for (const auto &o : m_options.offsets) {
             auto &p = m_progress[{o.topic, o.partition}];
@@ -423,19 +437,29 @@ void KafkaSource::run(IngestSink &sink) {
             p.assigned = true;
         }
     } else {
+        rd_kafka_poll_set_consumer(rk);
         PartitionList pl(static_cast<int>(m_options.topics.size()));
         for (const auto &t : m_options.topics)
             rd_kafka_topic_partition_list_add(pl.list, t.c_str(), RD_KAFKA_PARTITION_UA);
         err = rd_kafka_subscribe(rk, pl.list);
     }
+    const auto release = [&] {
+        for (const auto &o : m_options.offsets)
+            rd_kafka_consume_stop(topicHandles[o.topic], o.partition);
+        for (auto &kv : topicHandles)
+            rd_kafka_topic_destroy(kv.second);
+        if (queue)
+            rd_kafka_queue_destroy(queue);
+    };
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         setFatal("kafka: cannot subscribe: " + std::string(rd_kafka_err2str(err)));
+        release();
         rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
         return;
     }
     {
         std::lock_guard<std::mutex> lock(m_mutex);
-        m_ackRk = rk;
+        m_ackRk = simple ? nullptr : rk; // explicit partitions commit nothing
         m_status = "connecting to " + m_options.brokers;
     }
     int64_t nextRefresh = 0;
@@ -446,33 +470,55 @@ void KafkaSource::run(IngestSink &sink) {
     std::vector<Pending> pending(channels().size());
     size_t pendingMessages = 0;
     size_t pendingBytes = 0;
-    while (!m_stop && !m_fatal && !sink.stopping()) {
-        // Block for the first message, then take what is already fetched without waiting.
-        rd_kafka_message_t *msg = rd_kafka_consumer_poll(rk, 100);
-        const int64_t deadline = monotonicNowNs() + m_options.batchDelayMs * kNsPerMs;
-        while (msg) {
-            if (msg->err) {
-                if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-                    const std::string why = rd_kafka_message_errstr(msg);
-                    if (msg->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
-                        msg->err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED)
-                        setFatal("kafka: not authorized: " + why);
-                    else
-                        setStatus("error, retrying: " + why);
-                }
-            } else {
-                m_allBrokersDown = false;
-                Pending &p = pending[channelOf(rd_kafka_topic_name(msg->rkt))];
-                if (append(p.batch, msg, p.offsets)) {
-                    ++pendingMessages;
-                    pendingBytes += msg->len;
-                }
+    const auto handle = [&](rd_kafka_message_t *msg) {
+        if (msg->err) {
+            if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                const std::string why = rd_kafka_message_errstr(msg);
+                if (msg->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
+                    msg->err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED)
+                    setFatal("kafka: not authorized: " + why);
+                else
+                    setStatus("error, retrying: " + why);
             }
-            rd_kafka_message_destroy(msg);
-            if (pendingMessages >= m_options.batchMessages ||
-                pendingBytes >= m_options.batchBytes || monotonicNowNs() >= deadline)
-                break;
-            msg = rd_kafka_consumer_poll(rk, 0);
+        } else {
+            m_allBrokersDown = false;
+            Pending &p = pending[channelOf(rd_kafka_topic_name(msg->rkt))];
+            if (append(p.batch, msg, p.offsets)) {
+                ++pendingMessages;
+                pendingBytes += msg->len;
+            }
+        }
+        rd_kafka_message_destroy(msg);
+    };
+    const auto batchFull = [&] {
+        return pendingMessages >= m_options.batchMessages || pendingBytes >= m_options.batchBytes;
+    };
+    std::vector<rd_kafka_message_t *> msgs(std::max<size_t>(1, m_options.batchMessages));
+    while (!m_stop && !m_fatal && !sink.stopping()) {
+        if (simple) {
+            // One call hands over everything already fetched (up to the batch size).
+            int timeoutMs = 100;
+            const int64_t deadline = monotonicNowNs() + m_options.batchDelayMs * kNsPerMs;
+            while (!batchFull()) {
+                const ssize_t n = rd_kafka_consume_batch_queue(queue, timeoutMs, msgs.data(),
+                                                               msgs.size() - pendingMessages);
+                for (ssize_t i = 0; i < n; ++i)
+                    handle(msgs[static_cast<size_t>(i)]);
+                if (n <= 0 || monotonicNowNs() >= deadline)
+                    break;
+                timeoutMs = 0;
+            }
+            rd_kafka_poll(rk, 0); // error callbacks
+        } else {
+            // Block for the first message, then take what is already fetched without waiting.
+            rd_kafka_message_t *msg = rd_kafka_consumer_poll(rk, 100);
+            const int64_t deadline = monotonicNowNs() + m_options.batchDelayMs * kNsPerMs;
+            while (msg) {
+                handle(msg);
+                if (batchFull() || monotonicNowNs() >= deadline)
+                    break;
+                msg = rd_kafka_consumer_poll(rk, 0);
+            }
         }
         for (size_t ch = 0; ch < pending.size() && pendingMessages > 0; ++ch) {
             Pending &p = pending[ch];
@@ -511,7 +557,8 @@ void KafkaSource::run(IngestSink &sink) {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_ackRk = nullptr;
     }
-    if (m_fatal || m_allBrokersDown) {
+    release();
+    if (simple || m_fatal || m_allBrokersDown) {
         rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
     } else {
         // Commits what was acknowledged and leaves the group.

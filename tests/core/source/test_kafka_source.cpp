@@ -143,6 +143,15 @@ TEST(KafkaCli, CountsEveryProducedMessage) {
     EXPECT_EQ(statsNumber(r.out, "events"), kCount) << r.out;
     EXPECT_EQ(statsNumber(r.out, "dead_letters"), 0);
     EXPECT_NE(r.err.find("assigned 3 partitions"), std::string::npos) << r.err;
+
+    // The same through explicit partitions (no consumer group).
+    const CommandResult p = runCommand(
+        {WEIR_CLI_PATH, "--kafka", mock.bootstrap(), "--topic", "logs", "--partition", "0",
+         "--partition", "1", "--partition", "2", "--from", "earliest", "--max-events",
+         std::to_string(kCount), "--idle-exit", "30", "--duration", "120", "--stats"},
+        "", 150s);
+    ASSERT_EQ(p.status, 0) << p.err;
+    EXPECT_EQ(statsNumber(p.out, "events"), kCount) << p.out;
 }
 
 // StartAt::Latest skips what is already there.

@@ -41,12 +41,13 @@ public:
         std::vector<std::string> topics; // names, or regexes starting with '^'
         std::string groupId;             // empty: a private random group
         StartAt startAt = StartAt::Latest;
-        TimestampNs startTime{};          // StartAt::Timestamp
-        std::vector<StartOffset> offsets; // StartAt::Offsets (assigned, no group rebalance)
-        std::string username;             // SASL; PLAIN unless saslMechanism says otherwise
-        std::string password;             // never logged nor shown in status()
-        std::string saslMechanism;        // PLAIN, SCRAM-SHA-256, SCRAM-SHA-512
-        std::string tlsCaFile;            // TLS is on when a CA file is given
+        TimestampNs startTime{}; // StartAt::Timestamp
+        // StartAt::Offsets: assigned, no group rebalance; offset -2: beginning, -1: end.
+        std::vector<StartOffset> offsets;
+        std::string username;      // SASL; PLAIN unless saslMechanism says otherwise
+        std::string password;      // never logged nor shown in status()
+        std::string saslMechanism; // PLAIN, SCRAM-SHA-256, SCRAM-SHA-512
+        std::string tlsCaFile;     // TLS is on when a CA file is given
         std::string tlsCertFile;
         std::string tlsKeyFile;
         std::vector<std::pair<std::string, std::string>> properties; // raw librdkafka settings
