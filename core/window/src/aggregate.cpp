@@ -116,17 +116,28 @@ std::string AggValue::toString() const {
     return s;
 }
 
+const AggState::Extra &AggState::ex() const {
+    static const Extra kEmpty;
+    return m_extra ? *m_extra : kEmpty;
+}
+
 AggState::AggState(const AggState &o)
     : m_count(o.m_count)
     , m_values(o.m_values)
-    , m_sum(o.m_sum)
     , m_min(o.m_min)
     , m_max(o.m_max)
-    , m_time(o.m_time)
-    , m_text(o.m_text)
-    , m_sketch(o.m_sketch ? std::make_unique<DdSketch>(*o.m_sketch) : nullptr)
-    , m_distinct(o.m_distinct ? std::make_unique<DistinctCounter>(*o.m_distinct) : nullptr)
-    , m_topk(o.m_topk ? std::make_unique<SpaceSaving>(*o.m_topk) : nullptr) {}
+    , m_sum(o.m_sum)
+    , m_sketch(o.m_sketch ? std::make_unique<DdSketch>(*o.m_sketch) : nullptr) {
+    if (o.m_extra) {
+        Extra &e = x();
+        e.time = o.m_extra->time;
+        e.text = o.m_extra->text;
+        if (o.m_extra->distinct)
+            e.distinct = std::make_unique<DistinctCounter>(*o.m_extra->distinct);
+        if (o.m_extra->topk)
+            e.topk = std::make_unique<SpaceSaving>(*o.m_extra->topk);
+    }
+}
 
 AggState &AggState::operator=(const AggState &o) {
     if (this != &o) {
@@ -169,17 +180,17 @@ void AggState::add(const AggregateSpec &spec, const FieldValue &v, TimestampNs t
         if (!v.present)
             return;
         ++m_count;
-        if (!m_distinct)
-            m_distinct = std::make_unique<DistinctCounter>();
-        m_distinct->add(v.text);
+        if (!x().distinct)
+            x().distinct = std::make_unique<DistinctCounter>();
+        x().distinct->add(v.text);
         return;
     case AggKind::TopK:
         if (!v.present)
             return;
         ++m_count;
-        if (!m_topk)
-            m_topk = std::make_unique<SpaceSaving>(std::max<size_t>(4 * spec.k, 64));
-        m_topk->add(v.text);
+        if (!x().topk)
+            x().topk = std::make_unique<SpaceSaving>(std::max<size_t>(4 * spec.k, 64));
+        x().topk->add(v.text);
         return;
     case AggKind::First:
     case AggKind::Last: {
@@ -189,14 +200,14 @@ void AggState::add(const AggregateSpec &spec, const FieldValue &v, TimestampNs t
         bool take = m_count == 0;
         if (!take) {
             if (first)
-                take = t < m_time || (t == m_time && v.text < m_text);
+                take = t < x().time || (t == x().time && v.text < x().text);
             else
-                take = t > m_time || (t == m_time && v.text > m_text);
+                take = t > x().time || (t == x().time && v.text > x().text);
         }
         ++m_count;
         if (take) {
-            m_time = t;
-            m_text.assign(v.text.data(), v.text.size());
+            x().time = t;
+            x().text.assign(v.text.data(), v.text.size());
         }
         return;
     }
@@ -233,17 +244,17 @@ void AggState::merge(const AggregateSpec &spec, const AggState &o) {
         }
         break;
     case AggKind::Distinct:
-        if (o.m_distinct) {
-            if (!m_distinct)
-                m_distinct = std::make_unique<DistinctCounter>();
-            m_distinct->merge(*o.m_distinct);
+        if (o.ex().distinct) {
+            if (!x().distinct)
+                x().distinct = std::make_unique<DistinctCounter>();
+            x().distinct->merge(*o.ex().distinct);
         }
         break;
     case AggKind::TopK:
-        if (o.m_topk) {
-            if (!m_topk)
-                m_topk = std::make_unique<SpaceSaving>(o.m_topk->capacity());
-            m_topk->merge(*o.m_topk);
+        if (o.ex().topk) {
+            if (!x().topk)
+                x().topk = std::make_unique<SpaceSaving>(o.ex().topk->capacity());
+            x().topk->merge(*o.ex().topk);
         }
         break;
     case AggKind::First:
@@ -252,13 +263,15 @@ void AggState::merge(const AggregateSpec &spec, const AggState &o) {
         bool take = m_count == 0;
         if (!take) {
             if (first)
-                take = o.m_time < m_time || (o.m_time == m_time && o.m_text < m_text);
+                take =
+                    o.ex().time < x().time || (o.ex().time == x().time && o.ex().text < x().text);
             else
-                take = o.m_time > m_time || (o.m_time == m_time && o.m_text > m_text);
+                take =
+                    o.ex().time > x().time || (o.ex().time == x().time && o.ex().text > x().text);
         }
         if (take) {
-            m_time = o.m_time;
-            m_text = o.m_text;
+            x().time = o.ex().time;
+            x().text = o.ex().text;
         }
         break;
     }
@@ -282,12 +295,12 @@ AggValue AggState::result(const AggregateSpec &spec) const {
     case AggKind::Quantile:
         return m_sketch ? AggValue::of(m_sketch->quantile(spec.quantile)) : AggValue::null();
     case AggKind::Distinct:
-        return AggValue::of(m_distinct ? std::round(m_distinct->estimate()) : 0.0);
+        return AggValue::of(ex().distinct ? std::round(ex().distinct->estimate()) : 0.0);
     case AggKind::TopK: {
-        if (!m_topk)
+        if (!ex().topk)
             return AggValue::ofText({});
         std::string s;
-        for (const auto &e : m_topk->top(spec.k)) {
+        for (const auto &e : ex().topk->top(spec.k)) {
             if (!s.empty())
                 s += ';';
             s += e.item;
@@ -301,9 +314,9 @@ AggValue AggState::result(const AggregateSpec &spec) const {
         if (m_count == 0)
             return AggValue::null();
         double d = 0;
-        if (parseDouble(m_text, d))
-            return AggValue{AggValue::Type::Number, d, m_text};
-        return AggValue::ofText(m_text);
+        if (parseDouble(ex().text, d))
+            return AggValue{AggValue::Type::Number, d, ex().text};
+        return AggValue::ofText(ex().text);
     }
     }
     return AggValue::null();

@@ -45,39 +45,77 @@ void WindowOperator::takePanes(std::vector<Pane> &out) {
     m_out.clear();
 }
 
-WindowOperator::Cell WindowOperator::newCell() const {
-    Cell c;
-    c.aggs.resize(m_options.aggregates.size());
-    return c;
+size_t WindowOperator::Bucket::findOrInsert(std::string_view key, uint64_t hash, size_t aggCount,
+                                            bool &created) {
+    created = false;
+    const uint64_t tag = hash & 0xFFFFFFFF00000000ULL;
+    if (!slots.empty()) {
+        const size_t mask = slots.size() - 1;
+        for (size_t pos = static_cast<size_t>(hash) & mask;; pos = (pos + 1) & mask) {
+            const uint64_t slot = slots[pos];
+            if (slot == 0)
+                break;
+            if ((slot & 0xFFFFFFFF00000000ULL) == tag) {
+                const size_t idx = static_cast<size_t>(slot & 0xFFFFFFFFULL) - 1;
+                if (meta[idx].key == key)
+                    return idx;
+            }
+        }
+    }
+    // Insert; keep the load factor at or below 1/2.
+    if ((meta.size() + 1) * 2 > slots.size()) {
+        std::vector<uint64_t> grown(std::max<size_t>(16, slots.size() * 2), 0);
+        const size_t mask = grown.size() - 1;
+        for (size_t i = 0; i < meta.size(); ++i) {
+            const uint64_t h = hashBytes(meta[i].key);
+            size_t pos = static_cast<size_t>(h) & mask;
+            while (grown[pos] != 0)
+                pos = (pos + 1) & mask;
+            grown[pos] = (h & 0xFFFFFFFF00000000ULL) | (i + 1);
+        }
+        slots.swap(grown);
+    }
+    const size_t mask = slots.size() - 1;
+    size_t pos = static_cast<size_t>(hash) & mask;
+    while (slots[pos] != 0)
+        pos = (pos + 1) & mask;
+    const size_t idx = meta.size();
+    slots[pos] = tag | (idx + 1);
+    meta.emplace_back();
+    meta.back().key.assign(key.data(), key.size());
+    aggs.resize(aggs.size() + aggCount);
+    created = true;
+    return idx;
 }
 
-void WindowOperator::addTo(Cell &cell, const InputEvent &event) {
+void WindowOperator::addTo(AggState *aggs, const InputEvent &event) {
     const size_t n = m_options.aggregates.size();
     for (size_t i = 0; i < n; ++i) {
         const AggregateSpec &spec = m_options.aggregates[i];
         const FieldValue &v =
             (spec.input != kNoInput && event.values) ? event.values[spec.input] : m_none;
-        cell.aggs[i].add(spec, v, event.time);
+        aggs[i].add(spec, v, event.time);
     }
 }
 
-void WindowOperator::emit(const Window &w, std::string_view key, Cell &cell, PaneTiming timing,
+void WindowOperator::emit(const Window &w, CellMeta &meta, AggState *aggs, PaneTiming timing,
                           bool final) {
+    const size_t n = m_options.aggregates.size();
     Pane p;
     p.window = w;
-    p.key.assign(key.data(), key.size());
+    p.key = meta.key;
     p.timing = timing;
-    p.index = cell.panes++;
+    p.index = meta.panes++;
     p.final = final;
     p.watermark = m_watermark.current();
-    p.values.reserve(cell.aggs.size());
-    for (size_t i = 0; i < cell.aggs.size(); ++i)
-        p.values.push_back(cell.aggs[i].result(m_options.aggregates[i]));
-    cell.lastTiming = timing;
-    cell.dirty = false;
+    p.values.reserve(n);
+    for (size_t i = 0; i < n; ++i)
+        p.values.push_back(aggs[i].result(m_options.aggregates[i]));
+    meta.lastTiming = timing;
+    meta.dirty = false;
     if (m_options.mode == AccumulationMode::Discarding) {
-        for (auto &a : cell.aggs)
-            a.reset();
+        for (size_t i = 0; i < n; ++i)
+            aggs[i].reset();
     }
     m_out.push_back(std::move(p));
     ++m_stats.panes;
@@ -85,18 +123,21 @@ void WindowOperator::emit(const Window &w, std::string_view key, Cell &cell, Pan
         ++m_stats.windows;
 }
 
-void WindowOperator::emitSorted(const Window &w, Bucket &bucket, PaneTiming timing, bool final,
-                                bool onlyDirty) {
-    std::vector<std::pair<std::string_view, Cell *>> order;
-    order.reserve(bucket.cells.size());
-    for (auto &kv : bucket.cells) {
-        if (!onlyDirty || kv.second.dirty)
-            order.emplace_back(kv.first, &kv.second);
+void WindowOperator::emitSorted(const Window &w, Bucket &bucket, std::optional<PaneTiming> timing,
+                                bool final, bool onlyDirty) {
+    std::vector<size_t> order;
+    order.reserve(bucket.meta.size());
+    for (size_t i = 0; i < bucket.meta.size(); ++i) {
+        if (!onlyDirty || bucket.meta[i].dirty)
+            order.push_back(i);
     }
     std::sort(order.begin(), order.end(),
-              [](const auto &a, const auto &b) { return a.first < b.first; });
-    for (auto &[key, cell] : order)
-        emit(w, key, *cell, timing, final);
+              [&](size_t a, size_t b) { return bucket.meta[a].key < bucket.meta[b].key; });
+    const size_t n = m_options.aggregates.size();
+    for (size_t i : order) {
+        CellMeta &meta = bucket.meta[i];
+        emit(w, meta, bucket.aggs.data() + i * n, timing ? *timing : meta.lastTiming, final);
+    }
 }
 
 bool WindowOperator::isDuplicate(const InputEvent &event) {
@@ -136,8 +177,9 @@ Disposition WindowOperator::process(const InputEvent &event, int64_t nowNs) {
         return Disposition::Duplicate;
     const bool advanced = m_watermark.observe(event.source, event.time, nowNs);
     const int64_t wm = m_watermark.current().value;
-    const Disposition d = m_options.window.kind == WindowKind::Session ? processSession(event, wm)
-                                                                       : processWindowed(event, wm);
+    const Disposition d = m_options.window.kind == WindowKind::Session
+                              ? processSession(event, wm)
+                              : processWindowed(event, hashBytes(event.key), wm);
     switch (d) {
     case Disposition::Accepted:
         ++m_stats.accepted;
@@ -182,8 +224,9 @@ WindowOperator::Bucket *WindowOperator::findBucket(const Window &w, bool &fired)
     return b;
 }
 
-Disposition WindowOperator::processWindowed(const InputEvent &event, int64_t wm) {
+Disposition WindowOperator::processWindowed(const InputEvent &event, uint64_t keyHash, int64_t wm) {
     m_options.window.assign(event.time, m_windows);
+    const size_t n = m_options.aggregates.size();
     bool any = false;
     bool late = false;
     for (const Window &w : m_windows) {
@@ -191,20 +234,17 @@ Disposition WindowOperator::processWindowed(const InputEvent &event, int64_t wm)
             continue; // this window is closed for good
         bool fired = false;
         Bucket *b = findBucket(w, fired);
-        m_scratchKey.assign(event.key.data(), event.key.size());
-        auto it = b->cells.find(m_scratchKey);
-        if (it == b->cells.end()) {
-            it = b->cells.emplace(m_scratchKey, newCell()).first;
-            ++m_stats.liveCells;
-        }
-        Cell &cell = it->second;
-        addTo(cell, event);
+        bool created = false;
+        const size_t idx = b->findOrInsert(event.key, keyHash, n, created);
+        m_stats.liveCells += created;
+        AggState *aggs = b->aggs.data() + idx * n;
+        addTo(aggs, event);
         any = true;
         if (fired) {
-            emit(w, it->first, cell, PaneTiming::Late, false);
+            emit(w, b->meta[idx], aggs, PaneTiming::Late, false);
             late = true;
         } else {
-            cell.dirty = true;
+            b->meta[idx].dirty = true;
         }
     }
     if (!any)
@@ -239,7 +279,8 @@ Disposition WindowOperator::processSession(const InputEvent &event, int64_t wm) 
     if (hits.empty()) {
         Session s;
         s.end = end;
-        s.cell = newCell();
+        s.meta.key.assign(event.key.data(), event.key.size());
+        s.aggs.resize(m_options.aggregates.size());
         target = sessions.emplace(t, std::move(s)).first;
         ++m_stats.liveCells;
         structural = true;
@@ -248,11 +289,11 @@ Disposition WindowOperator::processSession(const InputEvent &event, int64_t wm) 
         Session &base = target->second;
         for (size_t i = 0; i + 1 < hits.size(); ++i) {
             Session &other = hits[i]->second;
-            for (size_t a = 0; a < base.cell.aggs.size(); ++a)
-                base.cell.aggs[a].merge(m_options.aggregates[a], other.cell.aggs[a]);
-            if (other.cell.panes > base.cell.panes) {
-                base.cell.panes = other.cell.panes;
-                base.cell.lastTiming = other.cell.lastTiming;
+            for (size_t a = 0; a < base.aggs.size(); ++a)
+                base.aggs[a].merge(m_options.aggregates[a], other.aggs[a]);
+            if (other.meta.panes > base.meta.panes) {
+                base.meta.panes = other.meta.panes;
+                base.meta.lastTiming = other.meta.lastTiming;
             }
             base.end = std::max(base.end, other.end);
             sessions.erase(hits[i]);
@@ -275,18 +316,18 @@ Disposition WindowOperator::processSession(const InputEvent &event, int64_t wm) 
     if (s.fired != fired)
         structural = true;
     s.fired = fired;
-    addTo(s.cell, event);
+    addTo(s.aggs.data(), event);
     if (structural) {
         const int64_t due = fired ? expiry(s.end) : s.end;
         m_deadlines.push({due, kit->first, target->first});
         m_nextDeadline = std::min(m_nextDeadline, due);
     }
     if (fired) {
-        emit(Window{TimestampNs{target->first}, TimestampNs{s.end}}, kit->first, s.cell,
+        emit(Window{TimestampNs{target->first}, TimestampNs{s.end}}, s.meta, s.aggs.data(),
              PaneTiming::Late, false);
         return Disposition::Late;
     }
-    s.cell.dirty = true;
+    s.meta.dirty = true;
     return Disposition::Accepted;
 }
 
@@ -311,21 +352,15 @@ void WindowOperator::advanceBuckets(int64_t wm) {
         const bool closes = expiry(w.end.value) <= wm;
         emitSorted(w, node.mapped(), PaneTiming::OnTime, closes, false);
         if (closes)
-            m_stats.liveCells -= node.mapped().cells.size();
+            m_stats.liveCells -= node.mapped().meta.size();
         else
             m_fired.insert(std::move(node));
     }
     while (!m_fired.empty() && expiry(m_fired.begin()->first.end.value) <= wm) {
         auto it = m_fired.begin();
         // Closing panes: the value is unchanged since the last pane, now marked final.
-        std::vector<std::pair<std::string_view, Cell *>> order;
-        for (auto &kv : it->second.cells)
-            order.emplace_back(kv.first, &kv.second);
-        std::sort(order.begin(), order.end(),
-                  [](const auto &a, const auto &b) { return a.first < b.first; });
-        for (auto &[key, cell] : order)
-            emit(it->first, key, *cell, cell->lastTiming, true);
-        m_stats.liveCells -= it->second.cells.size();
+        emitSorted(it->first, it->second, std::nullopt, true, false);
+        m_stats.liveCells -= it->second.meta.size();
         m_fired.erase(it);
     }
 }
@@ -349,9 +384,9 @@ void WindowOperator::advanceSessions(int64_t wm) {
         const Window w{TimestampNs{d.start}, TimestampNs{s.end}};
         const bool closes = expiry(s.end) <= wm;
         if (!s.fired)
-            emit(w, kit->first, s.cell, PaneTiming::OnTime, closes);
+            emit(w, s.meta, s.aggs.data(), PaneTiming::OnTime, closes);
         else
-            emit(w, kit->first, s.cell, s.cell.lastTiming, true);
+            emit(w, s.meta, s.aggs.data(), s.meta.lastTiming, true);
         if (s.fired || closes) {
             kit->second.erase(sit);
             --m_stats.liveCells;
@@ -408,14 +443,14 @@ void WindowOperator::onProcessingTime(int64_t nowNs) {
     std::vector<std::pair<std::pair<std::string_view, int64_t>, Session *>> order;
     for (auto &kv : m_sessions) {
         for (auto &sv : kv.second) {
-            if (!sv.second.fired && sv.second.cell.dirty)
+            if (!sv.second.fired && sv.second.meta.dirty)
                 order.push_back({{kv.first, sv.first}, &sv.second});
         }
     }
     std::sort(order.begin(), order.end(),
               [](const auto &a, const auto &b) { return a.first < b.first; });
     for (auto &[k, s] : order) {
-        emit(Window{TimestampNs{k.second}, TimestampNs{s->end}}, k.first, s->cell,
+        emit(Window{TimestampNs{k.second}, TimestampNs{s->end}}, s->meta, s->aggs.data(),
              PaneTiming::Early, false);
     }
 }

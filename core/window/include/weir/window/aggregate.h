@@ -72,16 +72,27 @@ public:
     bool empty() const { return m_count == 0; }
 
 private:
+    // Rarely used parts live behind one pointer so the common state stays at 80 bytes.
+    struct Extra {
+        TimestampNs time{}; // First/Last
+        std::string text;   // First/Last
+        std::unique_ptr<DistinctCounter> distinct;
+        std::unique_ptr<SpaceSaving> topk;
+    };
+    Extra &x() {
+        if (!m_extra)
+            m_extra = std::make_unique<Extra>();
+        return *m_extra;
+    }
+    const Extra &ex() const;
+
     uint64_t m_count = 0;  // inputs taken (events, or present values)
     uint64_t m_values = 0; // numeric values (Sum, Mean, Min, Max)
-    ExactSum m_sum;
     double m_min = 0;
     double m_max = 0;
-    TimestampNs m_time{}; // First/Last
-    std::string m_text;   // First/Last
+    ExactSum m_sum;
     std::unique_ptr<DdSketch> m_sketch;
-    std::unique_ptr<DistinctCounter> m_distinct;
-    std::unique_ptr<SpaceSaving> m_topk;
+    std::unique_ptr<Extra> m_extra;
 
 public:
     AggState() = default;

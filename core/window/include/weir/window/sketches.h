@@ -32,20 +32,23 @@ private:
 };
 
 // A mergeable quantile sketch with relative-error guarantee, after the DDSketch idea
-// (logarithmic buckets of ratio gamma = (1 + a) / (1 - a), a = 0.01).
+// (logarithmic buckets whose bounds differ by a ratio of at most gamma = (1 + a) / (1 - a),
+// a = 0.01), using a log-linear index mapping so adding a value needs no logarithm.
 //
-// Guarantee: quantile(q) returns a value within 1 % relative error of the exact element of
-// rank floor(q * (n - 1)) in sorted order (0-based), for every value whose magnitude is in
-// [1e-9, 1e300] and as long as at most kMaxBins buckets per sign are in use (a dynamic range of
-// about 1e35 between the smallest and largest magnitude). Magnitudes below 1e-9 count as 0;
-// beyond kMaxBins the lowest buckets are collapsed into one (only the lowest quantiles then
-// lose the guarantee). The answer is clamped into [min, max], which only reduces the error.
-// Merging two sketches gives exactly the sketch of the union. Memory: 8 bytes per used bucket.
+// Guarantee: quantile(q) returns a value within 1 % relative error (plus floating-point rounding,
+// ~1e-15) of the exact element of rank floor(q * (n - 1)) in sorted order (0-based), for every
+// value whose magnitude is in [1e-9, 1e300] and as long as at most kMaxBins buckets per sign are
+// in use (a dynamic range of about 2^80 = 1e24 between the smallest and largest magnitude).
+// Magnitudes below 1e-9 count as 0; beyond kMaxBins the lowest buckets are collapsed into one
+// (only the lowest quantiles then lose the guarantee). The answer is clamped into [min, max],
+// which only reduces the error. Merging two sketches gives exactly the sketch of the union.
+// Memory: 8 bytes per bucket between the smallest and largest used one (50 per octave).
 class DdSketch {
 public:
     static constexpr double kRelativeAccuracy = 0.01;
     static constexpr double kMinMagnitude = 1e-9;
     static constexpr int kMaxBins = 4096;
+    static constexpr double kBinsPerOctave = 50; // >= 1 / ln(gamma) = 49.995
 
     void add(double x);
     void merge(const DdSketch &other);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <queue>
 #include <string>
 #include <string_view>
@@ -126,19 +127,27 @@ public:
     bool hasPanes() const { return !m_out.empty(); }
 
 private:
-    struct Cell {
-        std::vector<AggState> aggs;
+    // Pane bookkeeping of one window and key; its aggregate states live next to it.
+    struct CellMeta {
+        std::string key;
         uint32_t panes = 0;
         PaneTiming lastTiming = PaneTiming::Early;
         bool dirty = false;
     };
+    // The (key -> state) table of one window: open addressing over a flat slot array (upper 32
+    // hash bits | index + 1), cells and their aggregate states in flat vectors.
     struct Bucket {
-        std::unordered_map<std::string, Cell> cells;
+        std::vector<CellMeta> meta;
+        std::vector<AggState> aggs; // meta.size() * aggregate count
+        std::vector<uint64_t> slots;
+        // Index of the key's cell, creating it (with `aggCount` empty states) if needed.
+        size_t findOrInsert(std::string_view key, uint64_t hash, size_t aggCount, bool &created);
     };
     struct Session {
         int64_t end = 0;
         bool fired = false;
-        Cell cell;
+        CellMeta meta;
+        std::vector<AggState> aggs;
     };
     using KeySessions = std::map<int64_t, Session>; // by start
     struct Deadline {
@@ -159,12 +168,13 @@ private:
         bool operator>(const DedupExpiry &o) const { return at > o.at; }
     };
 
-    Cell newCell() const;
-    void addTo(Cell &cell, const InputEvent &event);
-    void emit(const Window &w, std::string_view key, Cell &cell, PaneTiming timing, bool final);
-    void emitSorted(const Window &w, Bucket &bucket, PaneTiming timing, bool final, bool onlyDirty);
+    void addTo(AggState *aggs, const InputEvent &event);
+    void emit(const Window &w, CellMeta &meta, AggState *aggs, PaneTiming timing, bool final);
+    // timing: std::nullopt = each cell's previous timing (closing panes).
+    void emitSorted(const Window &w, Bucket &bucket, std::optional<PaneTiming> timing, bool final,
+                    bool onlyDirty);
     Bucket *findBucket(const Window &w, bool &fired);
-    Disposition processWindowed(const InputEvent &event, int64_t wm);
+    Disposition processWindowed(const InputEvent &event, uint64_t keyHash, int64_t wm);
     Disposition processSession(const InputEvent &event, int64_t wm);
     bool isDuplicate(const InputEvent &event);
     void advance();
