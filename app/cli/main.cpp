@@ -6,6 +6,7 @@
 #include "weir/source/demo_source.h"
 #include "weir/source/file_source.h"
 #include "weir_version.h"
+#include "window_cli.h"
 
 #include "alert_output.h"
 #include "filter_export.h"
@@ -60,6 +61,7 @@ struct CliOptions {
     weir::cli::LiveOptions live;
     weir::cli::FilterExportOptions filterExport;
     weir::cli::AlertOptions alerts;
+    weir::cli::WindowCliOptions window;
 };
 
 [[noreturn]] void fail(const std::string &message) {
@@ -88,6 +90,7 @@ CliOptions parseArgs(int argc, char **argv) {
             std::fputs(weir::cli::kLiveUsage, stdout);
             std::fputs(weir::cli::kFilterExportUsage, stdout);
             std::fputs(weir::cli::kAlertUsage, stdout);
+            std::fputs(weir::cli::kWindowUsage, stdout);
             std::exit(0);
         } else if (a == "--version") {
             std::printf("weir-cli %s\n", WEIR_VERSION);
@@ -114,6 +117,7 @@ CliOptions parseArgs(int argc, char **argv) {
             o.maxLineBytes = static_cast<size_t>(numberArg(a, next()));
         } else if (a == "--memory-budget") {
             o.memoryBudgetMb = static_cast<size_t>(numberArg(a, next()));
+        } else if (weir::cli::parseWindowOption(a, next, o.window)) {
         } else if (weir::cli::parseLiveOption(a, next, o.live, fail)) {
         } else if (weir::cli::parseFilterExportOption(a, next, o.filterExport, fail)) {
         } else if (weir::cli::parseAlertOption(a, next, o.alerts)) {
@@ -283,6 +287,12 @@ int main(int argc, char **argv) {
         eo.deadLetters.maxBytes = size_t{4} << 30;
     }
     weir::engine::Engine engine(eo);
+    weir::cli::WindowOutput windowOut;
+    if (opt.window.any()) {
+        if (const std::string err = windowOut.init(opt.window); !err.empty())
+            fail(err);
+        engine.addProcessor(windowOut.processor());
+    }
 
     std::vector<weir::source::FileSource *> files;
     for (const auto &path : opt.files) {
@@ -324,6 +334,7 @@ int main(int argc, char **argv) {
     const std::string liveError = weir::cli::waitForStop(opt.live, engine, live);
     const double seconds = static_cast<double>(weir::monotonicNowNs() - t0) / 1e9;
     engine.stop();
+    const std::string windowError = windowOut.finish();
 
     int status = 0;
     for (auto *f : files) {
@@ -348,8 +359,19 @@ int main(int argc, char **argv) {
             status = 1;
         }
     }
-    if (opt.stats)
-        std::printf("%s\n", statsJson(*snap, seconds).c_str());
+    if (!windowError.empty()) {
+        std::fprintf(stderr, "weir-cli: %s\n", windowError.c_str());
+        status = 1;
+    }
+    if (opt.stats) {
+        std::string json = statsJson(*snap, seconds);
+        if (opt.window.any()) {
+            json.pop_back(); // the closing brace
+            windowOut.appendStats(json);
+            json += '}';
+        }
+        std::printf("%s\n", json.c_str());
+    }
     if (const int s = weir::cli::runFilterExport(opt.filterExport, *snap); s != 0 && status == 0)
         status = s;
     return status;

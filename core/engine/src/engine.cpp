@@ -236,8 +236,22 @@ void Engine::processBatch(Slot &slot, source::RawBatch &batch) {
         }
         m_external = {};
     }
-    if (batch.endOfStream)
+    if (batch.endOfStream) {
         slot.ended = true;
+        for (auto &p : m_processors) {
+            for (size_t c = 0; c < slot.channelCount; ++c)
+                p->onSourceEnd(SourceId{static_cast<uint16_t>(slot.firstId.value + c)});
+        }
+        if (!m_processors.empty() && !m_inputFinished && allFinished()) {
+            m_inputFinished = true;
+            for (auto &p : m_processors)
+                p->onInputFinished();
+        }
+    }
+}
+
+void Engine::addProcessor(std::shared_ptr<EventProcessor> processor) {
+    m_processors.push_back(std::move(processor));
 }
 
 void Engine::processLine(Channel &ch, std::string_view line, uint64_t position, uint8_t msgFlags,
@@ -286,6 +300,14 @@ void Engine::processLine(Channel &ch, std::string_view line, uint64_t position, 
     rec.severity = m_header.severity;
     rec.flags = flags;
     rec.setPosition(position);
+    for (auto &p : m_processors) {
+        const ProcessorVerdict v = p->onEvent(rec, line, *ch.parser);
+        rec.flags |= v.flags;
+        if (v.droppedLate) {
+            ++m_stats.deadByReason[static_cast<size_t>(DeadLetterReason::Late)];
+            m_deadLetters.add(DeadLetterReason::Late, ch.id, position, ingest, line);
+        }
+    }
     if (m_external.owner)
         m_store.appendExternal(rec, line, ingest, m_external);
     else
@@ -358,6 +380,8 @@ void Engine::publish() {
     snap->events = m_store.snapshot();
     snap->deadLetters = m_deadLetters.snapshot();
     snap->timeline = m_timeline;
+    for (auto &p : m_processors)
+        p->publish(*snap);
     std::function<void(uint64_t)> callback;
     uint64_t version;
     {
@@ -413,6 +437,8 @@ void Engine::run() {
             batches.clear();
         }
         const int64_t now = monotonicNowNs();
+        for (auto &p : m_processors)
+            p->onTick(now);
         const bool finished = allFinished();
         if ((dirty && now >= nextPublish) || finished != wasFinished || !dirty) {
             publish();

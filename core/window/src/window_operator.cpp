@@ -346,7 +346,20 @@ void WindowOperator::advance() {
 
 void WindowOperator::advanceBuckets(int64_t wm) {
     m_cachedBucket = nullptr;
-    while (!m_open.empty() && m_open.begin()->first.end.value <= wm) {
+    // Fire (ON_TIME) and close (final) due windows in order of window end.
+    while (true) {
+        const bool openDue = !m_open.empty() && m_open.begin()->first.end.value <= wm;
+        const bool firedDue = !m_fired.empty() && expiry(m_fired.begin()->first.end.value) <= wm;
+        if (!openDue && !firedDue)
+            break;
+        if (firedDue && (!openDue || !(m_open.begin()->first < m_fired.begin()->first))) {
+            auto it = m_fired.begin();
+            // Closing panes: the value is unchanged since the last pane, now marked final.
+            emitSorted(it->first, it->second, std::nullopt, true, false);
+            m_stats.liveCells -= it->second.meta.size();
+            m_fired.erase(it);
+            continue;
+        }
         auto node = m_open.extract(m_open.begin());
         const Window w = node.key();
         const bool closes = expiry(w.end.value) <= wm;
@@ -355,13 +368,6 @@ void WindowOperator::advanceBuckets(int64_t wm) {
             m_stats.liveCells -= node.mapped().meta.size();
         else
             m_fired.insert(std::move(node));
-    }
-    while (!m_fired.empty() && expiry(m_fired.begin()->first.end.value) <= wm) {
-        auto it = m_fired.begin();
-        // Closing panes: the value is unchanged since the last pane, now marked final.
-        emitSorted(it->first, it->second, std::nullopt, true, false);
-        m_stats.liveCells -= it->second.meta.size();
-        m_fired.erase(it);
     }
 }
 

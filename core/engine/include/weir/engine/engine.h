@@ -1,11 +1,13 @@
 #pragma once
 
+#include "weir/engine/event_processor.h"
 #include "weir/engine/ingest_queue.h"
 #include "weir/engine/rate_timeline.h"
 #include "weir/parse/parser.h"
 #include "weir/source/source.h"
 #include "weir/store/dead_letter_store.h"
 #include "weir/store/event_store.h"
+#include "weir/window/window_results.h"
 
 #include <array>
 #include <atomic>
@@ -78,6 +80,8 @@ struct Snapshot {
     std::vector<ChannelInfo> channels; // indexed by SourceId value
     std::vector<SourceStatus> sources;
     RateTimeline timeline;
+    // One per window processor (Engine::addProcessor), in registration order.
+    std::vector<std::shared_ptr<const window::WindowResults>> windows;
 };
 
 // Sources -> bounded queues -> parse -> store, on one named engine thread ("weir-engine").
@@ -117,6 +121,10 @@ public:
     // Called on the engine thread after each publication with the new version. Must be cheap
     // and must not block (post to another thread's queue).
     void setPublishCallback(std::function<void(uint64_t)> callback);
+
+    // Adds an in-engine event consumer (e.g. a WindowProcessor). Call before start(); the
+    // engine shares ownership and calls it on the engine thread only.
+    void addProcessor(std::shared_ptr<EventProcessor> processor);
 
 private:
     struct Channel;
@@ -161,6 +169,8 @@ private:
     size_t m_maxLineBytes;
     parse::EventHeader m_header;     // scratch
     store::ExternalBytes m_external; // the current batch's zero-copy bytes, if any
+    std::vector<std::shared_ptr<EventProcessor>> m_processors; // fixed once started
+    bool m_inputFinished = false;                               // engine thread
 };
 
 } // namespace weir::engine

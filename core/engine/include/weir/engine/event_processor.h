@@ -1,0 +1,41 @@
+#pragma once
+
+#include "weir/common/types.h"
+#include "weir/parse/parser.h"
+#include "weir/store/event_record.h"
+
+#include <cstdint>
+#include <string_view>
+
+namespace weir::engine {
+
+struct Snapshot;
+
+// What a processor decided about one event.
+struct ProcessorVerdict {
+    uint8_t flags = 0;        // store::EventFlag bits to add (LateEvent, DuplicateEvent)
+    bool droppedLate = false; // beyond the allowed lateness: also kept as a 'late' dead letter
+};
+
+// An in-engine consumer of parsed events, such as event-time window aggregation. Registered
+// with Engine::addProcessor before Engine::start. Thread contract: every call comes from the
+// engine thread, never under an engine lock; implementations must not block.
+class EventProcessor {
+public:
+    virtual ~EventProcessor() = default;
+
+    // One valid event, before it is stored. `raw` is valid during the call only; `parser` is the
+    // channel's parser (its const parseFields gives the typed fields).
+    virtual ProcessorVerdict onEvent(const store::EventRecord &record, std::string_view raw,
+                                     const parse::Parser &parser) = 0;
+    // A channel's source ended (its bounded input is fully processed).
+    virtual void onSourceEnd(SourceId /*channel*/) {}
+    // Every source is bounded and ended: flush everything (watermark to +infinity).
+    virtual void onInputFinished() {}
+    // Processing time (monotonic ns), once per engine loop turn (at least every 200 ms).
+    virtual void onTick(int64_t /*monotonicNs*/) {}
+    // Adds this processor's immutable results to the snapshot about to be published.
+    virtual void publish(Snapshot & /*snapshot*/) {}
+};
+
+} // namespace weir::engine

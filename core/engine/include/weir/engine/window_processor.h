@@ -1,0 +1,64 @@
+#pragma once
+
+#include "weir/engine/event_processor.h"
+#include "weir/window/event_builder.h"
+#include "weir/window/window_operator.h"
+#include "weir/window/window_results.h"
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace weir::engine {
+
+// Runs one window::WindowOperator inside the engine: typed fields come from each channel's
+// parser, keys and values from window::EventBuilder, and results are published in
+// Snapshot::windows. Late and duplicate events are flagged in the store; events dropped as
+// too late are also kept as 'late' dead letters. Engine thread only (see EventProcessor).
+class WindowProcessor final : public EventProcessor {
+public:
+    struct Options {
+        std::string name;
+        window::WindowOperator::Options window;
+        std::vector<std::string> keyFields;
+        std::vector<std::string> dedupFields; // empty: no dedup; {"raw"}: the whole line
+        size_t keptFinals = 10000;            // final panes kept in the published results
+    };
+
+    explicit WindowProcessor(Options options);
+
+    // Receives every batch of new panes, on the engine thread, in order (may move from them).
+    void setPaneSink(std::function<void(std::vector<window::Pane> &)> sink);
+
+    ProcessorVerdict onEvent(const store::EventRecord &record, std::string_view raw,
+                             const parse::Parser &parser) override;
+    void onSourceEnd(SourceId channel) override;
+    void onInputFinished() override;
+    void onTick(int64_t monotonicNs) override;
+    void publish(Snapshot &snapshot) override;
+
+    const window::WindowOperator &windowOperator() const { return m_operator; }
+
+private:
+    void drain();
+
+    Options m_options;
+    window::WindowOperator m_operator;
+    window::EventBuilder m_builder;
+    parse::FieldList m_fields;
+    int64_t m_now = 0;
+    std::function<void(std::vector<window::Pane> &)> m_sink;
+    std::vector<window::Pane> m_panes;
+    using LiveKey = std::tuple<int64_t, int64_t, std::string>; // end, start, key
+    std::map<LiveKey, window::Pane> m_live;
+    std::deque<window::Pane> m_finals;
+    uint64_t m_finalsDropped = 0;
+    bool m_changed = true;
+    std::shared_ptr<const window::WindowResults> m_published;
+};
+
+} // namespace weir::engine

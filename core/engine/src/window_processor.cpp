@@ -1,0 +1,110 @@
+#include "weir/engine/window_processor.h"
+
+#include "weir/common/time_util.h"
+#include "weir/engine/engine.h"
+
+namespace weir::engine {
+
+WindowProcessor::WindowProcessor(Options options)
+    : m_options(std::move(options))
+    , m_operator(m_options.window)
+    , m_builder(m_options.keyFields, m_operator.inputFields(), m_options.dedupFields) {}
+
+void WindowProcessor::setPaneSink(std::function<void(std::vector<window::Pane> &)> sink) {
+    m_sink = std::move(sink);
+}
+
+ProcessorVerdict WindowProcessor::onEvent(const store::EventRecord &record, std::string_view raw,
+                                          const parse::Parser &parser) {
+    if (m_now == 0)
+        m_now = monotonicNowNs(); // before the first tick
+    m_fields.clear();
+    parser.parseFields(raw, m_fields); // on failure: no fields, empty key parts
+    const window::InputEvent e = m_builder.build(record.time, record.source, m_fields, raw);
+    ProcessorVerdict v;
+    switch (m_operator.process(e, m_now)) {
+    case window::Disposition::Accepted:
+        break;
+    case window::Disposition::Late:
+        v.flags = store::LateEvent;
+        break;
+    case window::Disposition::Dropped:
+        v.flags = store::LateEvent;
+        v.droppedLate = true;
+        break;
+    case window::Disposition::Duplicate:
+        v.flags = store::DuplicateEvent;
+        break;
+    }
+    if (m_operator.hasPanes())
+        drain();
+    return v;
+}
+
+void WindowProcessor::onSourceEnd(SourceId channel) {
+    m_operator.endSource(channel);
+    drain();
+}
+
+void WindowProcessor::onInputFinished() {
+    m_operator.endAll();
+    drain();
+}
+
+void WindowProcessor::onTick(int64_t monotonicNs) {
+    m_now = monotonicNs;
+    m_operator.onProcessingTime(monotonicNs);
+    drain();
+}
+
+void WindowProcessor::drain() {
+    if (!m_operator.hasPanes())
+        return;
+    m_panes.clear();
+    m_operator.takePanes(m_panes);
+    m_changed = true;
+    for (const window::Pane &p : m_panes) {
+        LiveKey k{p.window.end.value, p.window.start.value, p.key};
+        if (p.final) {
+            m_live.erase(k);
+            m_finals.push_back(p);
+            if (m_finals.size() > m_options.keptFinals) {
+                m_finals.pop_front();
+                ++m_finalsDropped;
+            }
+        } else {
+            m_live[std::move(k)] = p;
+        }
+    }
+    if (m_sink)
+        m_sink(m_panes);
+}
+
+void WindowProcessor::publish(Snapshot &snapshot) {
+    if (m_changed || !m_published) {
+        auto r = std::make_shared<window::WindowResults>();
+        r->name = m_options.name;
+        r->spec = m_options.window.window;
+        r->keyFields = m_options.keyFields;
+        for (const auto &a : m_options.window.aggregates)
+            r->aggregates.push_back(a.name);
+        r->live.reserve(m_live.size());
+        for (const auto &kv : m_live)
+            r->live.push_back(kv.second);
+        r->finals.assign(m_finals.begin(), m_finals.end());
+        r->finalsDropped = m_finalsDropped;
+        r->watermark = m_operator.watermark();
+        r->stats = m_operator.stats();
+        m_published = std::move(r);
+        m_changed = false;
+    } else if (m_published->watermark != m_operator.watermark() ||
+               m_published->stats.events != m_operator.stats().events) {
+        auto r = std::make_shared<window::WindowResults>(*m_published);
+        r->watermark = m_operator.watermark();
+        r->stats = m_operator.stats();
+        m_published = std::move(r);
+    }
+    snapshot.windows.push_back(m_published);
+}
+
+} // namespace weir::engine
