@@ -12,6 +12,19 @@
 
 namespace weir::test {
 
+// Sanitizers add shadow memory to RSS: memory-bound checks are meaningless under them.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+
 // A fresh directory from mkdtemp, removed with its contents on destruction.
 class TempDir {
 public:
