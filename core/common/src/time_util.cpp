@@ -164,6 +164,8 @@ bool parseIso8601(std::string_view s, TimestampNs &out) {
             return false;
     }
     const int64_t days = daysFromCivil(y, mo, d);
+    if (!daysRepresentable(days))
+        return false;
     out = TimestampNs{days * kNsPerDay + h * kNsPerHour + mi * kNsPerMinute +
                       static_cast<int64_t>(sec) * kNsPerSecond + nanos - offsetNs};
     return true;
@@ -195,7 +197,10 @@ bool parseDuration(std::string_view s, int64_t &nanos) {
         scale = kNsPerDay;
     else
         return false;
-    nanos = static_cast<int64_t>(v * scale);
+    const double ns = v * scale;
+    if (!(ns < 9.2e18)) // beyond int64 nanoseconds (~292 years): converting would be undefined
+        return false;
+    nanos = static_cast<int64_t>(ns);
     return true;
 }
 

@@ -99,6 +99,8 @@ bool parseApacheTime(std::string_view s, TimestampNs &out) {
         if (day < 1 || day > 31 || month == 0 || y1 < 0 || y2 < 0)
             return false;
         days = daysFromCivil(y1 * 100 + y2, month, static_cast<unsigned>(day));
+        if (!daysRepresentable(days))
+            return false; // e.g. year 1000 or 9999: beyond TimestampNs
         std::memcpy(cache.key, p, 11);
         cache.days = days;
     }

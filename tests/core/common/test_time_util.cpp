@@ -132,6 +132,22 @@ TEST(TimeUtil, ParseIso8601Rejects) {
     }
 }
 
+TEST(TimeUtil, ParseIso8601OutsideTheTimestampRange) {
+    // TimestampNs covers about 1677..2262; beyond that the parse must fail, not overflow.
+    TimestampNs t;
+    EXPECT_FALSE(parseIso8601("1000-01-01T00:00:00Z", t));
+    EXPECT_FALSE(parseIso8601("0000-01-01", t));
+    EXPECT_FALSE(parseIso8601("9999-12-31T23:59:59Z", t));
+    EXPECT_FALSE(parseIso8601("2262-12-31T00:00:00-99:00", t));
+    EXPECT_TRUE(parseIso8601("1700-01-01T00:00:00Z", t));
+    EXPECT_EQ(t, utc(1700, 1, 1));
+    EXPECT_TRUE(parseIso8601("2200-06-30T12:00:00+05:00", t));
+    EXPECT_EQ(t, utc(2200, 6, 30, 7));
+    EXPECT_TRUE(daysRepresentable(0));
+    EXPECT_FALSE(daysRepresentable(daysFromCivil(2263, 1, 1)));
+    EXPECT_FALSE(daysRepresentable(daysFromCivil(1677, 1, 1)));
+}
+
 TEST(TimeUtil, ParseDuration) {
     int64_t ns = -1;
     ASSERT_TRUE(parseDuration("500ms", ns));
@@ -162,7 +178,8 @@ TEST(TimeUtil, ParseDuration) {
 
 TEST(TimeUtil, ParseDurationRejects) {
     int64_t ns = 0;
-    for (std::string_view bad : {"", "s", "ms", "10x", "10 s", "-5s", "1..5s", "10S", "ten"})
+    for (std::string_view bad : {"", "s", "ms", "10x", "10 s", "-5s", "1..5s", "10S", "ten",
+                                 "99999999999d", "1e30s", "10000000000000000000"})
         EXPECT_FALSE(parseDuration(bad, ns)) << bad;
 }
 

@@ -262,7 +262,10 @@ TEST(AccessLogGolden, BadTimestampsAreDeadLetters) {
         "22/Nov/2021:10:15:32 0700",   // unsigned zone
         "22/Nov/2021:10:15:32 +07:00", // colon in zone
         "22/Nov/2021:1a:15:32",        // letter in the hour
-        "",                            // empty brackets
+        "01/Jan/1000:00:00:00 +0000",  // before TimestampNs can hold
+        "31/Dec/9999:23:59:59 +0000",  // after it
+        "01/Jan/0000:00:00:00",
+        "", // empty brackets
     };
     for (const auto &tt : times) {
         for (const char *tail : {"", " \"-\" \"ua\""}) {

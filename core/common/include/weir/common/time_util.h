@@ -17,6 +17,14 @@ constexpr int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
     return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+// Dates whose instants fit in TimestampNs (about 1677-09-29 .. 2262-04-03), with a margin for
+// a time of day and a zone offset of up to 99 hours. Parsers reject days beyond it rather than
+// overflow.
+constexpr int64_t kMaxTimestampDays = INT64_MAX / kNsPerDay - 8;
+constexpr bool daysRepresentable(int64_t days) {
+    return days >= -kMaxTimestampDays && days <= kMaxTimestampDays;
+}
+
 struct CivilTime {
     int64_t year;
     unsigned month, day, hour, minute, second;
