@@ -339,6 +339,7 @@ void Engine::publish() {
         ss.bounded = s->bounded;
         ss.ended = s->ended;
         ss.error = s->source->error();
+        ss.status = s->source->status();
         ss.queue = s->queue->counters();
         st.droppedBatches += ss.queue.droppedBatches;
         st.droppedMessages += ss.queue.droppedMessages;
@@ -424,7 +425,11 @@ void Engine::run() {
             slot->queue->popAll(batches);
             for (auto &b : batches) {
                 const int64_t t0 = monotonicNowNs();
+                const uint64_t ack = b.ackToken;
                 processBatch(*slot, b);
+                // Stored: at-least-once sources (Kafka) may now commit this batch's offsets.
+                if (ack != 0)
+                    slot->source->acknowledge(ack);
                 slot->queue->recycle(std::move(b.data));
                 const int64_t t1 = monotonicNowNs();
                 m_stats.busySeconds += static_cast<double>(t1 - t0) / 1e9;

@@ -67,6 +67,7 @@ struct SourceStatus {
     bool bounded = false;
     bool ended = false;
     std::string error;
+    std::string status; // live sources' connection state (Source::status)
     IngestQueue::Counters queue;
 };
 
