@@ -158,6 +158,7 @@ void GuiController::finish(const char *reason) {
         return;
     m_finished = true;
     m_timer.stop();
+    m_window->flushChart();
     if (!m_options.screenshotPath.empty()) {
         const QString path = QString::fromStdString(m_options.screenshotPath);
         if (!m_window->grab().save(path, "PNG"))

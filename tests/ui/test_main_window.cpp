@@ -48,6 +48,7 @@ private slots:
     void showsAReplayedFile();
     void dropsBecomeOpenRequests();
     void logTextIsNeverRichText();
+    void chartCatchesUpWithTheLastSnapshot();
 };
 
 void TestMainWindow::showsAReplayedFile() {
@@ -61,6 +62,7 @@ void TestMainWindow::showsAReplayedFile() {
     const auto snap = replay(engine, window);
     QVERIFY(snap && snap->stats.finished);
     window.applySnapshot(engine.snapshot());
+    window.flushChart();
 
     QCOMPARE(window.model()->rowCount(), 298); // 300 lines, 2 of them dead letters
     QCOMPARE(snap->stats.deadLetters, uint64_t{2});
@@ -132,6 +134,23 @@ void TestMainWindow::logTextIsNeverRichText() {
     QVERIFY(details->toPlainText().contains(QStringLiteral("<b>bold</b>")));
     for (QLabel *label : window.findChildren<QLabel *>())
         QCOMPARE(label->textFormat(), Qt::PlainText);
+}
+
+void TestMainWindow::chartCatchesUpWithTheLastSnapshot() {
+    MainWindow window;
+    constexpr int64_t base = 1637576100LL * weir::kNsPerSecond;
+    auto snapshotWithSeconds = [&](int seconds, uint64_t version) {
+        auto s = std::make_shared<weir::engine::Snapshot>();
+        s->version = version;
+        for (int i = 0; i < seconds; ++i)
+            s->timeline.add(weir::TimestampNs{base + i * weir::kNsPerSecond}, 1);
+        return s;
+    };
+    window.applySnapshot(snapshotWithSeconds(100, 1));
+    QCOMPARE(window.chartView()->pointCount(), 100);
+    // Right behind it: held back by the chart interval, but drawn without another snapshot.
+    window.applySnapshot(snapshotWithSeconds(150, 2));
+    QTRY_COMPARE_WITH_TIMEOUT(window.chartView()->pointCount(), 150, 5000);
 }
 
 QTEST_MAIN(TestMainWindow)

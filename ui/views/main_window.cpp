@@ -53,6 +53,9 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_model, &QAbstractItemModel::modelReset, m_details,
             [this] { m_details->setCurrentEvent(QModelIndex()); });
 
+    m_chartTimer.setSingleShot(true);
+    connect(&m_chartTimer, &QTimer::timeout, this, &MainWindow::updateChart);
+
     createActions();
     resize(1280, 860);
 }
@@ -104,9 +107,24 @@ void MainWindow::applySnapshot(const std::shared_ptr<const engine::Snapshot> &sn
     if (!snapshot)
         return;
     m_model->applySnapshot(snapshot);
-    m_chart->applyTimeline(snapshot->timeline, wallNow());
     m_status->applyStats(snapshot->stats, m_model->rowCount());
     reportSourceErrors(*snapshot);
+    // The chart's buckets are a second wide: a few redraws per second are plenty, and the
+    // last snapshot always gets drawn.
+    m_chartPending = snapshot;
+    if (!m_chartClock.isValid() || m_chartClock.elapsed() >= kChartIntervalMs)
+        updateChart();
+    else if (!m_chartTimer.isActive())
+        m_chartTimer.start(static_cast<int>(kChartIntervalMs - m_chartClock.elapsed()));
+}
+
+void MainWindow::updateChart() {
+    m_chartTimer.stop();
+    if (!m_chartPending)
+        return;
+    m_chart->applyTimeline(m_chartPending->timeline, wallNow());
+    m_chartPending.reset();
+    m_chartClock.start();
 }
 
 void MainWindow::reportSourceErrors(const engine::Snapshot &snapshot) {

@@ -2,8 +2,10 @@
 
 #include "weir/engine/engine.h"
 
+#include <QElapsedTimer>
 #include <QMainWindow>
 #include <QSet>
+#include <QTimer>
 #include <memory>
 
 class QAction;
@@ -29,8 +31,13 @@ public:
 
     void setVersionText(const QString &version) { m_version = version; }
 
-    // Brings every view up to the snapshot: one batch of rows, one replace() per series.
+    // Brings every view up to the snapshot: one batch of rows, the status bar, and (at most
+    // every kChartIntervalMs, the latest snapshot always last) one replace() per chart series.
     void applySnapshot(const std::shared_ptr<const engine::Snapshot> &snapshot);
+    // Draws a chart update still held back by the interval, now.
+    void flushChart() { updateChart(); }
+
+    static constexpr qint64 kChartIntervalMs = 200;
 
     EventTableModel *model() const { return m_model; }
     LogTableView *tableView() const { return m_table; }
@@ -51,6 +58,7 @@ private:
     void openFiles();
     void showAbout();
     void reportSourceErrors(const engine::Snapshot &snapshot);
+    void updateChart();
 
     EventTableModel *m_model;
     LogTableView *m_table;
@@ -61,6 +69,9 @@ private:
     QAction *m_followAction = nullptr;
     QString m_version;
     QSet<QString> m_reportedErrors;
+    std::shared_ptr<const engine::Snapshot> m_chartPending;
+    QElapsedTimer m_chartClock;
+    QTimer m_chartTimer;
 };
 
 } // namespace weir::ui
