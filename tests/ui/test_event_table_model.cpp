@@ -48,7 +48,7 @@ QString messageAt(const EventTableModel &model, int row) {
 class TestEventTableModel : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void insertsEachSnapshotAsOneBatch();
     void removesEvictedRowsBeforeInserting();
     void dropsEverythingWhenAllRowsWereEvicted();

@@ -15,7 +15,7 @@ using weir::ui::LogTableView;
 class TestLogTableView : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void followsTailPausesAndResumes();
     void keepsRowsOnScreenWhenTopRowsAreEvicted();
     void rowsHaveOneFixedHeight();

@@ -44,7 +44,7 @@ std::shared_ptr<const weir::engine::Snapshot> replay(weir::engine::Engine &engin
 class TestMainWindow : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void showsAReplayedFile();
     void dropsBecomeOpenRequests();
     void logTextIsNeverRichText();

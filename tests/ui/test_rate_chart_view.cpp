@@ -35,7 +35,7 @@ qint64 shiftMs() {
 class TestRateChartView : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void showsOneSeriesPerClassSeen();
     void replacesWholeSeriesNeverAppends();
     void liveDataLeavesTheFillingBucketOutAndFollowsTheEdge();

@@ -58,7 +58,7 @@ void LogTableView::setFollowTail(bool follow) {
         verticalScrollBar()->setValue(verticalScrollBar()->maximum());
         m_adjusting = false;
     }
-    emit followTailChanged(follow);
+    Q_EMIT followTailChanged(follow);
 }
 
 void LogTableView::onRangeChanged(int, int max) {
@@ -75,7 +75,7 @@ void LogTableView::onValueChanged(int value) {
     const bool atBottom = value >= verticalScrollBar()->maximum();
     if (atBottom != m_followTail) {
         m_followTail = atBottom;
-        emit followTailChanged(atBottom);
+        Q_EMIT followTailChanged(atBottom);
     }
 }
 

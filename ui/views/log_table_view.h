@@ -19,7 +19,7 @@ public:
     bool followTail() const { return m_followTail; }
     void setFollowTail(bool follow);
 
-signals:
+Q_SIGNALS:
     void followTailChanged(bool follow);
 
 private:

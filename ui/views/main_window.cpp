@@ -142,7 +142,7 @@ void MainWindow::reportSourceErrors(const engine::Snapshot &snapshot) {
 void MainWindow::openFiles() {
     const QStringList files = askForLogFiles(this);
     if (!files.isEmpty())
-        emit openFilesRequested(files);
+        Q_EMIT openFilesRequested(files);
 }
 
 void MainWindow::showAbout() {
@@ -171,7 +171,7 @@ void MainWindow::dropEvent(QDropEvent *event) {
     if (files.isEmpty())
         return;
     event->acceptProposedAction();
-    emit openFilesRequested(files);
+    Q_EMIT openFilesRequested(files);
 }
 
 } // namespace weir::ui

@@ -45,7 +45,7 @@ public:
     EngineStatusBar *engineStatusBar() const { return m_status; }
     QAction *followTailAction() const { return m_followAction; }
 
-signals:
+Q_SIGNALS:
     // The user asked to replay these files (File → Open or a drop).
     void openFilesRequested(const QStringList &paths);
 

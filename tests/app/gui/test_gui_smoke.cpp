@@ -43,7 +43,7 @@ Run runWeir(const QStringList &args, const QProcessEnvironment &env = {}) {
 class TestGuiSmoke : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void demoFillsTheTableAndTheChart();
     void replaysAFileCompletely();
     void savesAScreenshot();
