@@ -1,9 +1,12 @@
 #pragma once
 
 // weir-cli wiring for alert rules: --rules FILE --alerts-out FILE.jsonl.
+#include "weir/engine/alert_processor.h"
 #include "weir/engine/engine.h"
 
+#include <cstdio>
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace weir::cli {
@@ -22,8 +25,21 @@ bool parseAlertOption(const std::string &arg, const std::function<const char *()
 // Loads and compiles the rules; returns an error naming the rule and field, or empty.
 std::string checkAlertOptions(const AlertOptions &o);
 
-// Evaluates the rules over every event of the finished run, in arrival order, and writes one
-// JSON object per transition. Returns an error or empty.
-std::string writeAlerts(const AlertOptions &o, const engine::Snapshot &snapshot);
+// Runs the rules inside the engine (an AlertProcessor) and writes one JSON object per
+// transition as they happen.
+class AlertWriter {
+public:
+    ~AlertWriter();
+    // Before Engine::start. Returns an error or empty.
+    std::string attach(const AlertOptions &o, engine::Engine &engine);
+    // After Engine::stop: closes the windows still open (live input) and the file.
+    std::string finish();
+
+private:
+    std::shared_ptr<engine::AlertProcessor> m_processor;
+    std::FILE *m_file = nullptr;
+    std::string m_path;
+    bool m_writeFailed = false;
+};
 
 } // namespace weir::cli

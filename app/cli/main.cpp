@@ -293,6 +293,11 @@ int main(int argc, char **argv) {
             fail(err);
         engine.addProcessor(windowOut.processor());
     }
+    weir::cli::AlertWriter alerts;
+    if (opt.alerts.any()) {
+        if (const std::string err = alerts.attach(opt.alerts, engine); !err.empty())
+            fail(err);
+    }
 
     std::vector<weir::source::FileSource *> files;
     for (const auto &path : opt.files) {
@@ -353,11 +358,9 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "weir-cli: cannot write %s\n", opt.deadLetterPath.c_str());
         status = 1;
     }
-    if (opt.alerts.any()) {
-        if (const std::string err = weir::cli::writeAlerts(opt.alerts, *snap); !err.empty()) {
-            std::fprintf(stderr, "weir-cli: %s\n", err.c_str());
-            status = 1;
-        }
+    if (const std::string err = alerts.finish(); !err.empty()) {
+        std::fprintf(stderr, "weir-cli: %s\n", err.c_str());
+        status = 1;
     }
     if (!windowError.empty()) {
         std::fprintf(stderr, "weir-cli: %s\n", windowError.c_str());

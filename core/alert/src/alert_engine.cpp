@@ -199,7 +199,7 @@ void AlertEngine::process(const store::EventRecord &record, std::string_view raw
     m_scratch.fields = fields.fields;
     for (auto &rulePtr : m_rules) {
         Rule &rule = *rulePtr;
-        if (rule.filter && !rule.filter->matches(record, raw))
+        if (rule.filter && !rule.filter->matches(record, raw, fields))
             continue;
         if (rule.spec.kind == RuleKind::Absence) {
             const std::string key = joinKey(rule.spec.key, fields);
@@ -229,7 +229,7 @@ void AlertEngine::process(const store::EventRecord &record, std::string_view raw
         for (size_t p = 0; p < rule.predicates.size(); ++p) {
             parse::Field f;
             f.name = rule.predicateFields[p];
-            const bool match = rule.predicates[p].matches(record, raw);
+            const bool match = rule.predicates[p].matches(record, raw, fields);
             f.type = parse::FieldType::Int;
             f.i = match;
             f.f = match;

@@ -207,8 +207,11 @@ void Engine::processBatch(Slot &slot, source::RawBatch &batch) {
             chp = m_channels[index];
         }
         Channel &ch = *chp;
-        if (!ch.parser)
+        if (!ch.parser) {
             resolveFormat(ch, batch);
+            for (auto &p : m_processors)
+                p->onChannel(ch.id, ch.name);
+        }
         const TimestampNs ingest = batch.ingestTime.value ? batch.ingestTime : wallNow();
         m_external = batch.owner ? store::ExternalBytes{batch.owner, batch.external}
                                  : store::ExternalBytes{};

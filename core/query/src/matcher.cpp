@@ -103,6 +103,15 @@ bool Matcher::matches(const store::EventRecord &record, std::string_view raw) {
     return eval(m_prog->root, record, raw);
 }
 
+bool Matcher::matches(const store::EventRecord &record, std::string_view raw,
+                      const parse::FieldList &fields) {
+    m_given = &fields;
+    m_fieldsState = FieldsState::Parsed;
+    const bool result = eval(m_prog->root, record, raw);
+    m_given = nullptr;
+    return result;
+}
+
 bool Matcher::eval(uint32_t index, const store::EventRecord &r, std::string_view raw) {
     const Node &n = m_prog->nodes[index];
     switch (n.op) {
@@ -156,9 +165,10 @@ bool Matcher::evalField(const Node &n, const store::EventRecord &r, std::string_
     }
     if (m_fieldsState != FieldsState::Parsed)
         return false;
-    const parse::Field *f = m_fields.find(n.field);
+    const parse::FieldList &fields = m_given ? *m_given : m_fields;
+    const parse::Field *f = fields.find(n.field);
     if (!f) {
-        for (const auto &candidate : m_fields.fields) {
+        for (const auto &candidate : fields.fields) {
             if (iequals(candidate.name, n.field)) {
                 f = &candidate;
                 break;

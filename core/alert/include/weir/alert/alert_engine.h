@@ -38,6 +38,14 @@ struct ActiveAlert {
     double value = 0;
 };
 
+// What the GUI shows: published immutably in engine snapshots by the alert processor.
+struct AlertResults {
+    std::vector<ActiveAlert> active;
+    std::vector<Transition> recent; // the latest transitions, oldest first (bounded)
+    uint64_t transitions = 0;       // reported since the start
+    uint64_t evaluations = 0;
+};
+
 // Evaluates alert rules over the event stream in event time: every rule keeps its own
 // window operator (and one over the reference key for ref.* aggregates), evaluates its
 // condition on each ON_TIME or LATE pane, and drives one state machine per key. Because

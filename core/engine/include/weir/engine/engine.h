@@ -9,6 +9,10 @@
 #include "weir/store/event_store.h"
 #include "weir/window/window_results.h"
 
+namespace weir::alert {
+struct AlertResults;
+}
+
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -83,6 +87,8 @@ struct Snapshot {
     RateTimeline timeline;
     // One per window processor (Engine::addProcessor), in registration order.
     std::vector<std::shared_ptr<const window::WindowResults>> windows;
+    // From the alert processor, if one is registered.
+    std::shared_ptr<const alert::AlertResults> alerts;
 };
 
 // Sources -> bounded queues -> parse -> store, on one named engine thread ("weir-engine").

@@ -5,6 +5,7 @@
 #include "weir/store/event_record.h"
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace weir::engine {
@@ -28,6 +29,8 @@ public:
     // channel's parser (its const parseFields gives the typed fields).
     virtual ProcessorVerdict onEvent(const store::EventRecord &record, std::string_view raw,
                                      const parse::Parser &parser) = 0;
+    // A channel is about to deliver its first event (its format is resolved).
+    virtual void onChannel(SourceId /*channel*/, const std::string & /*name*/) {}
     // A channel's source ended (its bounded input is fully processed).
     virtual void onSourceEnd(SourceId /*channel*/) {}
     // Every source is bounded and ended: flush everything (watermark to +infinity).

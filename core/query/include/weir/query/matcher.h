@@ -31,6 +31,9 @@ public:
 
     bool matches(const store::EventRecord &record, std::string_view raw);
     bool matches(const store::EventRef &event) { return matches(event.record(), event.raw()); }
+    // The same, with the event's fields already parsed by the caller (not parsed again).
+    bool matches(const store::EventRecord &record, std::string_view raw,
+                 const parse::FieldList &fields);
 
     // The fields parsed for the last event matched (empty unless a field test ran).
     const parse::FieldList &lastFields() const { return m_fields; }
@@ -44,6 +47,7 @@ private:
     std::vector<std::vector<uint8_t>> m_sourceMasks;              // [slot][SourceId value]
     std::vector<std::shared_ptr<const parse::Parser>> m_decoders; // by SourceId value
     parse::FieldList m_fields;
+    const parse::FieldList *m_given = nullptr; // fields supplied by the caller
     enum class FieldsState : uint8_t { NotParsed, Parsed, Failed };
     FieldsState m_fieldsState = FieldsState::NotParsed;
 };
