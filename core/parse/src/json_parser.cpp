@@ -1,6 +1,7 @@
 #include "weir/parse/json_parser.h"
 
 #include "weir/common/text.h"
+#include "weir/parse/time_format.h"
 #include "weir/parse/time_value.h"
 
 #include <algorithm>
@@ -127,16 +128,22 @@ void JsonParser::scanHeader(const void *elementPtr, HeaderScan &scan, int depth)
     if (obj.get_object().get(object) != simdjson::SUCCESS)
         return;
     for (const auto field : object) {
-        m_path.resize(base);
-        if (base > 0)
+        // Top-level names are used as they are; nested ones are built in m_path.
+        std::string_view name = field.key;
+        if (depth > 0) {
+            m_path.resize(base);
             m_path += '.';
-        m_path.append(field.key.data(), field.key.size());
-        const std::string_view name = m_path;
+            m_path.append(field.key.data(), field.key.size());
+            name = m_path;
+        }
         const element v = field.value;
         const element_type type = v.type();
         if (type == element_type::OBJECT) {
-            if (depth < kMaxDepth)
+            if (depth < kMaxDepth) {
+                if (depth == 0)
+                    m_path.assign(name.data(), name.size());
                 scanHeader(&v, scan, depth + 1);
+            }
             continue;
         }
         if (scan.sample && std::find(m_names.begin(), m_names.end(), name) == m_names.end())
@@ -159,7 +166,7 @@ void JsonParser::scanHeader(const void *elementPtr, HeaderScan &scan, int depth)
             m_levelField.empty() ? isConventionalLevelName(name) : name == m_levelField;
         if (isLevel) {
             if (type == element_type::STRING)
-                scan.out->severity = severityFromName(v.get_string().value_unsafe());
+                scan.out->severity = severityFromWord(v.get_string().value_unsafe());
             else if (type == element_type::INT64 || type == element_type::UINT64) {
                 int64_t n = 0;
                 if (v.get_int64().get(n) == simdjson::SUCCESS)
@@ -174,7 +181,7 @@ void JsonParser::scanHeader(const void *elementPtr, HeaderScan &scan, int depth)
                     scan.shapeFound = true;
             }
         } else if ((type == element_type::INT64 || type == element_type::UINT64) &&
-                   name == "status") {
+                   (name == "status" || name == "http.status" || name == "status_code")) {
             int64_t s = 0;
             if (v.get_int64().get(s) == simdjson::SUCCESS && s > 0 && s < 1000)
                 scan.out->status = static_cast<uint16_t>(s);

@@ -465,7 +465,7 @@ ParseResult LogfmtParser::parseHeader(std::string_view line, EventHeader &out) {
             timeBad = !m_time.parseValue(value, out.time);
         }
         if (m_levelField.empty() ? isConventionalLevelName(key) : key == m_levelField)
-            out.severity = severityFromName(value);
+            out.severity = severityFromWord(value);
         if (key == "status") {
             int64_t s = 0;
             if (parseInt64(value, s) && s > 0 && s < 1000)

@@ -273,7 +273,7 @@ size_t unbracketed(std::string_view s, const TimeContext &ctx, TimestampNs &out)
 bool isLevelWord(std::string_view w, Severity &out) {
     if (w.size() < 3 || w.size() > 9)
         return false;
-    out = severityFromName(w);
+    out = severityFromWord(w);
     return out != Severity::Unknown;
 }
 
@@ -286,6 +286,46 @@ bool allUpper(std::string_view w) {
 }
 
 } // namespace
+
+Severity severityFromWord(std::string_view w) {
+    if (w.size() < 3 || w.size() > 13)
+        return Severity::Unknown;
+    // First letters of every name severityFromName knows.
+    switch (w[0] | 0x20) {
+    case 't':
+    case 'f':
+    case 'd':
+    case 'i':
+    case 'n':
+    case 'w':
+    case 'e':
+    case 's':
+    case 'c':
+    case 'a':
+    case 'p':
+        break;
+    default:
+        return Severity::Unknown;
+    }
+    // The common spellings without the table walk.
+    switch (w.size()) {
+    case 4:
+        if (w == "INFO" || w == "info")
+            return Severity::Info;
+        if (w == "WARN" || w == "warn")
+            return Severity::Warning;
+        break;
+    case 5:
+        if (w == "ERROR" || w == "error")
+            return Severity::Error;
+        if (w == "DEBUG" || w == "debug")
+            return Severity::Debug;
+        break;
+    default:
+        break;
+    }
+    return severityFromName(w);
+}
 
 bool TimeZoneSpec::parse(std::string_view text, TimeZoneSpec &out) {
     text = trim(text);

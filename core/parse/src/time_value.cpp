@@ -38,13 +38,36 @@ bool parseTimeValue(std::string_view text, TimestampNs &out) {
 }
 
 bool isConventionalTimeName(std::string_view name) {
-    return name == "timestamp" || name == "@timestamp" || name == "time" || name == "ts" ||
-           name == "TIMESTAMP" || name == "Timestamp" || name == "datetime" || name == "date";
+    // Cheap rejection first: this runs for every field of every JSON/logfmt line.
+    if (name.size() < 2 || name.size() > 10)
+        return false;
+    switch (name[0]) {
+    case 't':
+        return name == "timestamp" || name == "time" || name == "ts";
+    case '@':
+        return name == "@timestamp";
+    case 'T':
+        return name == "TIMESTAMP" || name == "Timestamp";
+    case 'd':
+        return name == "datetime" || name == "date";
+    default:
+        return false;
+    }
 }
 
 bool isConventionalLevelName(std::string_view name) {
-    return name == "level" || name == "severity" || name == "lvl" || name == "loglevel" ||
-           name == "log.level" || name == "LEVEL" || name == "Level";
+    if (name.size() < 3 || name.size() > 9)
+        return false;
+    switch (name[0]) {
+    case 'l':
+        return name == "level" || name == "lvl" || name == "loglevel" || name == "log.level";
+    case 's':
+        return name == "severity";
+    case 'L':
+        return name == "LEVEL" || name == "Level";
+    default:
+        return false;
+    }
 }
 
 } // namespace weir::parse

@@ -61,6 +61,9 @@ private:
 // each optionally inside [brackets]. Returns the length consumed, 0 when there is none.
 size_t scanLeadingTimestamp(std::string_view s, const TimeContext &ctx, TimestampNs &out);
 
+// severityFromName with a quick rejection of words that are no level (hot paths).
+Severity severityFromWord(std::string_view word);
+
 // A severity word among the first tokens of `s` (after the timestamp): upper-case anywhere in
 // the first four tokens (INFO, WARN, ERROR, ...), any case when bracketed ("[error]") or
 // followed by ':'. Sets the token's bounds in `s`. False when there is none.

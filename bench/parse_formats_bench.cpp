@@ -1,0 +1,178 @@
+// Throughput of every format parser's hot path (parseHeader) and of auto-detection. Reports
+// lines/s per core (one thread). Inputs: generated access-log lines (bench/
+// access_log_generator.h), generated JSON and logfmt lines, and the loghub samples in
+// tests/data/loghub (WEIR_LOGHUB_DIR).
+#include "access_log_generator.h"
+#include "weir/parse/format_registry.h"
+
+#include <benchmark/benchmark.h>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr size_t kLines = 4096;
+
+std::vector<std::string> accessLines(double seedShare) {
+    weir::bench::AccessLogGenerator gen(7, seedShare);
+    std::vector<std::string> lines(kLines);
+    for (auto &l : lines)
+        gen.next(l);
+    return lines;
+}
+
+std::vector<std::string> jsonLines() {
+    std::vector<std::string> lines;
+    char buf[512];
+    static const char *kLevels[] = {"info", "info", "info", "warn", "error", "debug"};
+    for (size_t i = 0; i < kLines; ++i) {
+        std::snprintf(
+            buf, sizeof buf,
+            R"({"ts":"2021-11-22T10:%02zu:%02zu.%03zuZ","level":"%s","msg":"request done",)"
+            R"("http":{"method":"GET","status":%d,"path":"/api/v1/items/%zu"},)"
+            R"("latency_ms":%zu.%zu,"user":"u%zu"})",
+            i / 60 % 60, i % 60, i % 1000, kLevels[i % 6], i % 7 ? 200 : 503, i, i % 250, i % 10,
+            i % 97);
+        lines.emplace_back(buf);
+    }
+    return lines;
+}
+
+std::vector<std::string> logfmtLines() {
+    std::vector<std::string> lines;
+    char buf[512];
+    for (size_t i = 0; i < kLines; ++i) {
+        std::snprintf(buf, sizeof buf,
+                      R"(ts=2021-11-22T10:%02zu:%02zuZ level=info msg="request done" status=%d )"
+                      R"(path=/api/v1/items/%zu latency_ms=%zu.%zu)",
+                      i / 60 % 60, i % 60, i % 7 ? 200 : 503, i, i % 250, i % 10);
+        lines.emplace_back(buf);
+    }
+    return lines;
+}
+
+std::vector<std::string> loghub(const char *name) {
+    std::ifstream in(std::string(WEIR_LOGHUB_DIR) + "/" + name + "_2k.log");
+    std::vector<std::string> lines;
+    for (std::string l; std::getline(in, l);)
+        lines.push_back(l);
+    return lines;
+}
+
+void run(benchmark::State &state, const std::string &format,
+         const std::vector<std::string> &lines) {
+    std::string error;
+    auto parser = weir::parse::makeParser(format, &error);
+    if (!parser || lines.empty()) {
+        state.SkipWithError(error.empty() ? "no input" : error.c_str());
+        return;
+    }
+    size_t bytes = 0;
+    for (const auto &l : lines)
+        bytes += l.size() + 1;
+    int64_t events = 0;
+    for (auto _ : state) {
+        for (const auto &l : lines) {
+            weir::parse::EventHeader h;
+            const auto r = parser->parseHeader(l, h);
+            events += r.status == weir::parse::ParseStatus::Event;
+            benchmark::DoNotOptimize(h);
+        }
+    }
+    const auto n = static_cast<int64_t>(lines.size());
+    state.SetItemsProcessed(state.iterations() * n);
+    state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(bytes));
+    state.counters["lines_per_s"] = benchmark::Counter(static_cast<double>(state.iterations() * n),
+                                                       benchmark::Counter::kIsRate);
+    state.counters["match_rate"] =
+        static_cast<double>(events) / static_cast<double>(state.iterations() * n);
+}
+
+void BM_AccessCombined(benchmark::State &s) {
+    run(s, "combined", accessLines(0.3));
+}
+void BM_AccessLogFormatString(benchmark::State &s) {
+    run(s, R"re(logformat:%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i")re",
+        accessLines(0));
+}
+void BM_NginxLogFormatString(benchmark::State &s) {
+    run(s,
+        R"(logformat:$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent")",
+        accessLines(0));
+}
+void BM_JsonLines(benchmark::State &s) {
+    run(s, "json", jsonLines());
+}
+void BM_Logfmt(benchmark::State &s) {
+    run(s, "logfmt", logfmtLines());
+}
+void BM_RegexAccess(benchmark::State &s) {
+    run(s,
+        R"re(regex:^(?P<host>\S+) \S+ (?P<user>\S+) \[(?P<time>[^\]]+)\] "(?P<request>[^"]*)" (?P<status>\d{3}) (?P<bytes>\S+))re",
+        accessLines(0));
+}
+void BM_RegexLog4j(benchmark::State &s) {
+    run(s,
+        R"re(regex:^(?P<time>\S+ \S+) - (?P<level>[A-Z]+) +\[(?P<thread>[^\]]*)\] - (?P<msg>.*))re",
+        loghub("Zookeeper"));
+}
+void BM_SyslogLinux(benchmark::State &s) {
+    run(s, "syslog", loghub("Linux"));
+}
+void BM_ApacheError(benchmark::State &s) {
+    run(s, "apache-error", loghub("Apache"));
+}
+void BM_Log4jZookeeper(benchmark::State &s) {
+    run(s, "log4j", loghub("Zookeeper"));
+}
+void BM_Log4jHdfs(benchmark::State &s) {
+    run(s, "log4j", loghub("HDFS"));
+}
+
+// Auto-detection on the first 1,000 lines (every candidate format scored).
+void detect(benchmark::State &state, const std::vector<std::string> &lines) {
+    std::vector<std::string_view> sample;
+    for (size_t i = 0; i < lines.size() && sample.size() < 1000; ++i)
+        sample.push_back(lines[i]);
+    for (auto _ : state) {
+        auto d = weir::parse::detectFormat(sample);
+        benchmark::DoNotOptimize(d);
+    }
+    state.counters["ms_per_detect"] =
+        benchmark::Counter(static_cast<double>(state.iterations()) / 1000.0,
+                           benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+void BM_DetectAccess(benchmark::State &s) {
+    detect(s, accessLines(0.3));
+}
+void BM_DetectJson(benchmark::State &s) {
+    detect(s, jsonLines());
+}
+void BM_DetectZookeeper(benchmark::State &s) {
+    detect(s, loghub("Zookeeper"));
+}
+void BM_DetectLinuxSyslog(benchmark::State &s) {
+    detect(s, loghub("Linux"));
+}
+
+} // namespace
+
+BENCHMARK(BM_AccessCombined);
+BENCHMARK(BM_AccessLogFormatString);
+BENCHMARK(BM_NginxLogFormatString);
+BENCHMARK(BM_JsonLines);
+BENCHMARK(BM_Logfmt);
+BENCHMARK(BM_RegexAccess);
+BENCHMARK(BM_RegexLog4j);
+BENCHMARK(BM_SyslogLinux);
+BENCHMARK(BM_ApacheError);
+BENCHMARK(BM_Log4jZookeeper);
+BENCHMARK(BM_Log4jHdfs);
+BENCHMARK(BM_DetectAccess)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DetectJson)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DetectZookeeper)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DetectLinuxSyslog)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();
