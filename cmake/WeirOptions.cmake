@@ -11,6 +11,17 @@ endif()
 
 add_library(weir_sanitizers INTERFACE)
 add_library(weir::sanitizers ALIAS weir_sanitizers)
+# WEIR_FUZZ: libFuzzer targets (tests/fuzz), clang only; instruments every Weir target with
+# ASan+UBSan and fuzzer coverage.
+option(WEIR_FUZZ "Build libFuzzer targets (clang; adds ASan+UBSan everywhere)" OFF)
+if(WEIR_FUZZ)
+    if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+        message(FATAL_ERROR "WEIR_FUZZ needs clang: CC=clang CXX=clang++ cmake -DWEIR_FUZZ=ON ...")
+    endif()
+    target_compile_options(weir_sanitizers INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+                                                     -fno-omit-frame-pointer -g)
+    target_link_options(weir_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()
 if(WEIR_SANITIZE)
     # e.g. -DWEIR_SANITIZE=address,undefined or -DWEIR_SANITIZE=thread
     target_compile_options(weir_sanitizers INTERFACE -fsanitize=${WEIR_SANITIZE}

@@ -119,20 +119,23 @@ bool apacheDirective(char d, std::string_view arg, std::string &name, Kind &kind
         name = "handler";
         return true;
     case 'i':
-        name = headerName("", arg);
-        return !arg.empty();
     case 'o':
-        name = headerName("resp_", arg);
-        return !arg.empty();
     case 'e':
-        name = headerName("env_", arg);
-        return !arg.empty();
     case 'C':
-        name = headerName("cookie_", arg);
-        return !arg.empty();
-    case 'n':
-        name = headerName("note_", arg);
-        return !arg.empty();
+    case 'n': {
+        if (arg.empty()) {
+            if (error)
+                *error = std::string("LogFormat directive %") + d + " needs a {name}";
+            return false;
+        }
+        const std::string_view prefix = d == 'i'   ? ""
+                                        : d == 'o' ? "resp_"
+                                        : d == 'e' ? "env_"
+                                        : d == 'C' ? "cookie_"
+                                                   : "note_";
+        name = headerName(prefix, arg);
+        return true;
+    }
     default:
         break;
     }
