@@ -89,6 +89,11 @@ void BM_Fixed10kKeys_Count(benchmark::State &state)
 }
 BENCHMARK(BM_Fixed10kKeys_Count)->Unit(benchmark::kMillisecond);
 
+void BM_Fixed10kKeys_CountSum(benchmark::State &state) {
+    runFixedWindow(state, "count,sum(v)", 1000);
+}
+BENCHMARK(BM_Fixed10kKeys_CountSum)->Unit(benchmark::kMillisecond);
+
 } // namespace
 
 BENCHMARK_MAIN();

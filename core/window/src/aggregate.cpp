@@ -123,7 +123,6 @@ const AggState::Extra &AggState::ex() const {
 
 AggState::AggState(const AggState &o)
     : m_count(o.m_count)
-    , m_values(o.m_values)
     , m_min(o.m_min)
     , m_max(o.m_max)
     , m_sum(o.m_sum)
@@ -159,8 +158,7 @@ void AggState::add(const AggregateSpec &spec, const FieldValue &v, TimestampNs t
     case AggKind::Max:
         if (!v.numeric || std::isnan(v.number))
             return;
-        ++m_count;
-        if (m_values++ == 0) {
+        if (m_count++ == 0) {
             m_min = m_max = v.number;
         } else {
             m_min = std::min(m_min, v.number);
@@ -223,19 +221,16 @@ void AggState::merge(const AggregateSpec &spec, const AggState &o) {
     case AggKind::Sum:
     case AggKind::Mean:
     case AggKind::Min:
-    case AggKind::Max:
-        if (o.m_values > 0) {
-            if (m_values == 0) {
-                m_min = o.m_min;
-                m_max = o.m_max;
-            } else {
-                m_min = std::min(m_min, o.m_min);
-                m_max = std::max(m_max, o.m_max);
-            }
-            m_values += o.m_values;
-            m_sum.merge(o.m_sum);
+    case AggKind::Max: {
+        if (m_count == 0) {
+            m_min = o.m_min;
+            m_max = o.m_max;
+        } else {
+            m_min = std::min(m_min, o.m_min);
+            m_max = std::max(m_max, o.m_max);
         }
-        break;
+        m_sum.merge(o.m_sum);
+    } break;
     case AggKind::Quantile:
         if (o.m_sketch) {
             if (!m_sketch)
@@ -284,14 +279,14 @@ AggValue AggState::result(const AggregateSpec &spec) const {
     case AggKind::Count:
         return AggValue::of(static_cast<double>(m_count));
     case AggKind::Sum:
-        return AggValue::of(m_values ? m_sum.value() : 0.0);
+        return AggValue::of(m_count ? m_sum.value() : 0.0);
     case AggKind::Mean:
-        return m_values ? AggValue::of(m_sum.value() / static_cast<double>(m_values))
-                        : AggValue::null();
+        return m_count ? AggValue::of(m_sum.value() / static_cast<double>(m_count))
+                       : AggValue::null();
     case AggKind::Min:
-        return m_values ? AggValue::of(m_min) : AggValue::null();
+        return m_count ? AggValue::of(m_min) : AggValue::null();
     case AggKind::Max:
-        return m_values ? AggValue::of(m_max) : AggValue::null();
+        return m_count ? AggValue::of(m_max) : AggValue::null();
     case AggKind::Quantile:
         return m_sketch ? AggValue::of(m_sketch->quantile(spec.quantile)) : AggValue::null();
     case AggKind::Distinct:

@@ -42,35 +42,50 @@ uint64_t hashBytes(std::string_view s, uint64_t seed) {
 
 // ---- ExactSum
 
+void ExactSum::addFixed(int64_t lo, int64_t hi) {
+    const uint64_t before = m_lo;
+    m_lo += static_cast<uint64_t>(lo);
+    // Sign-extend `lo` into the high word, plus the carry out of the low word.
+    m_hi += hi + (lo < 0 ? -1 : 0) + (m_lo < before ? 1 : 0);
+}
+
 void ExactSum::add(double x) {
     const double ax = std::fabs(x);
     if (ax < 0x1p22) {
         // x * 2^40 is exact; truncation toward zero is as deterministic as rounding.
-        m_fixed += static_cast<int64_t>(x * 0x1p40);
+        addFixed(static_cast<int64_t>(x * 0x1p40), 0);
         return;
     }
     if (!(ax < 0x1p62)) { // also catches NaN
         m_overflow += x;
-        m_hasOverflow = true;
         return;
     }
+    // whole * 2^40 + frac * 2^40 as a 128-bit integer, with whole = q * 2^24 + r, 0 <= r < 2^24:
+    // whole * 2^40 = q * 2^64 + r * 2^40 (the latter below 2^64, added as unsigned).
     const double whole = std::trunc(x);
     const double frac = x - whole; // exact
-    m_fixed += static_cast<Int128>(static_cast<int64_t>(whole)) * (Int128{1} << 40) +
-               static_cast<int64_t>(frac * 0x1p40);
+    const auto w = static_cast<int64_t>(whole);
+    const int64_t q = w >> 24; // floor division by 2^24 (arithmetic shift)
+    const auto r = static_cast<uint64_t>(w - q * (int64_t{1} << 24));
+    const uint64_t before = m_lo;
+    m_lo += r << 40;
+    m_hi += q + (m_lo < before ? 1 : 0);
+    addFixed(static_cast<int64_t>(frac * 0x1p40), 0);
 }
 
 void ExactSum::merge(const ExactSum &other) {
-    m_fixed += other.m_fixed;
-    if (other.m_hasOverflow) {
-        m_overflow += other.m_overflow;
-        m_hasOverflow = true;
-    }
+    const uint64_t before = m_lo;
+    m_lo += other.m_lo;
+    m_hi += other.m_hi + (m_lo < before ? 1 : 0);
+    m_overflow += other.m_overflow;
 }
 
 double ExactSum::value() const {
-    const double fixed = static_cast<double>(m_fixed) * 0x1p-40;
-    return m_hasOverflow ? fixed + m_overflow : fixed;
+    __extension__ typedef __int128 Int128;
+    __extension__ typedef unsigned __int128 UInt128;
+    const auto fixed =
+        static_cast<Int128>((static_cast<UInt128>(static_cast<uint64_t>(m_hi)) << 64) | m_lo);
+    return static_cast<double>(fixed) * 0x1p-40 + m_overflow;
 }
 
 // ---- DdSketch
@@ -104,78 +119,98 @@ double DdSketch::valueOf(int32_t index) {
     return 2.0 * lo * hi / (lo + hi);
 }
 
-void DdSketch::Store::add(int32_t index, uint64_t n) {
-    total += n;
+namespace {
+
+// Makes room for bucket `index` in the dense run (growing up, growing down with some slack, or
+// collapsing the smallest magnitudes when the span would pass kMaxBins) and returns its
+// position. Collapsing sums buckets, so callers use it on 64-bit counts only.
+template<typename T>
+size_t place(std::vector<T> &counts, int32_t &offset, int32_t index, bool mayCollapse,
+             bool &needsCollapse) {
+    needsCollapse = false;
     if (counts.empty()) {
         offset = index;
-        counts.assign(1, n);
-        return;
+        counts.assign(1, 0);
+        return 0;
     }
     const int64_t size = static_cast<int64_t>(counts.size());
     const int64_t hi0 = offset + size - 1;
-    if (index >= offset && index <= hi0) {
-        counts[static_cast<size_t>(index - offset)] += n;
-        return;
-    }
-    if (index > hi0 && index - offset < kMaxBins) {
+    if (index >= offset && index <= hi0)
+        return static_cast<size_t>(index - offset);
+    if (index > hi0 && index - offset < DdSketch::kMaxBins) {
         counts.resize(static_cast<size_t>(index - offset + 1), 0); // amortized growth
-        counts.back() += n;
-        return;
+        return counts.size() - 1;
     }
-    if (index < offset && hi0 - index < kMaxBins) {
+    if (index < offset && hi0 - index < DdSketch::kMaxBins) {
         // Grow downwards with some slack so a descending run does not copy every step.
         const int64_t need = offset - index;
-        const int64_t slack = std::min<int64_t>({size, 64, kMaxBins - size - need});
+        const int64_t slack = std::min<int64_t>({size, 64, DdSketch::kMaxBins - size - need});
         counts.insert(counts.begin(), static_cast<size_t>(need + slack), 0);
         offset = static_cast<int32_t>(offset - need - slack);
-        counts[static_cast<size_t>(index - offset)] += n;
-        return;
+        return static_cast<size_t>(index - offset);
     }
-    // The span would exceed kMaxBins: collapse the smallest magnitudes into the lowest bucket.
+    if (!mayCollapse) {
+        needsCollapse = true;
+        return 0;
+    }
     const int64_t hi = std::max<int64_t>(hi0, index);
-    const int64_t lo = hi - kMaxBins + 1;
-    std::vector<uint64_t> grown(static_cast<size_t>(kMaxBins), 0);
+    const int64_t lo = hi - DdSketch::kMaxBins + 1;
+    std::vector<T> grown(static_cast<size_t>(DdSketch::kMaxBins), 0);
     for (size_t i = 0; i < counts.size(); ++i) {
         const int64_t idx = std::max<int64_t>(lo, offset + static_cast<int64_t>(i));
         grown[static_cast<size_t>(idx - lo)] += counts[i];
     }
-    grown[static_cast<size_t>(std::max<int64_t>(lo, index) - lo)] += n;
     counts = std::move(grown);
     offset = static_cast<int32_t>(lo);
+    return static_cast<size_t>(std::max<int64_t>(lo, index) - lo);
+}
+
+} // namespace
+
+void DdSketch::Store::widen() {
+    if (isWide)
+        return;
+    wide.assign(narrow.begin(), narrow.end());
+    narrow.clear();
+    narrow.shrink_to_fit();
+    isWide = true;
+}
+
+void DdSketch::Store::add(int32_t index, uint64_t n) {
+    bool needsCollapse = false;
+    if (!isWide) {
+        const size_t pos = place(narrow, offset, index, false, needsCollapse);
+        if (!needsCollapse && narrow[pos] + n < 0xFFFF) {
+            narrow[pos] = static_cast<uint16_t>(narrow[pos] + n);
+            return;
+        }
+        widen();
+    }
+    const size_t pos = place(wide, offset, index, true, needsCollapse);
+    wide[pos] += n;
 }
 
 void DdSketch::Store::merge(const Store &o) {
-    if (o.counts.empty())
-        return;
-    if (counts.empty()) {
-        *this = o;
-        return;
+    for (size_t i = 0; i < o.size(); ++i) {
+        if (const uint64_t c = o.at(i))
+            add(o.offset + static_cast<int32_t>(i), c);
     }
-    const int64_t hiThis = offset + static_cast<int64_t>(counts.size()) - 1;
-    const int64_t hiOther = o.offset + static_cast<int64_t>(o.counts.size()) - 1;
-    int64_t lo = std::min<int64_t>(offset, o.offset);
-    const int64_t hi = std::max(hiThis, hiOther);
-    if (hi - lo + 1 > kMaxBins)
-        lo = hi - kMaxBins + 1;
-    if (lo == offset && hi == hiThis) {
-        for (size_t i = 0; i < o.counts.size(); ++i) {
-            const int64_t idx = std::max<int64_t>(lo, o.offset + static_cast<int64_t>(i));
-            counts[static_cast<size_t>(idx - lo)] += o.counts[i];
-        }
-    } else {
-        std::vector<uint64_t> grown(static_cast<size_t>(hi - lo + 1), 0);
-        for (size_t i = 0; i < counts.size(); ++i) {
-            const int64_t idx = std::max<int64_t>(lo, offset + static_cast<int64_t>(i));
-            grown[static_cast<size_t>(idx - lo)] += counts[i];
-        }
-        for (size_t i = 0; i < o.counts.size(); ++i) {
-            const int64_t idx = std::max<int64_t>(lo, o.offset + static_cast<int64_t>(i));
-            grown[static_cast<size_t>(idx - lo)] += o.counts[i];
-        }
-        counts = std::move(grown);
-        offset = static_cast<int32_t>(lo);
+}
+
+DdSketch::DdSketch(const DdSketch &o)
+    : m_pos(o.m_pos)
+    , m_count(o.m_count)
+    , m_min(o.m_min)
+    , m_max(o.m_max)
+    , m_zero(o.m_zero)
+    , m_neg(o.m_neg ? std::make_unique<Store>(*o.m_neg) : nullptr) {}
+
+DdSketch &DdSketch::operator=(const DdSketch &o) {
+    if (this != &o) {
+        DdSketch copy(o);
+        *this = std::move(copy);
     }
-    total += o.total;
+    return *this;
 }
 
 void DdSketch::add(double x) {
@@ -189,12 +224,15 @@ void DdSketch::add(double x) {
         m_max = std::max(m_max, x);
     }
     ++m_count;
-    if (x > kMinMagnitude)
+    if (x > kMinMagnitude) {
         m_pos.add(indexOf(x), 1);
-    else if (x < -kMinMagnitude)
-        m_neg.add(indexOf(-x), 1);
-    else
+    } else if (x < -kMinMagnitude) {
+        if (!m_neg)
+            m_neg = std::make_unique<Store>();
+        m_neg->add(indexOf(-x), 1);
+    } else {
         ++m_zero;
+    }
 }
 
 void DdSketch::merge(const DdSketch &other) {
@@ -205,7 +243,11 @@ void DdSketch::merge(const DdSketch &other) {
         return;
     }
     m_pos.merge(other.m_pos);
-    m_neg.merge(other.m_neg);
+    if (other.m_neg) {
+        if (!m_neg)
+            m_neg = std::make_unique<Store>();
+        m_neg->merge(*other.m_neg);
+    }
     m_zero += other.m_zero;
     m_count += other.m_count;
     m_min = std::min(m_min, other.m_min);
@@ -221,11 +263,13 @@ double DdSketch::quantile(double q) const {
     double result = m_max;
     bool found = false;
     // Negative values, most negative (largest magnitude) first.
-    for (size_t i = m_neg.counts.size(); i-- > 0 && !found;) {
-        seen += m_neg.counts[i];
-        if (seen > rank) {
-            result = -valueOf(m_neg.offset + static_cast<int32_t>(i));
-            found = true;
+    if (m_neg) {
+        for (size_t i = m_neg->size(); i-- > 0 && !found;) {
+            seen += m_neg->at(i);
+            if (seen > rank) {
+                result = -valueOf(m_neg->offset + static_cast<int32_t>(i));
+                found = true;
+            }
         }
     }
     if (!found) {
@@ -235,8 +279,8 @@ double DdSketch::quantile(double q) const {
             found = true;
         }
     }
-    for (size_t i = 0; i < m_pos.counts.size() && !found; ++i) {
-        seen += m_pos.counts[i];
+    for (size_t i = 0; i < m_pos.size() && !found; ++i) {
+        seen += m_pos.at(i);
         if (seen > rank) {
             result = valueOf(m_pos.offset + static_cast<int32_t>(i));
             found = true;

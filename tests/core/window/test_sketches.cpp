@@ -54,6 +54,22 @@ TEST(DdSketch, MergeEqualsSketchOfUnion) {
     EXPECT_TRUE(std::isnan(DdSketch{}.quantile(0.5)));
 }
 
+TEST(DdSketch, BucketCountsWidenPastSixteenBits) {
+    DdSketch s, t;
+    for (int i = 0; i < 70000; ++i) {
+        s.add(42.0);
+        t.add(i % 2 ? 42.0 : -7.0);
+    }
+    s.add(1000.0);
+    EXPECT_EQ(s.count(), 70001u);
+    EXPECT_NEAR(s.quantile(0.5), 42.0, 0.42);
+    EXPECT_NEAR(s.quantile(1.0), 1000.0, 10.0);
+    s.merge(t);
+    EXPECT_EQ(s.count(), 140001u);
+    EXPECT_NEAR(s.quantile(0.1), -7.0, 0.07);
+    EXPECT_NEAR(s.quantile(0.9), 42.0, 0.42);
+}
+
 TEST(DdSketch, ExtremeDynamicRangeCollapsesOnlyTheLowEnd) {
     DdSketch s;
     s.add(1e-8);
@@ -78,6 +94,26 @@ TEST(ExactSum, OrderIndependentBitForBit) {
         (i % 3 ? b : c).add(v[i]);
     b.merge(c);
     EXPECT_EQ(a.value(), b.value());
+    // Large magnitudes take the split path; still exact and order-independent.
+    std::vector<double> big2;
+    for (int i = 0; i < 2000; ++i)
+        big2.push_back((u(rng) * 1e7 + 0.25) * (i % 2 ? 1 : -1.5));
+    ExactSum e1, e2;
+    long double reference = 0;
+    for (double x : big2) {
+        e1.add(x);
+        reference += x;
+    }
+    std::reverse(big2.begin(), big2.end());
+    for (double x : big2)
+        e2.add(x);
+    EXPECT_EQ(e1.value(), e2.value());
+    EXPECT_NEAR(e1.value(), static_cast<double>(reference),
+                1e-6 * std::fabs(static_cast<double>(reference)) + 1e-3);
+    ExactSum f;
+    f.add(-3e12 - 0.5);
+    f.add(1e12 + 0.25);
+    EXPECT_EQ(f.value(), -2e12 - 0.25);
     ExactSum d;
     d.add(0.1);
     d.add(0.2);

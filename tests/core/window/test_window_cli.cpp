@@ -75,10 +75,10 @@ TEST(WindowCli, FinalRowsWithLatenessDedupAndStats) {
     const std::string in = dir.write("access.csv", kAccess);
     const std::string out = dir.file("w.csv");
     const CliRun r = run(dir, quote(in) +
-                               " --format csv --window fixed:60s --key status --agg "
-                               "'count,sum(bytes)' --out-of-order 20s --lateness 2m "
-                               "--dedup raw --emit final --stats --out " +
-                               quote(out));
+                                  " --format csv --window fixed:60s --key status --agg "
+                                  "'count,sum(bytes)' --out-of-order 20s --lateness 2m "
+                                  "--dedup raw --emit final --stats --out " +
+                                  quote(out));
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_EQ(slurp(out),
               "window_start,window_end,key,count,sum(bytes),pane,final\n"
@@ -99,10 +99,10 @@ TEST(WindowCli, AllPanesMultiFieldKeyAndJsonLines) {
     const std::string in = dir.write("access.csv", kAccess);
     const std::string csv = dir.file("w.csv");
     CliRun r = run(dir, quote(in) +
-                         " --format csv --window fixed:1m --key status,bytes --agg "
-                         "'count,max(bytes),topk(status,2)' --out-of-order 20s "
-                         "--lateness 2m --out " +
-                         quote(csv));
+                            " --format csv --window fixed:1m --key status,bytes --agg "
+                            "'count,max(bytes),topk(status,2)' --out-of-order 20s "
+                            "--lateness 2m --out " +
+                            quote(csv));
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const auto rows = lines(slurp(csv));
     ASSERT_GE(rows.size(), 2u);

@@ -72,7 +72,7 @@ public:
     bool empty() const { return m_count == 0; }
 
 private:
-    // Rarely used parts live behind one pointer so the common state stays at 80 bytes.
+    // Rarely used parts live behind one pointer so the common state stays at 64 bytes.
     struct Extra {
         TimestampNs time{}; // First/Last
         std::string text;   // First/Last
@@ -86,8 +86,7 @@ private:
     }
     const Extra &ex() const;
 
-    uint64_t m_count = 0;  // inputs taken (events, or present values)
-    uint64_t m_values = 0; // numeric values (Sum, Mean, Min, Max)
+    uint64_t m_count = 0; // inputs taken (events, present values, or numeric values)
     double m_min = 0;
     double m_max = 0;
     ExactSum m_sum;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -16,7 +17,7 @@ uint64_t hashBytes(std::string_view s, uint64_t seed = 0);
 // Exact sum of doubles in fixed point, so the result does not depend on the order of additions.
 // Each value is rounded to a multiple of 2^-40 (about 9.1e-13) and added to a 128-bit integer;
 // integer addition is associative, so any arrival order and any merge order give the same bits.
-// Values with |x| >= 2^62 (and inf/NaN) fall back to an ordinary double side-sum.
+// Values with |x| >= 2^62 (and inf/NaN) fall back to an ordinary double side-sum. 24 bytes.
 class ExactSum {
 public:
     void add(double x);
@@ -25,10 +26,12 @@ public:
     void reset() { *this = ExactSum{}; }
 
 private:
-    __extension__ typedef __int128 Int128;
-    Int128 m_fixed = 0;
+    void addFixed(int64_t lo, int64_t hi);
+
+    // Two's complement 128-bit integer in two words (8-byte aligned, so states stay compact).
+    uint64_t m_lo = 0;
+    int64_t m_hi = 0;
     double m_overflow = 0;
-    bool m_hasOverflow = false;
 };
 
 // A mergeable quantile sketch with relative-error guarantee, after the DDSketch idea
@@ -42,7 +45,8 @@ private:
 // Magnitudes below 1e-9 count as 0; beyond kMaxBins the lowest buckets are collapsed into one
 // (only the lowest quantiles then lose the guarantee). The answer is clamped into [min, max],
 // which only reduces the error. Merging two sketches gives exactly the sketch of the union.
-// Memory: 8 bytes per bucket between the smallest and largest used one (50 per octave).
+// Memory: 2 bytes (8 once a bucket passes 65535) per bucket between the smallest and largest
+// used one (50 buckets per octave).
 class DdSketch {
 public:
     static constexpr double kRelativeAccuracy = 0.01;
@@ -57,23 +61,37 @@ public:
     void reset() { *this = DdSketch{}; }
 
 private:
-    // Dense run of bucket counts for one sign, starting at bucket index m_offset.
+    // Dense run of bucket counts for one sign, starting at bucket index `offset`. Counts are
+    // 16-bit while every bucket stays below 65535 (a quarter of the cache footprint on the hot
+    // path), then widened to 64-bit for good.
     struct Store {
+        std::vector<uint16_t> narrow;
+        std::vector<uint64_t> wide;
         int32_t offset = 0;
-        std::vector<uint64_t> counts;
-        uint64_t total = 0;
+        bool isWide = false;
+        size_t size() const { return isWide ? wide.size() : narrow.size(); }
+        uint64_t at(size_t i) const { return isWide ? wide[i] : narrow[i]; }
         void add(int32_t index, uint64_t n);
         void merge(const Store &o);
+        void widen();
     };
     static int32_t indexOf(double magnitude);
     static double valueOf(int32_t index);
 
+    // The add path touches the first cache line only (positive store, count, min, max, zero).
     Store m_pos;
-    Store m_neg; // magnitudes of negative values
-    uint64_t m_zero = 0;
     uint64_t m_count = 0;
     double m_min = 0;
     double m_max = 0;
+    uint64_t m_zero = 0;
+    std::unique_ptr<Store> m_neg; // magnitudes of negative values, when there are any
+
+public:
+    DdSketch() = default;
+    DdSketch(DdSketch &&) = default;
+    DdSketch &operator=(DdSketch &&) = default;
+    DdSketch(const DdSketch &o);
+    DdSketch &operator=(const DdSketch &o);
 };
 
 // Distinct count: exact (a set of 64-bit value hashes) up to kExactLimit distinct values, then a
