@@ -159,16 +159,20 @@ void GuiController::finish(const char *reason) {
     m_finished = true;
     m_timer.stop();
     m_window->flushChart();
-    if (!m_options.screenshotPath.empty()) {
-        const QString path = QString::fromStdString(m_options.screenshotPath);
-        if (!m_window->grab().save(path, "PNG"))
-            std::fprintf(stderr, "weir: cannot write screenshot %s\n", path.toLocal8Bit().data());
-    }
-    if (m_options.printStats) {
-        std::printf("%s\n", statsJson(reason).c_str());
-        std::fflush(stdout);
-    }
-    QApplication::exit(m_exitCode);
+    // One more event-loop turn so pending layouts settle before the window is grabbed.
+    QTimer::singleShot(100, this, [this, reason] {
+        if (!m_options.screenshotPath.empty()) {
+            const QString path = QString::fromStdString(m_options.screenshotPath);
+            if (!m_window->grab().save(path, "PNG"))
+                std::fprintf(stderr, "weir: cannot write screenshot %s\n",
+                             path.toLocal8Bit().data());
+        }
+        if (m_options.printStats) {
+            std::printf("%s\n", statsJson(reason).c_str());
+            std::fflush(stdout);
+        }
+        QApplication::exit(m_exitCode);
+    });
 }
 
 } // namespace weir::app

@@ -72,6 +72,8 @@ void TestMainWindow::showsAReplayedFile() {
     QVERIFY2(status.contains(QStringLiteral("298 events")), qPrintable(status));
     QVERIFY2(status.contains(QStringLiteral("2 dead letters")), qPrintable(status));
     QVERIFY2(status.contains(QStringLiteral("298 rows")), qPrintable(status));
+    const QString sources = window.engineStatusBar()->sourcesText();
+    QVERIFY2(sources.endsWith(QStringLiteral("access.log: done")), qPrintable(sources));
 
     // Selecting a row shows its typed fields.
     window.tableView()->selectRow(0);

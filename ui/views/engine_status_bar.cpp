@@ -22,6 +22,12 @@ QString bytes(size_t n) {
 
 EngineStatusBar::EngineStatusBar(QWidget *parent)
     : QStatusBar(parent) {
+    m_sources = new QLabel(this);
+    m_sources->setTextFormat(Qt::PlainText);
+    m_sources->setToolTip(tr("Inputs and their state"));
+    m_sources->setContentsMargins(6, 0, 6, 0);
+    m_sources->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // counters first
+    addWidget(m_sources, 1);
     m_rate = addLabel(tr("Events stored per second, recent"));
     m_events = addLabel(tr("Events stored since start"));
     m_rows = addLabel(tr("Rows in the log table"));
@@ -49,6 +55,29 @@ void EngineStatusBar::applyStats(const engine::EngineStats &st, int rows) {
     m_dropped->setText(tr("%1 dropped").arg(count(st.droppedMessages)));
     m_evicted->setText(tr("%1 evicted").arg(count(st.evictedEvents)));
     m_memory->setText(tr("memory %1").arg(bytes(st.memoryBytes)));
+}
+
+void EngineStatusBar::applySources(const std::vector<engine::SourceStatus> &sources) {
+    QStringList parts;
+    for (const auto &s : sources) {
+        QString state;
+        if (!s.error.empty())
+            state = tr("error");
+        else if (!s.status.empty())
+            state = QString::fromStdString(s.status);
+        else if (!s.bounded)
+            state = tr("live");
+        else
+            state = s.ended ? tr("done") : tr("replaying");
+        parts << tr("%1: %2").arg(QString::fromStdString(s.name), state);
+    }
+    const QString text = parts.join(QStringLiteral(", "));
+    if (text != m_sources->text())
+        m_sources->setText(text);
+}
+
+QString EngineStatusBar::sourcesText() const {
+    return m_sources->text();
 }
 
 QString EngineStatusBar::summaryText() const {

@@ -17,11 +17,15 @@ public:
     explicit EngineStatusBar(QWidget *parent = nullptr);
 
     void applyStats(const engine::EngineStats &stats, int rows);
+    // One short line on the inputs: "access.log: replaying", "demo: live", errors.
+    void applySources(const std::vector<engine::SourceStatus> &sources);
+    QString sourcesText() const;
     QString summaryText() const; // all labels joined, for tests and logs
 
 private:
     QLabel *addLabel(const QString &toolTip);
 
+    QLabel *m_sources;
     QLabel *m_rate;
     QLabel *m_events;
     QLabel *m_rows;

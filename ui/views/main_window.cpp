@@ -108,6 +108,7 @@ void MainWindow::applySnapshot(const std::shared_ptr<const engine::Snapshot> &sn
         return;
     m_model->applySnapshot(snapshot);
     m_status->applyStats(snapshot->stats, m_model->rowCount());
+    m_status->applySources(snapshot->sources);
     reportSourceErrors(*snapshot);
     // The chart's buckets are a second wide: a few redraws per second are plenty, and the
     // last snapshot always gets drawn.
