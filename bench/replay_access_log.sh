@@ -115,6 +115,11 @@ weir_lines=$(grep -o '"lines":[0-9]*' <<<"$weir_json" | cut -d: -f2)
 weir_events=$(grep -o '"events":[0-9]*' <<<"$weir_json" | head -1 | cut -d: -f2)
 weir_inner=$(grep -o '"seconds":[0-9.e+-]*' <<<"$weir_json" | cut -d: -f2)
 
+# weir-cli's own footprint (binary, libraries, threads) on an empty file.
+: >"$tmp/empty.log"
+measure weir0 "$WEIR_CLI" "$tmp/empty.log" --stats
+base_rss=$rss_kb
+
 one_core=""
 if command -v taskset >/dev/null; then
     best weir1 "$runs" taskset -c 0 "$WEIR_CLI" "$file" --stats
@@ -161,6 +166,8 @@ if [ "$with_goaccess" = 1 ]; then
 fi
 awk -v r="$weir_rss" -v s="$size" -v l="$lines" \
     'BEGIN { printf "weir peak RSS - file size:        %.1f MB = %.1f bytes/line\n", (r * 1024 - s) / 1048576, (r * 1024 - s) / l }'
+awk -v r="$weir_rss" -v b="$base_rss" -v s="$size" -v l="$lines" \
+    'BEGIN { printf "  minus weir-cli baseline (%.1f MB on an empty file): %.1f bytes/line\n", b / 1024, ((r - b) * 1024 - s) / l }'
 if [ -n "$one_core" ]; then
     awk -v r="$one_core_rss" -v s="$size" -v l="$lines" \
         'BEGIN { printf "  (taskset -c 0 run:              %.1f MB = %.1f bytes/line)\n", (r * 1024 - s) / 1048576, (r * 1024 - s) / l }'
