@@ -19,7 +19,7 @@ struct ScanControl {
     std::function<void(uint64_t done, uint64_t total)> progress;
     uint64_t progressStep = uint64_t{1} << 20;
 
-    static constexpr uint64_t kCancelCheckRows = 16384;
+    static constexpr uint64_t kCancelCheckRows = 4096;
     bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
 };
 
