@@ -596,6 +596,9 @@ bool TimeFormat::parse(std::string_view s, const TimeContext &ctx, TimestampNs &
         }
         return true;
     }
+    // Outside the range TimestampNs can hold (found by fuzzing: "%Y" of "0000").
+    if (year < 1678 || year > 2261)
+        return false;
     if (yday)
         days = daysFromCivil(year, 1, 1) + yday - 1;
     else

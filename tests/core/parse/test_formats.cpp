@@ -354,6 +354,9 @@ TEST(Formats, TimeFormatConversions) {
     ASSERT_TRUE(f.parse("2021-11-22T10:15:32.123456+01:00", ctx, t));
     EXPECT_EQ(formatRfc3339Ms(t), "2021-11-22T09:15:32.123Z");
     EXPECT_FALSE(f.parse("2021-11-22T10:15:32", ctx, t));
+    ASSERT_TRUE(f.compile("%Y-%m-%d"));
+    EXPECT_FALSE(f.parse("0000-01-01", ctx, t)); // outside what TimestampNs holds
+    EXPECT_FALSE(f.parse("9999-12-31", ctx, t));
     std::string error;
     EXPECT_FALSE(f.compile("%Q", &error));
     EXPECT_FALSE(error.empty());
