@@ -21,7 +21,8 @@ const char kUsage[] =
     "\n"
     "Options:\n"
     "  --format F            input format for files: auto (default), combined, common, seed,\n"
-    "                        json, csv\n"
+    "                        vhost-combined, apache-error, syslog, log4j, generic, json,\n"
+    "                        logfmt, csv, tsv, regex:EXPR or logformat:STR (as in weir-cli)\n"
     "  --speed X             pace file replay by event time at X times real time (default: as\n"
     "                        fast as possible)\n"
     "  --seed N              demo generator seed (default 42)\n"
@@ -79,10 +80,10 @@ weir::app::GuiOptions parseArgs(int argc, char **argv) {
             std::exit(0);
         } else if (a == "--format") {
             o.format = next();
-            const auto known = weir::parse::knownFormats();
-            if (o.format != "auto" &&
-                std::find(known.begin(), known.end(), o.format) == known.end())
-                fail("unknown format '" + o.format + "'");
+            // The same names as weir-cli, user formats (regex:, logformat:) included.
+            std::string error;
+            if (!weir::parse::isAutoFormat(o.format) && !weir::parse::makeParser(o.format, &error))
+                fail(error);
         } else if (a == "--speed") {
             o.speed = numberArg(a, next());
         } else if (a == "--seed") {
