@@ -169,6 +169,16 @@ fi
 
 # 8. Examples and copyright.
 for f in README workspace.example.json rules.example.json; do have "/usr/share/weir/examples/$f"; done
+# The unpacked weir-cli accepts the unpacked rules example (it exits 2 on an invalid rule).
+if [ -x "$cli" ] && [ -f "$share/weir/examples/rules.example.json" ]; then
+    if timeout 60 "$cli" --demo 3000 --rules "$share/weir/examples/rules.example.json" \
+        --alerts-out "$tmp/alerts.jsonl" 2>"$tmp/rules.err"; then
+        ok "weir-cli runs the rules example"
+    else
+        cat "$tmp/rules.err" >&2
+        fail "weir-cli rejects rules.example.json"
+    fi
+fi
 if command -v python3 >/dev/null; then
     for f in "$share"/weir/examples/*.json; do
         python3 -m json.tool "$f" >/dev/null || fail "$(basename "$f") is not valid JSON"

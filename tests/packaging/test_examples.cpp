@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <string>
+#include <vector>
 
 using namespace weir::alert;
 
@@ -12,11 +13,13 @@ TEST(PackagedExamples, RulesExampleLoadsWithEveryRuleValid) {
     const auto rules =
         loadRulesFile(std::string(WEIR_PACKAGING_DIR) + "/examples/rules.example.json", &error);
     ASSERT_TRUE(rules.has_value()) << error;
-    ASSERT_EQ(rules->size(), 4u);
-    EXPECT_EQ((*rules)[0].name, "slow pages");
+    ASSERT_EQ(rules->size(), 5u);
+    EXPECT_EQ((*rules)[0].name, "heavy pages");
     EXPECT_EQ((*rules)[0].kind, RuleKind::Threshold);
-    EXPECT_EQ((*rules)[2].kind, RuleKind::Pattern);
-    EXPECT_EQ((*rules)[2].minCount, 10u);
-    EXPECT_EQ((*rules)[3].kind, RuleKind::Absence);
-    EXPECT_EQ((*rules)[3].silentForNs, 10LL * 60 * 1000 * 1000 * 1000);
+    EXPECT_EQ((*rules)[0].filter, "path:*");
+    EXPECT_EQ((*rules)[2].referenceKey, (std::vector<std::string>{"LATITUDE", "LONGITUDE"}));
+    EXPECT_EQ((*rules)[3].kind, RuleKind::Pattern);
+    EXPECT_EQ((*rules)[3].minCount, 10u);
+    EXPECT_EQ((*rules)[4].kind, RuleKind::Absence);
+    EXPECT_EQ((*rules)[4].silentForNs, 10LL * 60 * 1000 * 1000 * 1000);
 }
