@@ -41,14 +41,29 @@ void Chunk::FreeLarge::operator()(void *p) const {
     freeLarge(p, bytes);
 }
 
-Chunk::Chunk(uint64_t firstIndex, size_t eventCapacity, size_t arenaBytes, TimestampNs ingestBase)
+Chunk::Chunk(uint64_t firstIndex, size_t eventCapacity, size_t arenaBytes, TimestampNs ingestBase,
+             void *records)
     : m_firstIndex(firstIndex)
     , m_eventCapacity(eventCapacity)
     , m_arenaBytes(std::max<size_t>(arenaBytes, 1))
     , m_ingestBase(ingestBase)
     // Raw storage, not zeroed: pages become resident only when written.
-    , m_records(static_cast<EventRecord *>(allocateLarge(eventCapacity * sizeof(EventRecord))),
+    , m_records(static_cast<EventRecord *>(
+                    records ? records : allocateLarge(eventCapacity * sizeof(EventRecord))),
                 FreeLarge{eventCapacity * sizeof(EventRecord)}) {}
+
+void *Chunk::allocateRecords(size_t eventCapacity) {
+    const size_t bytes = eventCapacity * sizeof(EventRecord);
+    void *p = allocateLarge(bytes);
+    auto *bytesPtr = static_cast<volatile char *>(p);
+    for (size_t i = 0; i < bytes; i += 4096)
+        bytesPtr[i] = 0; // fault the page in now
+    return p;
+}
+
+void Chunk::freeRecords(void *records, size_t eventCapacity) {
+    freeLarge(records, eventCapacity * sizeof(EventRecord));
+}
 
 Chunk::~Chunk() {
     for (uint32_t i = 0; i < m_segmentCount; ++i) {
@@ -136,11 +151,21 @@ EventStore::EventStore(Options options)
     m_options.chunkBytes = std::max<size_t>(m_options.chunkBytes, 1);
 }
 
+EventStore::~EventStore() {
+    if (m_nextRecords.valid())
+        Chunk::freeRecords(m_nextRecords.get(), m_options.chunkEvents);
+}
+
 void EventStore::openChunk(TimestampNs ingest) {
     if (m_open)
         m_sealedBytes += m_open->memoryBytes();
-    m_open =
-        std::make_shared<Chunk>(m_endIndex, m_options.chunkEvents, m_options.chunkBytes, ingest);
+    void *records = m_nextRecords.valid() ? m_nextRecords.get() : nullptr;
+    m_open = std::make_shared<Chunk>(m_endIndex, m_options.chunkEvents, m_options.chunkBytes,
+                                     ingest, records);
+    // Prepare the next one while this one fills.
+    const size_t capacity = m_options.chunkEvents;
+    m_nextRecords =
+        std::async(std::launch::async, [capacity] { return Chunk::allocateRecords(capacity); });
     m_chunks.push_back(m_open);
     evictToBudget();
 }

@@ -6,6 +6,7 @@
 #include <array>
 #include <atomic>
 #include <cstddef>
+#include <future>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -25,7 +26,14 @@ struct ExternalBytes {
 // immutable and may be read by any thread holding a snapshot.
 class Chunk {
 public:
-    Chunk(uint64_t firstIndex, size_t eventCapacity, size_t arenaBytes, TimestampNs ingestBase);
+    // `records`: storage for eventCapacity records from Chunk::allocateRecords, or nullptr to
+    // allocate here. The chunk owns it either way.
+    Chunk(uint64_t firstIndex, size_t eventCapacity, size_t arenaBytes, TimestampNs ingestBase,
+          void *records = nullptr);
+    // Record storage with its pages already faulted in (for preparing a chunk on another
+    // thread); release it with freeRecords if no chunk takes it.
+    static void *allocateRecords(size_t eventCapacity);
+    static void freeRecords(void *records, size_t eventCapacity);
     ~Chunk();
     Chunk(const Chunk &) = delete;
     Chunk &operator=(const Chunk &) = delete;
@@ -151,6 +159,9 @@ public:
     };
 
     explicit EventStore(Options options);
+    ~EventStore();
+    EventStore(const EventStore &) = delete;
+    EventStore &operator=(const EventStore &) = delete;
 
     // Copies raw into the store. raw.size() must not exceed EventRecord::kMaxRawLength.
     void append(const EventRecord &record, std::string_view raw, TimestampNs ingest);
@@ -176,6 +187,9 @@ private:
     uint64_t m_firstIndex = 0;
     uint64_t m_endIndex = 0;
     size_t m_sealedBytes = 0;
+    // The next chunk's record array, being faulted in on a helper thread so that the engine
+    // thread does not pay for the kernel clearing those pages.
+    std::future<void *> m_nextRecords;
 };
 
 } // namespace weir::store
