@@ -41,11 +41,10 @@ std::unique_ptr<alert::AlertEngine> compile(const AlertOptions &o, std::string &
 } // namespace
 
 std::string checkAlertOptions(const AlertOptions &o) {
-    if (o.rulesPath.empty())
-        return o.outPath.empty() ? std::string() : "--alerts-out needs --rules";
-    std::string error;
-    compile(o, error);
-    return error;
+    // The rules themselves are read and compiled once, by attach(), before any input is read.
+    if (o.rulesPath.empty() && !o.outPath.empty())
+        return "--alerts-out needs --rules";
+    return {};
 }
 
 AlertWriter::~AlertWriter() {

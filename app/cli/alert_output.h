@@ -22,7 +22,7 @@ struct AlertOptions {
 
 bool parseAlertOption(const std::string &arg, const std::function<const char *()> &next,
                       AlertOptions &o);
-// Loads and compiles the rules; returns an error naming the rule and field, or empty.
+// Checks the option combination; returns an error or empty.
 std::string checkAlertOptions(const AlertOptions &o);
 
 // Runs the rules inside the engine (an AlertProcessor) and writes one JSON object per
@@ -30,7 +30,8 @@ std::string checkAlertOptions(const AlertOptions &o);
 class AlertWriter {
 public:
     ~AlertWriter();
-    // Before Engine::start. Returns an error or empty.
+    // Before Engine::start: loads and compiles the rules, opens the output. Returns an error
+    // naming the rule and field, or empty.
     std::string attach(const AlertOptions &o, engine::Engine &engine);
     // After Engine::stop: closes the windows still open (live input) and the file.
     std::string finish();

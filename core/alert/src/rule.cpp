@@ -250,8 +250,14 @@ bool validateRule(RuleSpec &r, const std::string &path, std::string *error) {
         break;
     }
     std::string condError;
-    if (r.kind == RuleKind::Threshold && !Condition::parse(r.condition, &condError))
-        return fail("condition", condError);
+    bool usesReference = false;
+    if (r.kind == RuleKind::Threshold) {
+        const auto condition = Condition::parse(r.condition, &condError);
+        if (!condition)
+            return fail("condition", condError);
+        for (const auto &a : condition->aggregates())
+            usesReference |= a.reference;
+    }
     if (r.kind == RuleKind::Anomaly) {
         auto value = Condition::parse(r.value, &condError);
         if (!value)
@@ -259,12 +265,6 @@ bool validateRule(RuleSpec &r, const std::string &path, std::string *error) {
         if (value->aggregates().size() != 1 ||
             value->text().find_first_of("<>=") != std::string::npos)
             return fail("value", "expected one aggregate such as \"mean(latency)\"");
-    }
-    bool usesReference = false;
-    if (r.kind == RuleKind::Threshold) {
-        const auto condition = Condition::parse(r.condition, nullptr);
-        for (const auto &a : condition->aggregates())
-            usesReference |= a.reference;
     }
     if (usesReference) {
         if (r.referenceKey.empty())
