@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The filter language: what each construct compiles to, and every error message.
 #include "weir/common/time_util.h"
 #include "weir/query/query.h"
@@ -160,6 +161,9 @@ struct ErrorCase {
     const char *reason;
 };
 
+// Readable test names and failure messages instead of gtest's byte dump.
+void PrintTo(const ErrorCase &c, std::ostream *os) { *os << '"' << c.text << '"'; }
+
 class QueryErrors : public ::testing::TestWithParam<ErrorCase> {};
 
 TEST_P(QueryErrors, PositionAndReason) {
@@ -226,7 +230,10 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"x in (a,,b)", 8, "expected a value in the list"},
         ErrorCase{"x:..5", 2, "a range needs both ends, e.g. 500..599"},
         ErrorCase{"x:\"a\"..", 7, "a range needs both ends, e.g. 500..599"},
-        ErrorCase{"bytes:2k..1k", 6, "the range starts after it ends"}));
+        ErrorCase{"bytes:2k..1k", 6, "the range starts after it ends"}),
+    [](const ::testing::TestParamInfo<ErrorCase> &info) {
+        return "Case" + std::to_string(info.index);
+    });
 
 TEST(QueryLanguage, ErrorFormatting) {
     const QueryError err = errorOf("status>=");

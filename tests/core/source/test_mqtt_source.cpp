@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MqttSource and weir-cli --mqtt against a real mosquitto broker on loopback.
 #include "bus_fixtures.h"
 #include "collect_sink.h"
@@ -179,19 +180,35 @@ TEST(MqttSource, BrokerRestartWithPersistentSessionLosesNothing) {
         broker.start();
         // Published while the client is still waiting to reconnect: queued in its session.
         ASSERT_EQ(publish(broker.port(), "plant/b", jsonLines(301, 300)).status, 0);
-        EXPECT_EQ(sink.waitForMessages(600, 30s), 600u) << src.status();
-        src.stop();
 
+        // QoS 1 is at-least-once: a broker stopped before it handled the client's PUBACKs
+        // resends those messages from its saved session (seen with MQTT 5 on a loaded
+        // machine). Redelivery is allowed; a lost message is not.
         std::set<std::string> seen;
         size_t total = 0;
-        for (const auto &b : sink.batches()) {
-            for (const auto &m : b.messages) {
-                seen.insert(messageText(b, m));
-                ++total;
+        const auto deadline = Clock::now() + 30s;
+        while (seen.size() < 600 && Clock::now() < deadline) {
+            sink.waitForMessages(total + 1, 200ms);
+            seen.clear();
+            total = 0;
+            for (const auto &b : sink.batches()) {
+                for (const auto &m : b.messages) {
+                    seen.insert(messageTopic(b, m) + " " + messageText(b, m));
+                    ++total;
+                }
             }
         }
-        EXPECT_EQ(seen.size(), 600u);
-        EXPECT_EQ(total, 600u);
+        src.stop();
+        EXPECT_EQ(seen.size(), 600u) << src.status();
+        EXPECT_GE(total, 600u);
+        for (int n = 1; n <= 600; ++n) {
+            const std::string line = jsonLines(n, 1);
+            const std::string key =
+                (n <= 300 ? "plant/a " : "plant/b ") + line.substr(0, line.size() - 1);
+            EXPECT_EQ(seen.count(key), 1u) << "lost: " << key;
+            if (!seen.count(key))
+                break;
+        }
         EXPECT_GE(src.counters().connects, 2u);
     }
 }
