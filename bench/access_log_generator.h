@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // A deterministic generator of realistic web access-log lines for benchmarks: a mix of the
 // seed format (`[22/Nov/2021:10:15:32]`, bracketed status, no zone) and Apache combined lines

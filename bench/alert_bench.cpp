@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Alert evaluation at a window close: R threshold rules over K keys. Each iteration feeds one
 // event per key into a window (untimed), then times the single event that moves the watermark
 // past the window end: every rule fires its panes for every key and evaluates them.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Message-bus ingestion benchmarks, loopback only, same data and same run for every tool:
 #  1. Kafka: consume -> parse -> store from librdkafka's mock cluster (weir-kafka-mock) with
 #     weir-cli, against `kcat -C -e` reading the same topic (both read the partitions directly,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // weir-gen-access-log BYTES [SEED] [SEED_SHARE] > FILE
 // Writes a deterministic, realistic access log of at least BYTES bytes (whole lines) to stdout:
 // a mix of seed-format and Apache combined lines (see access_log_generator.h).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Parser throughput: the access-log parser on seed-format and combined lines, and the CSV and
 // JSON parsers on the demo's freeway sensor readings. Reports lines/s (items) and bytes/s.
 #include "access_log_generator.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Throughput of every format parser's hot path (parseHeader) and of auto-detection. Reports
 // lines/s per core (one thread). Inputs: generated access-log lines (bench/
 // access_log_generator.h), generated JSON and logfmt lines, and the loghub samples in

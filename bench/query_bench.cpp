@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Filter throughput over 10 M stored events (realistic access-log lines from the bench
 // generator, parsed into 32-byte records exactly as the engine does), per predicate class:
 // record-level (time, level, status, source), raw-text substring, raw-line regex, parsed

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Replays a generated access log through weir-cli and compares it, in the same run and on the
 # same file, with `wc -l` and goaccess: wall time, lines/s, peak RSS (GNU time), and weir's
 # peak RSS beyond the file size per line.

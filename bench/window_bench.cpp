@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Throughput of the event-time window operator: fixed windows, 10 000 keys, count + sum + p95.
 // Run: build/bin/weir-bench-window --benchmark_min_time=2
 #include "weir/window/window_operator.h"

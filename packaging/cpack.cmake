@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # CPack: one Debian package, `weir`, from this build tree's install rules.
 #   cmake --build build --target package      (or: cd build && cpack -G DEB)
 # Depends is filled in by dpkg-shlibdeps (dpkg-dev) from the linked shared libraries.

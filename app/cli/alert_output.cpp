@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "alert_output.h"
 
 #include "weir/alert/alert_engine.h"

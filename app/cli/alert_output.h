@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // weir-cli wiring for alert rules: --rules FILE --alerts-out FILE.jsonl.

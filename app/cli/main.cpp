@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // weir-cli: the headless pipeline (core only), for scripts, benchmarks and tests.
 #include "weir/common/text.h"
 #include "weir/common/time_util.h"

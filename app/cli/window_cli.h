@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // weir-cli wiring for event-time windows: --window, --key, --agg, --lateness, --out-of-order,

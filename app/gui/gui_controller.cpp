@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "gui_controller.h"
 
 #include "charts/rate_chart_view.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // weir: the desktop monitor. `weir` alone shows the live demo; `weir FILE...` replays files.
 #include "gui_controller.h"
 #include "weir/common/text.h"

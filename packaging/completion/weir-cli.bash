@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bash completion for weir-cli                                    -*- shell-script -*-
 #
 # The options are read from `weir-cli --help` (once per shell and program path), so options added

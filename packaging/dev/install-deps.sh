@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the Debian 12 packages Weir needs to build, run and test. Idempotent: only missing
 # packages are installed. Usage: install-deps.sh [gui|test|bench|core|all]   (default: all)
 set -euo pipefail

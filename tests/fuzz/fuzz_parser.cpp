@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libFuzzer target for one parser (WEIR_FUZZ_FORMAT) or for auto-detection, time formats and
 // user format compilation (WEIR_FUZZ_MODE). Every input must come back as an event, a header
 // or a dead letter with a reason; the sanitizers catch everything else.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A main() for the fuzz targets when libFuzzer is not available (GCC builds): runs the seed
 // inputs, then a bounded number of deterministic mutations of them (byte flips, inserts,
 // deletions, splices). Usage: fuzz_x [-runs=N] SEED_FILE...

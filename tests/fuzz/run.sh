@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Longer fuzzing runs of every parser with libFuzzer (clang, ASan+UBSan).
 # Usage: tests/fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]   (default 60 s, all targets)
 # Builds build-fuzz/ if needed; crashes are written to build-fuzz/fuzz-artifacts/.

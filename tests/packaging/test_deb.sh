@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the Debian package from an already built tree, unpacks it into a temporary root and
 # checks what a user would get: the programs run, and the desktop entry, metainfo, icons, man
 # pages, completion, examples and copyright file are there and valid.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The example files the package ships under /usr/share/weir/examples stay readable by the
 // loaders they illustrate.
 #include "weir/alert/rule.h"

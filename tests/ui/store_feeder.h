@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Test helper: a real EventStore written on the test thread, published as engine snapshots,

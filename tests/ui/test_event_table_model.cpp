@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // EventTableModel against real stores and a real engine, under QAbstractItemModelTester.
 #include "models/event_table_model.h"
 #include "store_feeder.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Follow-tail behaviour of the log table, offscreen.
 #include "models/event_table_model.h"
 #include "store_feeder.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The main window on a real engine: snapshots reach table, chart and status bar; drops and
 // File → Open become requests; log text stays plain text everywhere.
 #include "charts/rate_chart_view.h"

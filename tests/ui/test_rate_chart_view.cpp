@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The rate chart: one series per class, whole-series replace(), axes that follow the data.
 #include "charts/rate_chart_view.h"
 

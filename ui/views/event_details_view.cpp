@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "views/event_details_view.h"
 
 #include "models/event_table_model.h"

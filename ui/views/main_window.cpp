@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "views/main_window.h"
 
 #include "charts/rate_chart_view.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/alert/rule.h"
 
 #include "weir/common/time_util.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/engine/alert_processor.h"
 
 #include "weir/engine/engine.h"

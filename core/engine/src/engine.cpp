@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/engine/engine.h"
 
 #include "weir/common/text.h"

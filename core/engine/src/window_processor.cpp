@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/engine/window_processor.h"
 
 #include "weir/common/time_util.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/parse/access_log_parser.h"
 
 #include "weir/common/time_util.h"

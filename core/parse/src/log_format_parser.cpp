@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/parse/log_format_parser.h"
 
 #include "weir/common/text.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/parse/text_log_parsers.h"
 
 #include "weir/common/text.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/query/filter_set.h"
 
 #include <algorithm>

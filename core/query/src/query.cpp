@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "program.h"
 #include "weir/common/text.h"
 #include "weir/common/time_util.h"

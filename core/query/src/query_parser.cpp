@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Recursive-descent parser for the filter language; builds the Program node array directly.
 //
 //   expr    := and ( ("or" | "||") and )*

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/source/demo_source.h"
 
 #include "weir/common/time_util.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/window/result_join.h"
 
 #include "weir/window/window_spec.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/window/watermark.h"
 
 #include "weir/window/window_spec.h"

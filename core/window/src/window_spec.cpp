@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/window/window_spec.h"
 
 #include "weir/common/time_util.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Runs the real weir-cli binary on the fixtures in tests/data/cli and checks its --stats JSON
 // exactly for counts, and its exit codes and messages for --help, --version and bad options.
 #include "../../core/test_support.h"

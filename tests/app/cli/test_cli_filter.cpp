@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // weir-cli --filter / --events-out end to end: runs the real binary (WEIR_CLI_PATH) and checks
 // the files it writes with an independent JSON parser (simdjson) and a CSV reader.
 #include "../../core/test_support.h"

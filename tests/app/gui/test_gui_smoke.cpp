@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Starts the real `weir` executable offscreen and checks what it reports on exit.
 #include <QImage>
 #include <QJsonDocument>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The alert engine inside the engine: live evaluation, results published in snapshots.
 #include "weir/engine/alert_processor.h"
 #include "weir/engine/engine.h"

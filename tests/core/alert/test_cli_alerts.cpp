@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // weir-cli --rules/--alerts-out end to end: the course lab's accident alert on freeway sensor
 // data, rule errors, and identical transitions whether the replay is paced or not.
 #include <cmath>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/alert/state_machine.h"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "../test_support.h"
 #include "weir/engine/engine.h"
 #include "weir/source/demo_source.h"

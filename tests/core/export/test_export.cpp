@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Export formats (RFC 4180 CSV with formula neutralisation, JSON lines), atomic writes,
 // cancellation and progress.
 #include "test_events.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Golden lines for the access-log parser: the seed variant, common, combined, escaped quotes,
 // and malformed lines of many kinds (each a dead letter with the right reason, never a crash).
 #include "weir/common/time_util.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Golden tests: one or more real-shaped lines per format, with every field checked.
 #include "weir/common/time_util.h"
 #include "weir/parse/format_registry.h"

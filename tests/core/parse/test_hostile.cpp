@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Hostile inputs: every parser and the CLI pipeline turn them into dead letters or flagged
 // events, never a crash or a hang.
 #include "weir/common/text.h"

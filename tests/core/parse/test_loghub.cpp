@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Golden tests against the loghub samples: for every line, the parsed timestamp and level (or,
 // for syslog, host/program/pid) agree with the collection's _structured.csv ground truth.
 #include "weir/common/text.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Match bitmaps, the visible-row index, per-filter bitmaps, cancellation and progress.
 #include "test_events.h"
 #include "weir/query/filter_set.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Compiled predicates against a brute-force evaluation written independently over the values
 // the generator used, on a real store filled through the real parsers.
 #include "test_events.h"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Message-bus tests (issue 5): real mosquitto, the librdkafka mock cluster, kcat, weir-cli.
 # Included from tests/core/source/CMakeLists.txt.
 foreach(t mqtt_source kafka_source kafka_engine_ack mqtt_kafka_same_answer)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // An IngestSink for source tests: keeps every batch, lets the test wait for N messages.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Hostile inputs replayed through the engine by a FileSource, in each read path: the
 // zero-copy mapped replay (Options::zeroCopy), the copying block read, and the paced path
 // (speed > 0 without a pacing parser: reads through pacedEmit but never sleeps).

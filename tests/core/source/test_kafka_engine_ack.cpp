@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // At-least-once through the engine: a source's batch is acknowledged only once stored, and a
 // Kafka consumer group resumes after what was stored (offsets committed only on acknowledgement).
 #include "bus_fixtures.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // KafkaSource and weir-cli --kafka against librdkafka's mock cluster (weir-kafka-mock), with
 // kcat producing over the real Kafka protocol. Loopback only.
 #include "bus_fixtures.h"

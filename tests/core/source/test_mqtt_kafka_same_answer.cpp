@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // "Same answer everywhere": one generated dataset replayed from a file, published with
 // mosquitto_pub and produced with kcat gives byte-identical `--emit final` window output.
 #include "bus_fixtures.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/store/dead_letter_store.h"
 
 #include <gtest/gtest.h>

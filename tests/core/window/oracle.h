@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // Test support: a brute-force reference for windowed aggregation, written independently of the
 // engine (sort all events, assign windows, aggregate exactly), and a randomized event stream.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // weir-cli --window end to end: runs the real binary (WEIR_CLI_PATH) on generated CSV inputs.
 #include "../test_support.h"
 #include "weir/common/time_util.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The engine's processor hook with a WindowProcessor: results in the snapshot, late and
 // duplicate flags, 'late' dead letters.
 #include "weir/engine/engine.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The window operator against an independent brute-force oracle on randomized streams.
 #include "oracle.h"
 #include "weir/common/text.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Namespace note: `export` is a C++ keyword, so this library's namespace is weir::exporter.
