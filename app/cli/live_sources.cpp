@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "live_sources.h"
 
+#include "common/arg_util.h"
 #include "weir/common/text.h"
 #include "weir/common/time_util.h"
 #include "weir/source/kafka_source.h"
@@ -44,14 +45,6 @@ const char kLiveUsage[] =
 
 namespace {
 
-double nonNegative(const std::string &name, const char *value,
-                   const std::function<void(const std::string &)> &fail) {
-    double v = 0;
-    if (!value || !parseDouble(value, v) || v < 0)
-        fail("option " + name + " needs a non-negative number");
-    return v;
-}
-
 bool readPassword(const std::string &path, std::string &out) {
     std::ifstream in(path);
     if (!in)
@@ -81,14 +74,14 @@ bool parseLiveOption(const std::string &a, const std::function<const char *()> &
     } else if (a == "--from") {
         o.from = next();
     } else if (a == "--partition") {
-        o.partitions.push_back(static_cast<int>(nonNegative(a, next(), fail)));
+        o.partitions.push_back(static_cast<int>(app::nonNegativeArg(a, next(), fail)));
     } else if (a == "--kafka-property") {
         const std::string kv = next();
         if (kv.find('=') == std::string::npos || kv.front() == '=')
             fail("--kafka-property needs KEY=VALUE");
         o.kafkaProperties.push_back(kv);
     } else if (a == "--qos") {
-        const double q = nonNegative(a, next(), fail);
+        const double q = app::nonNegativeArg(a, next(), fail);
         if (q != 0 && q != 1 && q != 2)
             fail("--qos must be 0, 1 or 2");
         o.qos = static_cast<int>(q);
@@ -117,11 +110,11 @@ bool parseLiveOption(const std::string &a, const std::function<const char *()> &
     } else if (a == "--tls-insecure") {
         o.tlsInsecure = true;
     } else if (a == "--max-events") {
-        o.maxEvents = static_cast<uint64_t>(nonNegative(a, next(), fail));
+        o.maxEvents = static_cast<uint64_t>(app::nonNegativeArg(a, next(), fail));
     } else if (a == "--idle-exit") {
-        o.idleExitSeconds = nonNegative(a, next(), fail);
+        o.idleExitSeconds = app::nonNegativeArg(a, next(), fail);
     } else if (a == "--duration") {
-        o.durationSeconds = nonNegative(a, next(), fail);
+        o.durationSeconds = app::nonNegativeArg(a, next(), fail);
     } else {
         return false;
     }

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // weir-cli: the headless pipeline (core only), for scripts, benchmarks and tests.
+#include "alert_output.h"
+#include "common/arg_util.h"
+#include "filter_export.h"
+#include "live_sources.h"
 #include "weir/common/text.h"
 #include "weir/common/time_util.h"
 #include "weir/engine/engine.h"
@@ -8,10 +12,6 @@
 #include "weir/source/file_source.h"
 #include "weir_version.h"
 #include "window_cli.h"
-
-#include "alert_output.h"
-#include "filter_export.h"
-#include "live_sources.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -66,15 +66,11 @@ struct CliOptions {
 };
 
 [[noreturn]] void fail(const std::string &message) {
-    std::fprintf(stderr, "weir-cli: %s\nTry 'weir-cli --help'.\n", message.c_str());
-    std::exit(2);
+    weir::app::usageError("weir-cli", message);
 }
 
 double numberArg(const std::string &name, const char *value) {
-    double v = 0;
-    if (!value || !weir::parseDouble(value, v) || v < 0)
-        fail("option " + name + " needs a non-negative number");
-    return v;
+    return weir::app::nonNegativeArg(name, value, fail);
 }
 
 CliOptions parseArgs(int argc, char **argv) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // weir: the desktop monitor. `weir` alone shows the live demo; `weir FILE...` replays files.
+#include "common/arg_util.h"
 #include "gui_controller.h"
 #include "weir/common/text.h"
 #include "weir/parse/format_registry.h"
@@ -44,15 +45,11 @@ const char kUsage[] =
     "Qt options such as -platform offscreen are passed through.\n";
 
 [[noreturn]] void fail(const std::string &message) {
-    std::fprintf(stderr, "weir: %s\nTry 'weir --help'.\n", message.c_str());
-    std::exit(2);
+    weir::app::usageError("weir", message);
 }
 
 double numberArg(const std::string &name, const char *value) {
-    double v = 0;
-    if (!value || !weir::parseDouble(value, v) || v < 0)
-        fail("option " + name + " needs a non-negative number");
-    return v;
+    return weir::app::nonNegativeArg(name, value, fail);
 }
 
 bool isQtOptionWithValue(const std::string &a) {
