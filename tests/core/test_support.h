@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Small helpers shared by the core test suites: temporary directories and files, memory probes.
+// Small helpers shared by the test suites: temporary directories and files, running weir-cli,
+// memory probes.
 
 #include <cstdio>
 #include <cstdlib>
+#include <dirent.h>
 #include <fstream>
 #include <ftw.h>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 namespace weir::test {
 
@@ -48,6 +53,23 @@ public:
     const std::string &path() const { return m_path; }
     std::string file(std::string_view name) const { return m_path + "/" + std::string(name); }
 
+    // The names of the directory's entries (not recursive, no "." and "..").
+    std::vector<std::string> entries() const {
+        std::vector<std::string> out;
+        DIR *d = ::opendir(m_path.c_str());
+        while (d) {
+            const dirent *e = ::readdir(d);
+            if (!e)
+                break;
+            const std::string n = e->d_name;
+            if (n != "." && n != "..")
+                out.push_back(n);
+        }
+        if (d)
+            ::closedir(d);
+        return out;
+    }
+
     // Writes `content` to a file in the directory and returns its path.
     std::string write(std::string_view name, std::string_view content) const {
         const std::string p = file(name);
@@ -62,6 +84,65 @@ public:
 private:
     std::string m_path;
 };
+
+// The whole content of a file; "" when it cannot be read.
+inline std::string readFile(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// `s` as one word for /bin/sh.
+inline std::string shellQuote(std::string_view s) {
+    std::string q = "'";
+    for (const char c : s)
+        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+// The lines of `text`, without their newlines.
+inline std::vector<std::string> splitLines(const std::string &text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);)
+        out.push_back(l);
+    return out;
+}
+
+// A command run to completion: its exit status (-1 when killed) and what it printed.
+struct CommandRun {
+    int exitCode = -1;
+    std::string out, err;
+};
+
+// Runs `commandLine` with /bin/sh; stdout and stderr go through files in `dir`, stdin comes
+// from `stdinPath` (or /dev/null).
+inline CommandRun runShell(const TempDir &dir, const std::string &commandLine,
+                           const std::string &stdinPath = {}) {
+    const std::string out = dir.file(".stdout"), err = dir.file(".stderr");
+    const std::string cmd = commandLine + " >" + shellQuote(out) + " 2>" + shellQuote(err) + " <" +
+                            shellQuote(stdinPath.empty() ? "/dev/null" : stdinPath);
+    const int status = std::system(cmd.c_str());
+    CommandRun r;
+    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = readFile(out);
+    r.err = readFile(err);
+    ::unlink(out.c_str());
+    ::unlink(err.c_str());
+    return r;
+}
+
+#ifdef WEIR_CLI_PATH
+// Runs weir-cli with `args` (each passed as one word), killed after `timeoutSeconds`.
+inline CommandRun runWeirCli(const TempDir &dir, const std::vector<std::string> &args,
+                             int timeoutSeconds = 120) {
+    std::string cmd = "timeout " + std::to_string(timeoutSeconds) + " " + shellQuote(WEIR_CLI_PATH);
+    for (const auto &a : args)
+        cmd += " " + shellQuote(a);
+    return runShell(dir, cmd);
+}
+#endif
 
 // A field of /proc/self/status in kB ("RssAnon", "VmHWM"), or -1 when unavailable.
 inline long procStatusKb(std::string_view key) {

@@ -189,31 +189,17 @@ struct CliRun {
     bool statsValid = false;
 };
 
-std::string slurp(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-std::string quote(const std::string &s) {
-    std::string q = "'";
-    for (char c : s)
-        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
+using weir::test::shellQuote;
 
 // Runs weir-cli with `args` (already shell-quoted where needed); stdin from `input` if given.
 CliRun runCli(const std::string &args, const std::string &input = {}) {
     weir::test::TempDir dir;
-    const std::string out = dir.file("out"), err = dir.file("err");
-    std::string cmd = quote(kCli) + " " + args + " >" + quote(out) + " 2>" + quote(err);
-    cmd += input.empty() ? " </dev/null" : " <" + quote(input);
-    const int status = std::system(cmd.c_str());
+    const weir::test::CommandRun run =
+        weir::test::runShell(dir, shellQuote(kCli) + " " + args, input);
     CliRun r;
-    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(out);
-    r.err = slurp(err);
+    r.exitCode = run.exitCode;
+    r.out = run.out;
+    r.err = run.err;
     r.statsValid = !r.out.empty() && JsonReader(r.out).read(r.stats);
     return r;
 }
@@ -261,9 +247,9 @@ TEST(Cli, BadOptionsExitTwoWithAMessage) {
         {"--demo", "needs a value"},
         {"--demo abc", "--demo"},
         {"--demo -5", "--demo"},
-        {"--format nope " + quote(kData + "empty.log"), "unknown format"},
-        {quote(kData + "empty.log") + " --max-line-bytes", "needs a value"},
-        {quote(kData + "empty.log") + " --speed fast", "--speed"},
+        {"--format nope " + shellQuote(kData + "empty.log"), "unknown format"},
+        {shellQuote(kData + "empty.log") + " --max-line-bytes", "needs a value"},
+        {shellQuote(kData + "empty.log") + " --speed fast", "--speed"},
     };
     for (const auto &c : cases) {
         const CliRun r = runCli(c.args);
@@ -276,7 +262,7 @@ TEST(Cli, BadOptionsExitTwoWithAMessage) {
 
 TEST(Cli, StatsOnMixedAccessLogAreExact) {
     for (const char *format : {"", " --format combined"}) {
-        const CliRun r = runCli(quote(kData + "access_mixed.log") + " --stats" + format);
+        const CliRun r = runCli(shellQuote(kData + "access_mixed.log") + " --stats" + format);
         ASSERT_EQ(r.exitCode, 0) << r.err;
         ASSERT_TRUE(r.statsValid) << "not one JSON object: " << r.out;
         const Json &s = r.stats;
@@ -306,7 +292,7 @@ TEST(Cli, StatsOnMixedAccessLogAreExact) {
 }
 
 TEST(Cli, StatsOnCleanCombinedLog) {
-    const CliRun r = runCli(quote(kData + "combined_200.log") + " --stats");
+    const CliRun r = runCli(shellQuote(kData + "combined_200.log") + " --stats");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     ASSERT_TRUE(r.statsValid) << r.out;
     EXPECT_EQ(count(r.stats, "lines"), 200);
@@ -321,7 +307,7 @@ TEST(Cli, StatsOnCleanCombinedLog) {
 }
 
 TEST(Cli, EmptyFile) {
-    const CliRun r = runCli(quote(kData + "empty.log") + " --stats");
+    const CliRun r = runCli(shellQuote(kData + "empty.log") + " --stats");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     ASSERT_TRUE(r.statsValid) << r.out;
     EXPECT_EQ(count(r.stats, "lines"), 0);
@@ -331,8 +317,9 @@ TEST(Cli, EmptyFile) {
 }
 
 TEST(Cli, SeveralFilesAddUp) {
-    const CliRun r = runCli(quote(kData + "combined_200.log") + " " + quote(kData + "empty.log") +
-                            " " + quote(kData + "access_mixed.log") + " --stats --format combined");
+    const CliRun r =
+        runCli(shellQuote(kData + "combined_200.log") + " " + shellQuote(kData + "empty.log") +
+               " " + shellQuote(kData + "access_mixed.log") + " --stats --format combined");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     ASSERT_TRUE(r.statsValid) << r.out;
     EXPECT_EQ(count(r.stats, "lines"), 223);
@@ -356,7 +343,7 @@ TEST(Cli, StandardInput) {
 }
 
 TEST(Cli, MissingFileExitsOneButStillReports) {
-    const CliRun r = runCli(quote(kData + "no-such-file.log") + " --stats");
+    const CliRun r = runCli(shellQuote(kData + "no-such-file.log") + " --stats");
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.err.find("no-such-file.log"), std::string::npos) << r.err;
     ASSERT_TRUE(r.statsValid) << r.out;
@@ -364,13 +351,14 @@ TEST(Cli, MissingFileExitsOneButStillReports) {
 }
 
 TEST(Cli, WithoutStatsPrintsNothing) {
-    const CliRun r = runCli(quote(kData + "combined_200.log"));
+    const CliRun r = runCli(shellQuote(kData + "combined_200.log"));
     EXPECT_EQ(r.exitCode, 0) << r.err;
     EXPECT_EQ(r.out, "");
 }
 
 TEST(Cli, LineLimitCutsEveryLongLine) {
-    const CliRun r = runCli(quote(kData + "combined_200.log") + " --max-line-bytes 64 --stats");
+    const CliRun r =
+        runCli(shellQuote(kData + "combined_200.log") + " --max-line-bytes 64 --stats");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     ASSERT_TRUE(r.statsValid) << r.out;
     EXPECT_EQ(count(r.stats, "lines"), 200);

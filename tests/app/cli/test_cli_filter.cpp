@@ -14,52 +14,14 @@
 
 namespace {
 
-const std::string kCli = WEIR_CLI_PATH;
 const std::string kData = std::string(WEIR_TEST_DATA_DIR) + "/cli/";
 
-struct CliRun {
-    int status = -1;
-    std::string out, err;
-};
-
-std::string readFile(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-std::string quote(const std::string &s) {
-    std::string q = "'";
-    for (char c : s) {
-        if (c == '\'')
-            q += "'\\''";
-        else
-            q += c;
-    }
-    return q + "'";
-}
+using weir::test::readFile;
+using weir::test::splitLines;
+using CliRun = weir::test::CommandRun;
 
 CliRun run(const weir::test::TempDir &dir, const std::vector<std::string> &args) {
-    std::string cmd = "timeout 60 " + quote(kCli);
-    for (const auto &a : args)
-        cmd += " " + quote(a);
-    cmd += " >" + quote(dir.file("stdout")) + " 2>" + quote(dir.file("stderr"));
-    CliRun r;
-    const int rc = std::system(cmd.c_str());
-    r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    r.out = readFile(dir.file("stdout"));
-    r.err = readFile(dir.file("stderr"));
-    return r;
-}
-
-std::vector<std::string> lines(const std::string &text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    std::string l;
-    while (std::getline(in, l))
-        out.push_back(l);
-    return out;
+    return weir::test::runWeirCli(dir, args, 60);
 }
 
 // 120 combined lines, one every 10 s from 2026-11-22T10:00:00Z; status 200, 404, 500 in turn;
@@ -89,8 +51,8 @@ TEST(CliFilter, FilteredEventsToJsonLines) {
     const std::string out = dir.file("errors.jsonl");
     const CliRun r =
         run(dir, {kData + "combined_200.log", "--filter", "status>=500", "--events-out", out});
-    ASSERT_EQ(r.status, 0) << r.err;
-    const auto jl = lines(readFile(out));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto jl = splitLines(readFile(out));
     ASSERT_EQ(jl.size(), 66u); // the fixture's status-500 lines
     simdjson::dom::parser parser;
     for (const auto &l : jl) {
@@ -117,9 +79,9 @@ TEST(CliFilter, CsvAndFieldPredicatesAndNoFilter) {
     const std::string csv = dir.file("out.csv");
     // bytes<1k: i < 10; of those not 404: i in {0,2,3,5,6,8,9}
     CliRun r = run(dir, {log, "--filter", "bytes<1k -status:404", "--events-out", csv});
-    ASSERT_EQ(r.status, 0) << r.err;
+    ASSERT_EQ(r.exitCode, 0) << r.err;
     const std::string text = readFile(csv);
-    const auto rows = lines(text);
+    const auto rows = splitLines(text);
     ASSERT_EQ(rows.size(), 8u);
     EXPECT_EQ(rows[0].rfind("time,level,source,", 0), 0u) << rows[0];
     EXPECT_NE(text.find("\r\n"), std::string::npos);
@@ -128,8 +90,8 @@ TEST(CliFilter, CsvAndFieldPredicatesAndNoFilter) {
 
     const std::string all = dir.file("all.jsonl");
     r = run(dir, {log, "--events-out", all});
-    ASSERT_EQ(r.status, 0) << r.err;
-    EXPECT_EQ(lines(readFile(all)).size(), 120u);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(splitLines(readFile(all)).size(), 120u);
 }
 
 TEST(CliFilter, LastIsRelativeToTheNewestEvent) {
@@ -137,13 +99,13 @@ TEST(CliFilter, LastIsRelativeToTheNewestEvent) {
     const std::string log = dir.write("timed.log", timedLog());
     // Newest event 10:19:50; last 5m = from 10:14:50 inclusive: i = 89..119.
     CliRun r = run(dir, {log, "--filter", "last 5m", "--events-out", "-"});
-    ASSERT_EQ(r.status, 0) << r.err;
-    auto jl = lines(r.out);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    auto jl = splitLines(r.out);
     ASSERT_EQ(jl.size(), 31u);
     EXPECT_NE(jl.front().find("\"time\":\"2026-11-22T10:14:50.000Z\""), std::string::npos);
     r = run(dir, {log, "--filter", "last 5m and status:404 and path:/api/1*", "--events-out", "-"});
-    ASSERT_EQ(r.status, 0) << r.err;
-    jl = lines(r.out);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    jl = splitLines(r.out);
     // i in 89..119 with i % 3 == 1 and path /api/1..: 100, 103, ..., 118
     ASSERT_EQ(jl.size(), 7u);
 }
@@ -152,8 +114,8 @@ TEST(CliFilter, InvalidUtf8InputStillGivesValidJson) {
     weir::test::TempDir dir;
     const std::string out = dir.file("mixed.jsonl");
     const CliRun r = run(dir, {kData + "access_mixed.log", "--events-out", out});
-    ASSERT_EQ(r.status, 0) << r.err;
-    const auto jl = lines(readFile(out));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto jl = splitLines(readFile(out));
     ASSERT_FALSE(jl.empty());
     simdjson::dom::parser parser;
     for (const auto &l : jl) {
@@ -166,20 +128,20 @@ TEST(CliFilter, UsageErrors) {
     weir::test::TempDir dir;
     CliRun r = run(dir, {kData + "combined_200.log", "--filter", "status>=", "--events-out",
                          dir.file("x.jsonl")});
-    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.err.find("bad --filter expression at column 9: expected a value after "
                          "'status>='"),
               std::string::npos)
         << r.err;
     EXPECT_NE(r.err.find("status>=\n        ^"), std::string::npos) << r.err;
     r = run(dir, {kData + "combined_200.log", "--filter", "status>=500"});
-    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.err.find("--filter needs --events-out"), std::string::npos) << r.err;
     r = run(dir, {kData + "combined_200.log", "--events-out", "/nonexistent-weir-dir/x.csv"});
-    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.err.find("--events-out"), std::string::npos) << r.err;
     r = run(dir, {"--help"});
-    EXPECT_EQ(r.status, 0);
+    EXPECT_EQ(r.exitCode, 0);
     EXPECT_NE(r.out.find("--filter EXPR"), std::string::npos);
     EXPECT_NE(r.out.find("--events-out FILE"), std::string::npos);
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // weir-cli --rules/--alerts-out end to end: the course lab's accident alert on freeway sensor
 // data, rule errors, and identical transitions whether the replay is paced or not.
+#include "../test_support.h"
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -14,65 +16,19 @@
 
 namespace {
 
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char tmpl[] = "/tmp/weir-alert-cli-XXXXXX";
-        path = ::mkdtemp(tmpl);
-    }
-    ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-    std::string file(const std::string &name) const { return path + "/" + name; }
-};
+using weir::test::readFile;
+using weir::test::TempDir;
 
 void writeFile(const std::string &path, const std::string &text) {
     std::ofstream(path, std::ios::binary) << text;
 }
 
-std::string readFile(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-std::vector<std::string> lines(const std::string &text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string l; std::getline(in, l);)
-        out.push_back(l);
-    return out;
-}
-
-// Runs weir-cli with arguments (no shell), capturing stdout+stderr; returns the exit status.
+// Runs weir-cli with `args`; `output` gets what it printed (stdout, then stderr).
 int runCli(const std::vector<std::string> &args, std::string &output) {
-    int pipeFd[2];
-    if (::pipe(pipeFd) != 0)
-        return -1;
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::dup2(pipeFd[1], 1);
-        ::dup2(pipeFd[1], 2);
-        ::close(pipeFd[0]);
-        std::vector<char *> argv;
-        std::string cli = WEIR_CLI_PATH;
-        argv.push_back(cli.data());
-        std::vector<std::string> copy = args;
-        for (auto &a : copy)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        ::execv(argv[0], argv.data());
-        ::_exit(127);
-    }
-    ::close(pipeFd[1]);
-    output.clear();
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::read(pipeFd[0], buf, sizeof buf)) > 0)
-        output.append(buf, static_cast<size_t>(n));
-    ::close(pipeFd[0]);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const TempDir dir;
+    const weir::test::CommandRun r = weir::test::runWeirCli(dir, args);
+    output = r.out + r.err;
+    return r.exitCode;
 }
 
 // One hour of readings every 30 s from 4 locations x 4 lanes; lane 2 at the second location
@@ -122,7 +78,7 @@ TEST(CliAlerts, CourseLabAccidentFiresOnceAndResolvesOnce) {
                      out),
               0)
         << out;
-    const auto got = lines(readFile(dir.file("alerts.jsonl")));
+    const auto got = weir::test::splitLines(readFile(dir.file("alerts.jsonl")));
     ASSERT_EQ(got.size(), 2u) << readFile(dir.file("alerts.jsonl"));
     const std::string key = R"("key":"32.7601|-117.1501|163|N|2")";
     EXPECT_NE(got[0].find(key), std::string::npos) << got[0];
@@ -162,7 +118,8 @@ TEST(CliAlerts, PacedAndUnpacedReplaysGiveIdenticalTransitions) {
               0)
         << out;
     const std::string fast = readFile(dir.file("fast.jsonl"));
-    EXPECT_EQ(lines(fast).size(), 3u) << fast; // pending, firing, resolved for key b
+    EXPECT_EQ(weir::test::splitLines(fast).size(), 3u)
+        << fast; // pending, firing, resolved for key b
     EXPECT_NE(fast.find(R"("key":"b","state":"pending")"), std::string::npos) << fast;
     EXPECT_EQ(fast, readFile(dir.file("paced.jsonl")));
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Export formats (RFC 4180 CSV with formula neutralisation, JSON lines), atomic writes,
 // cancellation and progress.
+#include "../test_support.h"
 #include "test_events.h"
 #include "weir/common/text.h"
 #include "weir/export/atomic_file.h"
@@ -74,37 +75,7 @@ std::vector<std::vector<std::string>> parseCsv(const std::string &text) {
     return rows;
 }
 
-class TempDir {
-public:
-    TempDir() {
-        char templ[] = "/tmp/weir-export-test-XXXXXX";
-        m_path = ::mkdtemp(templ);
-    }
-    ~TempDir() {
-        for (const auto &f : entries())
-            ::unlink((m_path + "/" + f).c_str());
-        ::rmdir(m_path.c_str());
-    }
-    std::string file(const std::string &name) const { return m_path + "/" + name; }
-    std::vector<std::string> entries() const {
-        std::vector<std::string> out;
-        DIR *d = ::opendir(m_path.c_str());
-        while (d) {
-            dirent *e = ::readdir(d);
-            if (!e)
-                break;
-            const std::string n = e->d_name;
-            if (n != "." && n != "..")
-                out.push_back(n);
-        }
-        if (d)
-            ::closedir(d);
-        return out;
-    }
-
-private:
-    std::string m_path;
-};
+using weir::test::TempDir;
 
 std::vector<std::string> lines(const std::string &text) {
     std::vector<std::string> out;

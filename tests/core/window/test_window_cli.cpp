@@ -16,44 +16,14 @@ namespace {
 
 const std::string kCli = WEIR_CLI_PATH;
 
-std::string slurp(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using weir::test::readFile;
+using weir::test::shellQuote;
+using weir::test::splitLines;
+using CliRun = weir::test::CommandRun;
 
-std::string quote(const std::string &s) {
-    std::string q = "'";
-    for (char c : s)
-        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-struct CliRun {
-    int exitCode = -1;
-    std::string out, err;
-};
-
+// Runs weir-cli with `args` (a shell command-line fragment).
 CliRun run(const weir::test::TempDir &dir, const std::string &args) {
-    const std::string out = dir.file("stdout"), err = dir.file("stderr");
-    const std::string cmd =
-        quote(kCli) + " " + args + " >" + quote(out) + " 2>" + quote(err) + " </dev/null";
-    const int status = std::system(cmd.c_str());
-    CliRun r;
-    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
-}
-
-std::vector<std::string> lines(const std::string &text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    std::string l;
-    while (std::getline(in, l))
-        out.push_back(l);
-    return out;
+    return weir::test::runShell(dir, shellQuote(kCli) + " " + args);
 }
 
 // Out of order within the bound, one late update, one too-late event, one duplicate line.
@@ -75,13 +45,13 @@ TEST(WindowCli, FinalRowsWithLatenessDedupAndStats) {
     weir::test::TempDir dir;
     const std::string in = dir.write("access.csv", kAccess);
     const std::string out = dir.file("w.csv");
-    const CliRun r = run(dir, quote(in) +
+    const CliRun r = run(dir, shellQuote(in) +
                                   " --format csv --window fixed:60s --key status --agg "
                                   "'count,sum(bytes)' --out-of-order 20s --lateness 2m "
                                   "--dedup raw --emit final --stats --out " +
-                                  quote(out));
+                                  shellQuote(out));
     ASSERT_EQ(r.exitCode, 0) << r.err;
-    EXPECT_EQ(slurp(out),
+    EXPECT_EQ(readFile(out),
               "window_start,window_end,key,count,sum(bytes),pane,final\n"
               "2021-11-22T10:00:00.000Z,2021-11-22T10:01:00.000Z,200,3,1150,LATE,true\n"
               "2021-11-22T10:00:00.000Z,2021-11-22T10:01:00.000Z,404,1,7,ON_TIME,true\n"
@@ -99,13 +69,13 @@ TEST(WindowCli, AllPanesMultiFieldKeyAndJsonLines) {
     weir::test::TempDir dir;
     const std::string in = dir.write("access.csv", kAccess);
     const std::string csv = dir.file("w.csv");
-    CliRun r = run(dir, quote(in) +
+    CliRun r = run(dir, shellQuote(in) +
                             " --format csv --window fixed:1m --key status,bytes --agg "
                             "'count,max(bytes),topk(status,2)' --out-of-order 20s "
                             "--lateness 2m --out " +
-                            quote(csv));
+                            shellQuote(csv));
     ASSERT_EQ(r.exitCode, 0) << r.err;
-    const auto rows = lines(slurp(csv));
+    const auto rows = splitLines(readFile(csv));
     ASSERT_GE(rows.size(), 2u);
     EXPECT_EQ(rows[0],
               "window_start,window_end,key,count,max(bytes),\"topk(status,2)\",pane,final");
@@ -118,15 +88,15 @@ TEST(WindowCli, AllPanesMultiFieldKeyAndJsonLines) {
     EXPECT_EQ(late, 2u) << "the late update and its closing pane";
     EXPECT_EQ(finals, 8u); // every (window, status|bytes) key once (no dedup here)
     EXPECT_GT(onTime, finals - 2);
-    EXPECT_NE(slurp(csv).find(",200|1000,1,1000,200=1,LATE,false"), std::string::npos);
+    EXPECT_NE(readFile(csv).find(",200|1000,1,1000,200=1,LATE,false"), std::string::npos);
 
     const std::string jsonl = dir.file("w.jsonl");
-    r = run(dir, quote(in) +
+    r = run(dir, shellQuote(in) +
                      " --format csv --window session:30s --agg 'count,mean(bytes)' "
                      "--emit final --out " +
-                     quote(jsonl));
+                     shellQuote(jsonl));
     ASSERT_EQ(r.exitCode, 0) << r.err;
-    const auto js = lines(slurp(jsonl));
+    const auto js = splitLines(readFile(jsonl));
     ASSERT_FALSE(js.empty());
     EXPECT_EQ(js[0].rfind("{\"window_start\":\"2021-11-22T10:00:05.000Z\",\"window_end\":", 0), 0u)
         << js[0];
@@ -142,7 +112,7 @@ TEST(WindowCli, BadOptionsExitWithUsageError) {
           "--window fixed:1m --out x.txt", "--window fixed:1m",
           "--window fixed:1m --lateness soon --out x.csv",
           "--window fixed:1m --emit some --out x.csv"}) {
-        const CliRun r = run(dir, quote(in) + " " + bad);
+        const CliRun r = run(dir, shellQuote(in) + " " + bad);
         EXPECT_EQ(r.exitCode, 2) << bad;
         EXPECT_FALSE(r.err.empty()) << bad;
     }
@@ -187,17 +157,17 @@ TEST(WindowCli, FreewayLabPacedReplayEqualsUnpaced) {
                              "LATITUDE,LONGITUDE,FREEWAY_ID,FREEWAY_DIR --agg 'count,mean(SPEED)' "
                              "--emit final --out ";
     const std::string fast = dir.file("fast.csv"), paced = dir.file("paced.csv");
-    CliRun r = run(dir, quote(in) + args + quote(fast));
+    CliRun r = run(dir, shellQuote(in) + args + shellQuote(fast));
     ASSERT_EQ(r.exitCode, 0) << r.err;
     // ~750 s of event time at 400x: about 2 s of wall time.
-    r = run(dir, quote(in) + " --speed 400" + args + quote(paced));
+    r = run(dir, shellQuote(in) + " --speed 400" + args + shellQuote(paced));
     ASSERT_EQ(r.exitCode, 0) << r.err;
-    const std::string a = slurp(fast);
-    EXPECT_EQ(a, slurp(paced));
+    const std::string a = readFile(fast);
+    EXPECT_EQ(a, readFile(paced));
 
     // And the means are right: brute force over the generated rows.
     std::map<std::pair<int64_t, std::string>, std::pair<double, int>> sums;
-    for (const auto &row : lines(csv)) {
+    for (const auto &row : splitLines(csv)) {
         if (row.rfind("TIMESTAMP", 0) == 0)
             continue;
         std::vector<std::string> c;
@@ -216,7 +186,7 @@ TEST(WindowCli, FreewayLabPacedReplayEqualsUnpaced) {
             e.second += 1;
         }
     }
-    const auto rows = lines(a);
+    const auto rows = splitLines(a);
     ASSERT_EQ(rows.size(), sums.size() + 1);
     size_t checked = 0;
     for (size_t i = 1; i < rows.size(); ++i) {
