@@ -24,6 +24,7 @@ void FilterWorker::post(std::function<void(FilterSet &)> op, bool cancelScan) {
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_ops.push_back(std::move(op));
+        ++m_editsPosted;
     }
     if (cancelScan)
         m_cancel = true;
@@ -37,6 +38,7 @@ FilterWorker::FilterId FilterWorker::addFilter(Query query, Mode mode, bool enab
         // id and the edit are taken under one lock so both orders agree.
         std::lock_guard<std::mutex> lock(m_mutex);
         id = m_nextId++;
+        ++m_editsPosted;
         m_ops.push_back(
             [q = std::move(query), mode, enabled](FilterSet &fs) { fs.add(q, mode, enabled); });
     }
@@ -68,9 +70,16 @@ void FilterWorker::setSnapshot(store::StoreSnapshot snapshot, SourceCatalog cata
     m_cv.notify_all();
 }
 
-std::shared_ptr<const VisibleRows> FilterWorker::latest() const {
+std::shared_ptr<const VisibleRows> FilterWorker::latest(uint64_t *editsApplied) const {
     std::lock_guard<std::mutex> lock(m_mutex);
+    if (editsApplied)
+        *editsApplied = m_editsApplied;
     return m_latest;
+}
+
+uint64_t FilterWorker::editsPosted() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_editsPosted;
 }
 
 void FilterWorker::setReadyCallback(std::function<void(uint64_t)> fn) {
@@ -94,6 +103,7 @@ void FilterWorker::run() {
             return;
         auto ops = std::move(m_ops);
         m_ops.clear();
+        const uint64_t edits = m_editsPosted; // every edit posted so far is in `ops` or done
         m_newSnapshot = false;
         const bool hasSnapshot = m_hasSnapshot;
         store::StoreSnapshot snapshot = m_snapshot; // cheap: chunk pointers
@@ -124,6 +134,7 @@ void FilterWorker::run() {
         uint64_t generation = 0;
         if (published) {
             m_latest = std::move(published);
+            m_editsApplied = edits;
             generation = m_generation.fetch_add(1, std::memory_order_acq_rel) + 1;
             ready = m_ready;
         } else if (!m_stop && m_ops.empty()) {

@@ -251,6 +251,35 @@ TEST(FilterWorker, PublishesTheSameRowsAsAFilterSet) {
     EXPECT_EQ(worker.latest()->size(), snap2.size());
 }
 
+TEST(FilterWorker, TellsWhichEditsAResultReflects) {
+    EventFixture fx(20000, 5);
+    FilterWorker worker;
+    uint64_t edits = 99;
+    worker.latest(&edits);
+    EXPECT_EQ(edits, 0u);
+    EXPECT_EQ(worker.editsPosted(), 0u);
+    worker.setSnapshot(fx.snapshot(), fx.catalog);
+    const auto id = worker.addFilter(*Query::compile("level>=warn"));
+    worker.setEnabled(id, false);
+    EXPECT_EQ(worker.editsPosted(), 2u);
+    ASSERT_TRUE(worker.waitIdle(std::chrono::seconds(60)));
+    auto rows = worker.latest(&edits);
+    EXPECT_EQ(edits, 2u);
+    EXPECT_EQ(rows->size(), fx.snapshot().size()); // the only filter is off
+    // New rows alone are not an edit: same count, a longer index.
+    fx.append(1000);
+    worker.setSnapshot(fx.snapshot(), fx.catalog);
+    ASSERT_TRUE(worker.waitIdle(std::chrono::seconds(60)));
+    rows = worker.latest(&edits);
+    EXPECT_EQ(edits, 2u);
+    EXPECT_EQ(rows->end(), fx.snapshot().endIndex());
+    worker.setEnabled(id, true);
+    ASSERT_TRUE(worker.waitIdle(std::chrono::seconds(60)));
+    rows = worker.latest(&edits);
+    EXPECT_EQ(edits, 3u);
+    EXPECT_LT(rows->size(), fx.snapshot().size());
+}
+
 TEST(FilterWorker, DestroyedWhileScanning) {
     // The destructor cancels a running scan and joins (no hang, no use after free).
     EventFixture fx(100000, 4);

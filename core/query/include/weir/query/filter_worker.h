@@ -41,8 +41,13 @@ public:
     // New data to filter (a later snapshot of the same store).
     void setSnapshot(store::StoreSnapshot snapshot, SourceCatalog catalog);
 
-    // The last published index (never null; empty before the first snapshot).
-    std::shared_ptr<const VisibleRows> latest() const;
+    // The last published index (never null; empty before the first snapshot). With
+    // `editsApplied`, also the number of filter edits (add, remove, enable, mode) it reflects:
+    // a UI compares it with editsPosted() to tell a result of the current filters from a
+    // stale one, and two results with the same count differ only by appended/evicted rows.
+    std::shared_ptr<const VisibleRows> latest(uint64_t *editsApplied = nullptr) const;
+    // Filter edits handed over so far.
+    uint64_t editsPosted() const;
     // Incremented at each publication.
     uint64_t generation() const { return m_generation.load(std::memory_order_acquire); }
     // Rows scanned and to scan in the current round (for a progress bar).
@@ -71,6 +76,8 @@ private:
     bool m_busy = false;
     bool m_stop = false;
     FilterId m_nextId = 1;
+    uint64_t m_editsPosted = 0;  // edits pushed into m_ops so far
+    uint64_t m_editsApplied = 0; // edits reflected by m_latest
 
     std::atomic<bool> m_cancel{false};
     std::atomic<uint64_t> m_generation{0};
