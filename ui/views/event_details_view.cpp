@@ -4,6 +4,8 @@
 #include "models/event_table_model.h"
 
 #include <QFontDatabase>
+#include <QJsonDocument>
+#include <QJsonParseError>
 #include <QVariantMap>
 
 namespace weir::ui {
@@ -28,9 +30,13 @@ void EventDetailsView::setCurrentEvent(const QModelIndex &index) {
                 .arg(row.data(EventTableModel::PositionRole).toULongLong())
                 .arg(row.siblingAtColumn(EventTableModel::TimeColumn).data().toString(),
                      row.siblingAtColumn(EventTableModel::SourceColumn).data().toString());
-    text += QString::fromUtf8(row.data(EventTableModel::RawRole).toByteArray());
+    const QByteArray raw = row.data(EventTableModel::RawRole).toByteArray();
+    text += tr("\nRaw\n");
+    text += QString::fromUtf8(raw);
     text += QLatin1Char('\n');
     const QVariantList fields = row.data(EventTableModel::FieldsRole).toList();
+    if (!fields.isEmpty())
+        text += tr("\nFields (%1)").arg(fields.size());
     int nameWidth = 0;
     for (const QVariant &f : fields)
         nameWidth = std::max(nameWidth, f.toMap().value(QStringLiteral("name")).toString().size());
@@ -40,6 +46,16 @@ void EventDetailsView::setCurrentEvent(const QModelIndex &index) {
                     .arg(m.value(QStringLiteral("name")).toString(), -nameWidth)
                     .arg(m.value(QStringLiteral("type")).toString(), -6)
                     .arg(m.value(QStringLiteral("text")).toString());
+    }
+    // A JSON line (or a JSON object after a prefix, as in many app logs), pretty-printed.
+    const int brace = raw.indexOf('{');
+    if (brace >= 0) {
+        QJsonParseError err{};
+        const QJsonDocument doc = QJsonDocument::fromJson(raw.mid(brace), &err);
+        if (err.error == QJsonParseError::NoError && doc.isObject()) {
+            text += tr("\n\nJSON\n");
+            text += QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
+        }
     }
     setPlainText(text);
 }

@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "views/log_table_view.h"
 
+#include "models/event_table_model.h"
+
+#include <QApplication>
+#include <QClipboard>
 #include <QHeaderView>
+#include <QKeyEvent>
+#include <QMenu>
 #include <QScrollBar>
+#include <QSettings>
 #include <algorithm>
 
 namespace weir::ui {
@@ -32,6 +39,13 @@ LogTableView::LogTableView(QWidget *parent)
     columns->setStretchLastSection(true);
     columns->setHighlightSections(false);
     columns->setSectionResizeMode(QHeaderView::Interactive);
+    columns->setSectionsMovable(true);
+    columns->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(columns, &QHeaderView::customContextMenuRequested, this, &LogTableView::showHeaderMenu);
+    connect(columns, &QHeaderView::sectionMoved, this, [this] { saveColumns(); });
+    connect(columns, &QHeaderView::sectionResized, this, [this] { saveColumns(); });
+    setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(this, &QWidget::customContextMenuRequested, this, &LogTableView::showContextMenu);
 
     connect(verticalScrollBar(), &QScrollBar::rangeChanged, this, &LogTableView::onRangeChanged);
     connect(verticalScrollBar(), &QScrollBar::valueChanged, this, &LogTableView::onValueChanged);
@@ -41,13 +55,195 @@ void LogTableView::setModel(QAbstractItemModel *newModel) {
     if (model())
         disconnect(model(), nullptr, this, nullptr);
     QTableView::setModel(newModel);
-    if (newModel)
+    if (newModel) {
         connect(newModel, &QAbstractItemModel::rowsRemoved, this, &LogTableView::onRowsRemoved);
+        connect(newModel, &QAbstractItemModel::columnsInserted, this,
+                &LogTableView::onColumnsInserted);
+    }
     const int w = fontMetrics().horizontalAdvance(QLatin1Char('0'));
     setColumnWidth(0, w * 26);
     setColumnWidth(1, w * 18);
     setColumnWidth(2, w * 10);
     setColumnWidth(3, w * 7);
+    if (newModel && newModel->columnCount() > EventTableModel::ColumnCount)
+        onColumnsInserted(QModelIndex(), EventTableModel::ColumnCount, newModel->columnCount() - 1);
+}
+
+void LogTableView::onColumnsInserted(const QModelIndex &parent, int first, int last) {
+    if (parent.isValid())
+        return;
+    if (!m_columnsKey.isEmpty() &&
+        QSettings().contains(QStringLiteral("columns/") + m_columnsKey)) {
+        restoreColumns();
+        return;
+    }
+    // Parsed-field columns start hidden; the header menu shows them.
+    m_restoring = true;
+    for (int c = std::max(first, int(EventTableModel::ColumnCount)); c <= last; ++c)
+        setColumnHidden(c, true);
+    m_restoring = false;
+}
+
+void LogTableView::setColumnsKey(const QString &key) {
+    if (key == m_columnsKey)
+        return;
+    m_columnsKey = key;
+    restoreColumns();
+}
+
+QStringList LogTableView::visibleColumns() const {
+    QStringList out;
+    if (!model())
+        return out;
+    const QHeaderView *h = horizontalHeader();
+    for (int v = 0; v < h->count(); ++v) {
+        const int logical = h->logicalIndex(v);
+        if (!h->isSectionHidden(logical))
+            out << model()->headerData(logical, Qt::Horizontal).toString();
+    }
+    return out;
+}
+
+void LogTableView::setColumnVisible(int column, bool visible) {
+    setColumnHidden(column, !visible);
+    if (visible && columnWidth(column) < 20)
+        setColumnWidth(column, fontMetrics().horizontalAdvance(QLatin1Char('0')) * 14);
+    saveColumns();
+}
+
+void LogTableView::saveColumns() {
+    if (m_restoring || m_columnsKey.isEmpty() || !model())
+        return;
+    QStringList entries;
+    const QHeaderView *h = horizontalHeader();
+    for (int v = 0; v < h->count(); ++v) {
+        const int logical = h->logicalIndex(v);
+        if (h->isSectionHidden(logical))
+            continue;
+        entries << model()->headerData(logical, Qt::Horizontal).toString() + QLatin1Char('\t') +
+                       QString::number(h->sectionSize(logical));
+    }
+    QSettings().setValue(QStringLiteral("columns/") + m_columnsKey, entries);
+}
+
+void LogTableView::restoreColumns() {
+    if (!model() || m_columnsKey.isEmpty())
+        return;
+    const QStringList entries =
+        QSettings().value(QStringLiteral("columns/") + m_columnsKey).toStringList();
+    if (entries.isEmpty())
+        return;
+    m_restoring = true;
+    QHeaderView *h = horizontalHeader();
+    const int count = model()->columnCount();
+    QStringList names;
+    for (int c = 0; c < count; ++c)
+        names << model()->headerData(c, Qt::Horizontal).toString();
+    for (int c = 0; c < count; ++c)
+        h->setSectionHidden(c, true);
+    int visual = 0;
+    for (const QString &e : entries) {
+        const int tab = e.lastIndexOf(QLatin1Char('\t'));
+        const int logical = names.indexOf(tab < 0 ? e : e.left(tab));
+        if (logical < 0)
+            continue;
+        h->setSectionHidden(logical, false);
+        const int width = tab < 0 ? 0 : e.mid(tab + 1).toInt();
+        if (width > 0)
+            h->resizeSection(logical, width);
+        h->moveSection(h->visualIndex(logical), visual++);
+    }
+    m_restoring = false;
+}
+
+void LogTableView::showHeaderMenu(const QPoint &pos) {
+    if (!model())
+        return;
+    QMenu menu(this);
+    for (int c = 0; c < model()->columnCount(); ++c) {
+        QString name = model()->headerData(c, Qt::Horizontal).toString();
+        name.replace(QLatin1Char('&'), QStringLiteral("&&"));
+        QAction *a = menu.addAction(name);
+        a->setCheckable(true);
+        a->setChecked(!isColumnHidden(c));
+        connect(a, &QAction::toggled, this, [this, c](bool on) { setColumnVisible(c, on); });
+    }
+    menu.exec(horizontalHeader()->mapToGlobal(pos));
+}
+
+void LogTableView::showContextMenu(const QPoint &pos) {
+    const QModelIndex index = indexAt(pos);
+    if (!index.isValid())
+        return;
+    setCurrentIndex(index);
+    QMenu menu(this);
+    menu.addAction(tr("Copy row"), this, &LogTableView::copyRow);
+    menu.addAction(tr("Copy cell"), this, &LogTableView::copyCell);
+    menu.addAction(tr("Copy raw line"), this, &LogTableView::copyRaw);
+    menu.addSeparator();
+    menu.addAction(tr("Toggle bookmark"), this, &LogTableView::toggleBookmarkRequested);
+    menu.exec(viewport()->mapToGlobal(pos));
+}
+
+QString LogTableView::cellText(const QModelIndex &index) const {
+    return index.isValid() ? index.data().toString() : QString();
+}
+
+QString LogTableView::rowText(int row) const {
+    if (!model() || row < 0 || row >= model()->rowCount())
+        return {};
+    QStringList cells;
+    const QHeaderView *h = horizontalHeader();
+    for (int v = 0; v < h->count(); ++v) {
+        const int logical = h->logicalIndex(v);
+        if (!h->isSectionHidden(logical))
+            cells << model()->index(row, logical).data().toString();
+    }
+    return cells.join(QLatin1Char('\t'));
+}
+
+QString LogTableView::rawText(int row) const {
+    if (!model() || row < 0 || row >= model()->rowCount())
+        return {};
+    return QString::fromUtf8(model()->index(row, 0).data(EventTableModel::RawRole).toByteArray());
+}
+
+void LogTableView::copyRow() {
+    if (currentIndex().isValid())
+        QApplication::clipboard()->setText(rowText(currentIndex().row()));
+}
+
+void LogTableView::copyCell() {
+    if (currentIndex().isValid())
+        QApplication::clipboard()->setText(cellText(currentIndex()));
+}
+
+void LogTableView::copyRaw() {
+    if (currentIndex().isValid())
+        QApplication::clipboard()->setText(rawText(currentIndex().row()));
+}
+
+void LogTableView::keyPressEvent(QKeyEvent *event) {
+    if (event->matches(QKeySequence::Copy)) {
+        copyRow();
+        event->accept();
+        return;
+    }
+    QTableView::keyPressEvent(event);
+}
+
+void LogTableView::goToRow(int row) {
+    if (!model() || row < 0 || row >= model()->rowCount())
+        return;
+    if (row < model()->rowCount() - 1)
+        setFollowTail(false);
+    const QModelIndex index = model()->index(row, std::max(0, currentIndex().column()));
+    setCurrentIndex(index);
+    scrollTo(index, QAbstractItemView::PositionAtCenter);
+    if (row < model()->rowCount() - 1 && m_followTail) {
+        m_followTail = false;
+        Q_EMIT followTailChanged(false);
+    }
 }
 
 void LogTableView::setFollowTail(bool follow) {

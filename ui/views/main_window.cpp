@@ -3,10 +3,13 @@
 
 #include "charts/rate_chart_view.h"
 #include "dialogs/about_dialog.h"
+#include "dialogs/highlight_rules_dialog.h"
 #include "dialogs/open_files_dialog.h"
 #include "models/event_table_model.h"
+#include "models/table_filter.h"
 #include "views/engine_status_bar.h"
 #include "views/event_details_view.h"
+#include "views/filter_bar.h"
 #include "views/log_table_view.h"
 #include "weir/common/time_util.h"
 
@@ -14,20 +17,25 @@
 #include <QApplication>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QKeySequence>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMimeData>
 #include <QSplitter>
 #include <QStyle>
 #include <QToolBar>
 #include <QUrl>
+#include <QVBoxLayout>
 
 namespace weir::ui {
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_model(new EventTableModel(this))
+    , m_filter(new TableFilter(m_model, this))
+    , m_filterBar(new FilterBar(m_filter, this))
     , m_table(new LogTableView(this))
     , m_chart(new RateChartView(this))
     , m_details(new EventDetailsView(this))
@@ -37,8 +45,16 @@ MainWindow::MainWindow(QWidget *parent)
     setAcceptDrops(true);
     m_table->setModel(m_model);
 
+    m_filterBar->setSettingsKey(QStringLiteral("filterBar/history"));
+    auto *tablePane = new QWidget(this);
+    auto *tableLayout = new QVBoxLayout(tablePane);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->setSpacing(0);
+    tableLayout->addWidget(m_filterBar);
+    tableLayout->addWidget(m_table);
+
     m_splitter->addWidget(m_chart);
-    m_splitter->addWidget(m_table);
+    m_splitter->addWidget(tablePane);
     m_splitter->addWidget(m_details);
     m_splitter->setStretchFactor(0, 2);
     m_splitter->setStretchFactor(1, 5);
@@ -84,6 +100,12 @@ void MainWindow::createActions() {
     connect(m_followAction, &QAction::toggled, m_table, &LogTableView::setFollowTail);
     connect(m_table, &LogTableView::followTailChanged, m_followAction, &QAction::setChecked);
 
+    auto *findFilter = new QAction(tr("&Filter…"), this);
+    findFilter->setShortcut(QKeySequence::Find);
+    findFilter->setToolTip(tr("Type a filter expression for the table"));
+    connect(findFilter, &QAction::triggered, m_filterBar, &FilterBar::focusFilter);
+    addAction(findFilter);
+
     auto *about = new QAction(tr("&About Weir"), this);
     connect(about, &QAction::triggered, this, &MainWindow::showAbout);
 
@@ -91,8 +113,12 @@ void MainWindow::createActions() {
     file->addAction(open);
     file->addSeparator();
     file->addAction(quit);
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     QMenu *view = menuBar()->addMenu(tr("&View"));
+    QMenu *go = menuBar()->addMenu(tr("&Go"));
+    createWorkbenchActions(edit, go);
     view->addAction(m_followAction);
+    view->addAction(findFilter);
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(about);
 
@@ -104,10 +130,89 @@ void MainWindow::createActions() {
     bar->addAction(m_followAction);
 }
 
+void MainWindow::createWorkbenchActions(QMenu *edit, QMenu *go) {
+    edit->addAction(tr("&Copy row"), m_table, &LogTableView::copyRow, QKeySequence::Copy);
+    edit->addAction(tr("Copy c&ell"), m_table, &LogTableView::copyCell);
+    edit->addAction(tr("Copy &raw line"), m_table, &LogTableView::copyRaw,
+                    QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    edit->addSeparator();
+    edit->addAction(tr("&Highlight rules…"), this, &MainWindow::editHighlightRules);
+
+    auto add = [&](const QString &text, const QKeySequence &key, auto slot) {
+        QAction *a = go->addAction(text, this, slot);
+        a->setShortcut(key);
+        addAction(a);
+        return a;
+    };
+    add(tr("Toggle &bookmark"), QKeySequence(Qt::CTRL | Qt::Key_B), [this] { toggleBookmark(); });
+    add(tr("&Next bookmark"), QKeySequence(Qt::Key_F2), [this] { goToBookmark(true); });
+    add(tr("&Previous bookmark"), QKeySequence(Qt::SHIFT | Qt::Key_F2),
+        [this] { goToBookmark(false); });
+    go->addSeparator();
+    add(tr("Go to &time…"), QKeySequence(Qt::CTRL | Qt::Key_G), [this] { askGoToTime(); });
+    connect(m_table, &LogTableView::toggleBookmarkRequested, this, &MainWindow::toggleBookmark);
+}
+
+bool MainWindow::goToTime(TimestampNs t) {
+    const int row = m_model->rowAtOrAfterTime(t);
+    if (row < 0 || row >= m_model->rowCount())
+        return false;
+    m_table->goToRow(row);
+    return true;
+}
+
+void MainWindow::askGoToTime() {
+    const QModelIndex current = m_table->currentIndex();
+    const QString start =
+        current.isValid() ? current.siblingAtColumn(EventTableModel::TimeColumn).data().toString()
+                          : QString();
+    bool ok = false;
+    const QString text = QInputDialog::getText(
+        this, tr("Go to time"), tr("Event time (ISO 8601, UTC unless a zone is given):"),
+        QLineEdit::Normal, start, &ok);
+    if (!ok || text.trimmed().isEmpty())
+        return;
+    TimestampNs t;
+    if (!parseIso8601(text.trimmed().toStdString(), t)) {
+        m_status->showMessage(tr("Not a time: %1").arg(text), 8000);
+        return;
+    }
+    if (!goToTime(t))
+        m_status->showMessage(tr("No event at or after %1").arg(text), 8000);
+}
+
+void MainWindow::toggleBookmark() {
+    const QModelIndex current = m_table->currentIndex();
+    if (current.isValid())
+        m_model->toggleBookmark(m_model->rowToIndex(current.row()));
+}
+
+void MainWindow::goToBookmark(bool forward) {
+    const QModelIndex current = m_table->currentIndex();
+    const int row = m_model->nextBookmarkRow(
+        current.isValid() ? current.row() : (forward ? -1 : m_model->rowCount()), forward);
+    if (row >= 0)
+        m_table->goToRow(row);
+}
+
+void MainWindow::setHighlightRules(std::vector<HighlightRule> rules) {
+    m_model->setHighlightRules(std::move(rules));
+}
+
+void MainWindow::editHighlightRules() {
+    HighlightRulesDialog dialog(m_model->highlightRules(), this);
+    if (dialog.exec() == QDialog::Accepted)
+        setHighlightRules(dialog.rules());
+}
+
 void MainWindow::applySnapshot(const std::shared_ptr<const engine::Snapshot> &snapshot) {
     if (!snapshot)
         return;
     m_model->applySnapshot(snapshot);
+    m_filter->applySnapshot(snapshot);
+    // Column layouts are kept per log format (of the first input).
+    if (!snapshot->channels.empty() && !snapshot->channels.front().format.empty())
+        m_table->setColumnsKey(QString::fromStdString(snapshot->channels.front().format));
     m_status->applyStats(snapshot->stats, m_model->rowCount());
     m_status->applySources(snapshot->sources);
     reportSourceErrors(*snapshot);

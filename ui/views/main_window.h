@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "models/event_table_model.h"
 #include "weir/engine/engine.h"
 
 #include <QElapsedTimer>
@@ -10,6 +11,7 @@
 #include <memory>
 
 class QAction;
+class QMenu;
 class QSplitter;
 
 namespace weir::ui {
@@ -17,6 +19,8 @@ namespace weir::ui {
 class EngineStatusBar;
 class EventDetailsView;
 class EventTableModel;
+class FilterBar;
+class TableFilter;
 class LogTableView;
 class RateChartView;
 
@@ -35,12 +39,21 @@ public:
     // Brings every view up to the snapshot: one batch of rows, the status bar, and (at most
     // every kChartIntervalMs, the latest snapshot always last) one replace() per chart series.
     void applySnapshot(const std::shared_ptr<const engine::Snapshot> &snapshot);
+    // Selects the first row at or after `t` in the visible rows (binary search); false if none.
+    bool goToTime(TimestampNs t);
+    void toggleBookmark();
+    // Moves to the next (or previous) bookmarked row, wrapping.
+    void goToBookmark(bool forward);
+    void setHighlightRules(std::vector<HighlightRule> rules);
+
     // Draws a chart update still held back by the interval, now.
     void flushChart() { updateChart(); }
 
     static constexpr qint64 kChartIntervalMs = 200;
 
     EventTableModel *model() const { return m_model; }
+    TableFilter *tableFilter() const { return m_filter; }
+    FilterBar *filterBar() const { return m_filterBar; }
     LogTableView *tableView() const { return m_table; }
     RateChartView *chartView() const { return m_chart; }
     EngineStatusBar *engineStatusBar() const { return m_status; }
@@ -56,12 +69,17 @@ protected:
 
 private:
     void createActions();
+    void createWorkbenchActions(QMenu *edit, QMenu *go);
+    void askGoToTime();
+    void editHighlightRules();
     void openFiles();
     void showAbout();
     void reportSourceErrors(const engine::Snapshot &snapshot);
     void updateChart();
 
     EventTableModel *m_model;
+    TableFilter *m_filter;
+    FilterBar *m_filterBar;
     LogTableView *m_table;
     RateChartView *m_chart;
     EventDetailsView *m_details;
