@@ -37,6 +37,8 @@ const char kUsage[] =
     "  --time-field F        field holding the event time (default: conventional names)\n"
     "  --time-format FMT     strptime-like format of that field, e.g. '%d/%b/%Y:%H:%M:%S %z'\n"
     "  --time-zone Z         zone of times written without one: UTC (default), local, +hh:mm\n"
+    "  --geoip DB.mmdb       add geo.country, geo.country_code, geo.city from a MaxMind DB\n"
+    "  --geoip-field F       the IP field to locate (default: the first IP-typed field)\n"
     "  --speed X             pace replay by event time at X times real time (default: as fast\n"
     "                        as possible)\n"
     "  --max-line-bytes N    line limit; longer lines are cut and flagged (default 1048576)\n"
@@ -106,6 +108,10 @@ CliOptions parseArgs(int argc, char **argv) {
             o.formatOptions.timeFormat = next();
         } else if (a == "--time-zone") {
             o.formatOptions.timeZone = next();
+        } else if (a == "--geoip") {
+            o.formatOptions.geoipDatabase = next();
+        } else if (a == "--geoip-field") {
+            o.formatOptions.geoipField = next();
         } else if (a == "--dead-letter") {
             o.deadLetterPath = next();
         } else if (a == "--speed") {
@@ -137,12 +143,10 @@ CliOptions parseArgs(int argc, char **argv) {
     std::string error;
     if (!weir::parse::isAutoFormat(o.format) && !weir::parse::makeParser(o.format, &error))
         fail(error);
-    if (weir::parse::isAutoFormat(o.format)) {
-        // Validate the time options alone.
-        weir::parse::TimeSettings check;
-        if (!check.init(o.formatOptions, &error))
-            fail(error);
-    }
+    // Validate the options alone (time settings, the GeoIP database) before any output.
+    if (weir::parse::isAutoFormat(o.format) &&
+        !weir::parse::makeParser(weir::parse::withOptionsOf("generic", o.format), &error))
+        fail(error);
     return o;
 }
 

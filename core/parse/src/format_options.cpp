@@ -28,6 +28,8 @@ std::string composeFormat(std::string_view spec, const FormatOptions &o) {
     addOption(out, "level-field", o.levelField);
     if (o.reference.value)
         addOption(out, "reference", std::to_string(o.reference.value));
+    addOption(out, "geoip", o.geoipDatabase);
+    addOption(out, "geoip-field", o.geoipField);
     return out;
 }
 
@@ -53,6 +55,10 @@ std::string_view splitFormat(std::string_view format, FormatOptions &o) {
             o.levelField = std::string(v);
         else if (k == "reference")
             parseInt64(v, o.reference.value);
+        else if (k == "geoip")
+            o.geoipDatabase = std::string(v);
+        else if (k == "geoip-field")
+            o.geoipField = std::string(v);
     }
     return spec;
 }

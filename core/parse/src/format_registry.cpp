@@ -5,6 +5,7 @@
 #include "weir/parse/access_log_parser.h"
 #include "weir/parse/csv_parser.h"
 #include "weir/parse/field_types.h"
+#include "weir/parse/geoip.h"
 #include "weir/parse/json_parser.h"
 #include "weir/parse/log_format_parser.h"
 #include "weir/parse/regex_parser.h"
@@ -17,9 +18,10 @@ std::vector<std::string> knownFormats() {
             "log4j",    "generic", "json", "logfmt",         "csv",          "tsv"};
 }
 
-std::unique_ptr<Parser> makeParser(std::string_view format, std::string *error) {
-    FormatOptions o;
-    const std::string_view spec = splitFormat(format, o);
+namespace {
+
+std::unique_ptr<Parser> makeBaseParser(std::string_view spec, const FormatOptions &o,
+                                       std::string *error) {
     const std::string_view kind = formatKind(spec);
     const std::string_view arg =
         kind.size() < spec.size() ? spec.substr(kind.size() + 1) : std::string_view();
@@ -58,6 +60,20 @@ std::unique_ptr<Parser> makeParser(std::string_view format, std::string *error) 
     if (error)
         *error = "unknown format '" + std::string(spec) + "'";
     return nullptr;
+}
+
+} // namespace
+
+std::unique_ptr<Parser> makeParser(std::string_view format, std::string *error) {
+    FormatOptions o;
+    const std::string_view spec = splitFormat(format, o);
+    auto parser = makeBaseParser(spec, o, error);
+    if (!parser || o.geoipDatabase.empty())
+        return parser;
+    auto db = GeoIpDatabase::open(o.geoipDatabase, error);
+    if (!db)
+        return nullptr;
+    return std::make_unique<GeoIpEnricher>(std::move(parser), std::move(db), o.geoipField);
 }
 
 bool isAutoFormat(std::string_view format) {

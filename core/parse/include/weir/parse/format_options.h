@@ -13,11 +13,13 @@ namespace weir::parse {
 // (ChannelSpec::format, FileSource::Options::format) so sources and the engine need no new
 // fields: "NAME[:ARG]" then "\x1fkey=value" per option (see composeFormat).
 struct FormatOptions {
-    std::string timeField;   // field holding the event time; empty: conventional names/shapes
-    std::string timeFormat;  // strptime-like (TimeFormat); empty: automatic shapes
-    std::string timeZone;    // zone of times written without one (TimeZoneSpec); empty: UTC
-    std::string levelField;  // field holding the severity; empty: conventional names
-    TimestampNs reference{}; // year inference for year-less timestamps; 0: wall clock
+    std::string timeField;     // field holding the event time; empty: conventional names/shapes
+    std::string timeFormat;    // strptime-like (TimeFormat); empty: automatic shapes
+    std::string timeZone;      // zone of times written without one (TimeZoneSpec); empty: UTC
+    std::string levelField;    // field holding the severity; empty: conventional names
+    TimestampNs reference{};   // year inference for year-less timestamps; 0: wall clock
+    std::string geoipDatabase; // MaxMind DB file: add geo.* fields (GeoIpEnricher); empty: none
+    std::string geoipField;    // the IP field to locate; empty: the first IP-typed field
 };
 
 constexpr char kFormatOptionSeparator = '\x1f';
