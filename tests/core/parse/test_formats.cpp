@@ -2,6 +2,7 @@
 // Golden tests: one or more real-shaped lines per format, with every field checked.
 #include "weir/common/time_util.h"
 #include "weir/parse/format_registry.h"
+#include "weir/parse/regex_parser.h"
 #include "weir/parse/time_format.h"
 
 #include <gtest/gtest.h>
@@ -336,6 +337,57 @@ TEST(Formats, RegexNamedGroups) {
     EXPECT_EQ(r.fields.find("ms")->i, 17);
     EXPECT_EQ(p->fieldNames(), (std::vector<std::string>{"time", "level", "user", "ip", "ms"}));
     EXPECT_EQ(run(*p, "no match").result.reason, DeadLetterReason::Malformed);
+}
+
+TEST(Formats, RegexHotPathCapturesOnlyTimeLevelStatus) {
+    struct Case {
+        const char *pattern;
+        const char *line;
+        const char *time;
+        Severity level;
+        int status;
+        int headerGroups; // capture groups the hot path uses
+    };
+    const Case cases[] = {
+        // The benchmark's 7-group access expression: time and status only.
+        {R"re(^(?P<host>\S+) \S+ (?P<user>\S+) \[(?P<time>[^\]]+)\] "(?P<request>[^"]*)" (?P<status>\d{3}) (?P<bytes>\S+))re",
+         R"re(1.2.3.4 - bob [22/Nov/2021:10:15:32 +0000] "GET /(x) HTTP/1.1" 503 12)re",
+         "2021-11-22T10:15:32.000Z", Severity::Unknown, 503, 2},
+        // Escaped parentheses, classes holding "(" and "]", \Q..\E, POSIX classes, unnamed and
+        // non-capturing groups, nesting, (?i) flags.
+        {R"re(^\((?P<a>[(\]x]+)\) (\w+) \Q(lit)\E (?:(?P<time>[[:digit:]-]+T[\d:]+Z)) (?i:(?P<level>warn|error)) ((?P<inner>[a-z]+)(?P<status>\d+)))re",
+         "(((]x) word (lit) 2021-11-22T10:15:32Z ERROR abc404", "2021-11-22T10:15:32.000Z",
+         Severity::Error, 404, 3},
+        // Every group needed: the expression is used as it is.
+        {R"re((?P<time>\S+) (?P<status>\d+))re", "2021-11-22T10:15:32Z 200",
+         "2021-11-22T10:15:32.000Z", Severity::Unknown, 200, 2},
+        // Nothing needed: no capture at all on the hot path.
+        {R"re(^(?P<a>\w+) (?P<b>\w+)$)re", "x y", nullptr, Severity::Unknown, 0, 0},
+    };
+    for (const auto &c : cases) {
+        std::string error;
+        auto p = RegexParser::compile(c.pattern, FormatOptions{}, &error);
+        ASSERT_TRUE(p) << c.pattern << ": " << error;
+        EXPECT_EQ(p->headerCaptureGroups(), c.headerGroups) << c.pattern;
+        const auto r = run(*p, c.line);
+        ASSERT_EQ(r.result.status, ParseStatus::Event) << c.pattern;
+        EXPECT_EQ(r.header.hasTime, c.time != nullptr) << c.pattern;
+        if (c.time) {
+            EXPECT_EQ(r.time(), c.time) << c.pattern;
+        }
+        EXPECT_EQ(r.header.severity, c.level) << c.pattern;
+        EXPECT_EQ(r.header.status, c.status) << c.pattern;
+        // Fields still come from the full expression, every group in order.
+        ASSERT_TRUE(r.fieldsOk) << c.pattern;
+        EXPECT_EQ(r.fields.fields.size(), p->fieldNames().size()) << c.pattern;
+    }
+    // A bad time in the reduced expression is still a bad timestamp.
+    auto p =
+        RegexParser::compile(R"re(^(?P<host>\S+) (?P<time>\S+) (?P<msg>.*))re", FormatOptions{});
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->headerCaptureGroups(), 1);
+    EXPECT_EQ(run(*p, "h not-a-time rest").result.reason, DeadLetterReason::BadTimestamp);
+    EXPECT_EQ(run(*p, "nospace").result.reason, DeadLetterReason::Malformed);
 }
 
 TEST(Formats, TimeFormatConversions) {

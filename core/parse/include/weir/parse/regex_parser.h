@@ -31,13 +31,23 @@ public:
     std::vector<std::string> fieldNames() const override { return m_names; }
     std::unique_ptr<Parser> clone() const override;
 
+    // Capture groups the hot path asks RE2 for (time, level, status only when the expression
+    // could be rewritten with the others non-capturing), for tests and diagnostics.
+    int headerCaptureGroups() const;
+
 private:
     RegexParser() = default;
 
+    void compileHeaderRegex(std::string_view pattern);
+
     std::shared_ptr<const re2::RE2> m_re; // RE2 is safe to share between threads
-    std::vector<std::string> m_names;     // index i = capture group i + 1
+    // The hot path's expression: m_re with only the time/level/status groups capturing (or
+    // m_re itself); m_h*Group are their numbers there.
+    std::shared_ptr<const re2::RE2> m_headerRe;
+    std::vector<std::string> m_names;                            // index i = capture group i + 1
     int m_timeGroup = -1, m_levelGroup = -1, m_statusGroup = -1; // 1-based, -1 none
-    int m_headerGroups = 0;                                      // groups the hot path needs
+    int m_hTimeGroup = -1, m_hLevelGroup = -1, m_hStatusGroup = -1;
+    int m_headerGroups = 0; // groups the hot path needs (in m_headerRe)
     TimeSettings m_time;
 };
 
