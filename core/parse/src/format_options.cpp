@@ -87,6 +87,8 @@ bool TimeSettings::parseValue(std::string_view text, TimestampNs &out) const {
         return false;
     if (!format.empty())
         return format.parse(text, context, out);
+    if (parseIsoTimestampFast(text, out))
+        return true; // the common JSON shape; the walk below gives the same value
     const char c = text[0];
     if ((c >= '0' && c <= '9') || c == '-') {
         // ISO 8601 with zone goes straight through; without, it is read in the zone.

@@ -98,18 +98,22 @@ struct JsonParser::HeaderScan {
 };
 
 JsonParser::JsonParser()
-    : m_parser(std::make_unique<simdjson::dom::parser>()) {}
+    : m_parser(std::make_unique<simdjson::dom::parser>()) {
+    initHeaderNames();
+}
 
 JsonParser::JsonParser(Options options)
     : JsonParser() {
     m_time.field = std::move(options.timeField);
     m_levelField = std::move(options.levelField);
+    initHeaderNames();
 }
 
 JsonParser::JsonParser(const FormatOptions &options)
     : JsonParser() {
     m_time.init(options, nullptr);
     m_levelField = options.levelField;
+    initHeaderNames();
 }
 
 JsonParser::JsonParser(const JsonParser &other)
@@ -118,40 +122,79 @@ JsonParser::JsonParser(const JsonParser &other)
     , m_time(other.m_time)
     , m_parser(std::make_unique<simdjson::dom::parser>())
     , m_names(other.m_names)
-    , m_sampled(other.m_sampled) {}
+    , m_sampled(other.m_sampled)
+    , m_maxHeaderName(other.m_maxHeaderName) {}
+
+void JsonParser::initHeaderNames() {
+    // Conventional time names are at most 10 bytes, level names 9, status names 11
+    // ("http.status", "status_code").
+    m_maxHeaderName = std::max({size_t{11}, m_time.field.size(), m_levelField.size()});
+}
 
 JsonParser::~JsonParser() = default;
 
-void JsonParser::scanHeader(const void *elementPtr, HeaderScan &scan, int depth) {
+void JsonParser::scanHeader(const void *elementPtr, HeaderScan &scan, int depth, bool named) {
     const element &obj = *static_cast<const element *>(elementPtr);
-    const size_t base = m_path.size();
+    const size_t base = m_pathLen;
     simdjson::dom::object object;
     if (obj.get_object().get(object) != simdjson::SUCCESS)
         return;
     for (const auto field : object) {
-        // Top-level names are used as they are; nested ones are built in m_path.
+        // Top-level names are used as they are; nested ones are built in m_path, unless the
+        // name is too long to be one the header looks for (and no column sample is taken):
+        // such fields still count for the ISO-shape time fallback, nameless.
         std::string_view name = field.key;
-        if (depth > 0) {
-            m_path.resize(base);
-            m_path += '.';
-            m_path.append(field.key.data(), field.key.size());
-            name = m_path;
+        bool fieldNamed = named;
+        if (depth > 0 && named) {
+            const size_t len = base + 1 + field.key.size();
+            fieldNamed = scan.sample || len <= m_maxHeaderName;
+            if (fieldNamed) {
+                // m_path is a scratch buffer (no per-field string calls): "parent.key".
+                if (m_path.size() < len)
+                    m_path.resize(std::max(len, 2 * m_path.size()));
+                m_path[base] = '.';
+                std::memcpy(&m_path[base + 1], field.key.data(), field.key.size());
+                m_pathLen = len;
+                name = std::string_view(m_path.data(), len);
+            } else {
+                name = {};
+            }
+        } else if (depth > 0) {
+            name = {};
         }
         const element v = field.value;
         const element_type type = v.type();
         if (type == element_type::OBJECT) {
             if (depth < kMaxDepth) {
-                if (depth == 0)
-                    m_path.assign(name.data(), name.size());
-                scanHeader(&v, scan, depth + 1);
+                if (depth == 0) {
+                    if (m_path.size() < name.size())
+                        m_path.resize(std::max(name.size(), 2 * m_path.size()));
+                    std::memcpy(m_path.data(), name.data(), name.size());
+                    m_pathLen = name.size();
+                }
+                // Nameless children matter only while the ISO-shape fallback may apply.
+                if (fieldNamed || (!scan.timeFound && !scan.shapeFound && m_time.field.empty()))
+                    scanHeader(&v, scan, depth + 1, fieldNamed);
+            }
+            m_pathLen = base;
+            continue;
+        }
+        if (name.empty() && depth > 0) {
+            // Nameless: only the ISO-shape fallback can use it.
+            if (type == element_type::STRING && !scan.timeFound && !scan.shapeFound &&
+                m_time.field.empty()) {
+                const std::string_view str = v.get_string().value_unsafe();
+                if (isoShaped(str) && m_time.parseValue(str, scan.shapeTime))
+                    scan.shapeFound = true;
             }
             continue;
         }
         if (scan.sample && std::find(m_names.begin(), m_names.end(), name) == m_names.end())
             m_names.emplace_back(name);
-        const bool isTime =
-            m_time.field.empty() ? isConventionalTimeName(name) : name == m_time.field;
-        if (isTime && !scan.timeFound) {
+        // Only the first time field counts: no name test once one was found.
+        const bool isTime = !scan.timeFound && (m_time.field.empty() ? isConventionalTimeName(name)
+                                                                     : name == m_time.field);
+        if (isTime) {
             scan.timeFound = true;
             if (type == element_type::STRING) {
                 scan.timeBad = !m_time.parseValue(v.get_string().value_unsafe(), scan.out->time);
@@ -188,7 +231,7 @@ void JsonParser::scanHeader(const void *elementPtr, HeaderScan &scan, int depth)
                 scan.out->status = static_cast<uint16_t>(s);
         }
     }
-    m_path.resize(base);
+    m_pathLen = base;
 }
 
 ParseResult JsonParser::parseHeader(std::string_view line, EventHeader &out) {
@@ -202,8 +245,8 @@ ParseResult JsonParser::parseHeader(std::string_view line, EventHeader &out) {
     scan.sample = m_sampled < 256;
     if (scan.sample)
         ++m_sampled;
-    m_path.clear();
-    scanHeader(&root, scan, 0);
+    m_pathLen = 0;
+    scanHeader(&root, scan, 0, true);
     if (scan.timeBad)
         return ParseResult::dead(DeadLetterReason::BadTimestamp);
     if (!scan.timeFound && scan.shapeFound) {

@@ -609,6 +609,47 @@ bool TimeFormat::parse(std::string_view s, const TimeContext &ctx, TimestampNs &
     return true;
 }
 
+bool parseIsoTimestampFast(std::string_view s, TimestampNs &out) {
+    const size_t n = s.size();
+    if (n < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+        return false;
+    const auto two = [&](size_t i, unsigned &v) {
+        const unsigned a = static_cast<unsigned>(s[i] - '0');
+        const unsigned b = static_cast<unsigned>(s[i + 1] - '0');
+        v = a * 10 + b;
+        return a < 10 && b < 10;
+    };
+    unsigned y1, y2, mo, d, h, mi, sec;
+    if (!two(0, y1) || !two(2, y2) || !two(5, mo) || !two(8, d) || !two(11, h) || !two(14, mi) ||
+        !two(17, sec))
+        return false;
+    size_t p = 19;
+    int64_t nanos = 0;
+    if (s[p] == '.') {
+        ++p;
+        if (p >= n || !isDigit(s[p]))
+            return false;
+        fraction(s, p, nanos);
+    }
+    int64_t offset = 0;
+    if (p + 1 == n && s[p] == 'Z') {
+        offset = 0;
+    } else if (p + 6 == n && (s[p] == '+' || s[p] == '-') && s[p + 3] == ':') {
+        unsigned oh, om;
+        if (!two(p + 1, oh) || !two(p + 4, om) || oh > 23 || om > 59)
+            return false;
+        offset =
+            (static_cast<int64_t>(oh) * kNsPerHour + om * kNsPerMinute) * (s[p] == '-' ? -1 : 1);
+    } else {
+        return false;
+    }
+    const int64_t y = static_cast<int64_t>(y1) * 100 + y2;
+    if (!validDate(y, mo, d) || !validTime(h, mi, sec))
+        return false;
+    out = TimestampNs{wallNs(y, mo, d, h, mi, sec, nanos) - offset};
+    return true;
+}
+
 size_t scanLeadingTimestamp(std::string_view s, const TimeContext &ctx, TimestampNs &out) {
     if (s.empty())
         return 0;

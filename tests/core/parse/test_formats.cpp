@@ -390,6 +390,94 @@ TEST(Formats, RegexHotPathCapturesOnlyTimeLevelStatus) {
     EXPECT_EQ(run(*p, "nospace").result.reason, DeadLetterReason::Malformed);
 }
 
+TEST(Formats, IsoFastPathAgreesWithTheScanner) {
+    // Every text the fast path accepts, the general scanner reads to the same instant.
+    const char *dates[] = {"2021-11-22", "1900-01-01", "2200-12-31", "1899-12-31",
+                           "2201-01-01", "2021-02-31", "2021-00-10", "2021-13-10",
+                           "2021-11-00", "2021-11-32", "2x21-11-22", "2021-1a-22"};
+    const char *clocks[] = {"T00:00:00", "T23:59:60", "T24:00:00", "T12:60:00", "T12:00:61",
+                            "T10:15:32", " 10:15:32", "t10:15:32", "T1:15:32"};
+    const char *fractions[] = {"", ".5", ".123", ".123456789", ".1234567891234", ".", ",5", ".x"};
+    const char *zones[] = {"Z",   "z", "+01:00", "-23:59", "+24:00",    "+01:60", "+0100",
+                           "+01", "",  "Z ",     "ZZ",     "+01:00:00", "-00:30", "+1a:00"};
+    TimeContext ctx;
+    size_t accepted = 0, checked = 0;
+    for (const char *d : dates) {
+        for (const char *c : clocks) {
+            for (const char *f : fractions) {
+                for (const char *z : zones) {
+                    const std::string s = std::string(d) + c + f + z;
+                    TimestampNs fast, general;
+                    ++checked;
+                    if (!parseIsoTimestampFast(s, fast))
+                        continue;
+                    ++accepted;
+                    ASSERT_EQ(scanLeadingTimestamp(s, ctx, general), s.size()) << s;
+                    ASSERT_EQ(fast.value, general.value) << s;
+                }
+            }
+        }
+    }
+    EXPECT_EQ(checked, 12u * 9 * 8 * 14);
+    EXPECT_GT(accepted, 100u);
+    TimestampNs t;
+    ASSERT_TRUE(parseIsoTimestampFast("2021-11-22T10:15:32.250Z", t));
+    EXPECT_EQ(formatRfc3339Ms(t), "2021-11-22T10:15:32.250Z");
+    ASSERT_TRUE(parseIsoTimestampFast("2021-11-22T11:15:32+01:00", t));
+    EXPECT_EQ(formatRfc3339Ms(t), "2021-11-22T10:15:32.000Z");
+    EXPECT_FALSE(parseIsoTimestampFast("2021-11-22T10:15:32", t)); // zone-less: the zone applies
+}
+
+TEST(Formats, JsonHeaderAfterTheColumnSample) {
+    // After the first 256 lines (the column sample) the header scan skips names too long to
+    // matter; the results must not change.
+    FormatOptions explicitField;
+    explicitField.timeField = "request.timing.started_at";
+    explicitField.levelField = "meta.severity_text_long";
+    auto byName = makeParser("json");
+    auto byField = makeParser(composeFormat("json", explicitField));
+    ASSERT_TRUE(byName && byField);
+    const std::string warm = R"({"ts":"2021-11-22T10:00:00Z","level":"info"})";
+    for (int i = 0; i < 300; ++i) {
+        EventHeader h;
+        ASSERT_EQ(byName->parseHeader(warm, h).status, ParseStatus::Event);
+        ASSERT_EQ(byField->parseHeader(warm, h).status, ParseStatus::Event);
+    }
+    struct Case {
+        Parser *parser;
+        const char *line;
+        const char *time; // nullptr: no time
+        Severity level;
+        int status;
+    };
+    const Case cases[] = {
+        // ISO-shape fallback through long nested names.
+        {byName.get(),
+         R"({"a":{"a_rather_long_name":{"deeper_still":"2021-11-22T10:15:32Z"}},"msg":"x"})",
+         "2021-11-22T10:15:32.000Z", Severity::Unknown, 0},
+        // Conventional names nested: log.level, http.status; a long sibling in between.
+        {byName.get(),
+         R"({"log":{"level":"error","a_long_field_name":1},"http":{"status":503},"time":"2021-11-22T10:15:33Z"})",
+         "2021-11-22T10:15:33.000Z", Severity::Error, 503},
+        {byName.get(), R"({"http":{"status_code_long":404,"x":{"status":1}},"msg":"no time"})",
+         nullptr, Severity::Unknown, 0},
+        // Configured long nested names.
+        {byField.get(),
+         R"({"ts":"2000-01-01T00:00:00Z","request":{"timing":{"started_at":"2021-11-22T10:15:34Z"}},"meta":{"severity_text_long":"WARN"}})",
+         "2021-11-22T10:15:34.000Z", Severity::Warning, 0},
+    };
+    for (const auto &c : cases) {
+        EventHeader h;
+        ASSERT_EQ(c.parser->parseHeader(c.line, h).status, ParseStatus::Event) << c.line;
+        EXPECT_EQ(h.hasTime, c.time != nullptr) << c.line;
+        if (c.time) {
+            EXPECT_EQ(formatRfc3339Ms(h.time), c.time) << c.line;
+        }
+        EXPECT_EQ(h.severity, c.level) << c.line;
+        EXPECT_EQ(h.status, c.status) << c.line;
+    }
+}
+
 TEST(Formats, TimeFormatConversions) {
     TimeContext ctx;
     TimeFormat f;

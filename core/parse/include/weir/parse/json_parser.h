@@ -45,15 +45,19 @@ public:
 
 private:
     struct HeaderScan;
-    void scanHeader(const void *element, HeaderScan &scan, int depth);
+    void scanHeader(const void *element, HeaderScan &scan, int depth, bool named);
+    void initHeaderNames();
 
     std::string m_levelField;
     TimeSettings m_time;
     std::unique_ptr<simdjson::dom::parser> m_parser; // engine thread (parseHeader)
     std::string m_padded;                            // engine-thread scratch with padding
-    std::string m_path;                              // engine-thread scratch
-    std::vector<std::string> m_names;                // seen in the first lines, for columns
+    std::string m_path; // engine-thread scratch buffer; the dotted name is [0, m_pathLen)
+    size_t m_pathLen = 0;
+    std::vector<std::string> m_names; // seen in the first lines, for columns
     size_t m_sampled = 0;
+    // The longest dotted name the header looks for (time, level, status names).
+    size_t m_maxHeaderName = 0;
 };
 
 } // namespace weir::parse

@@ -62,6 +62,12 @@ private:
 // each optionally inside [brackets]. Returns the length consumed, 0 when there is none.
 size_t scanLeadingTimestamp(std::string_view s, const TimeContext &ctx, TimestampNs &out);
 
+// Exactly "yyyy-MM-ddTHH:mm:ss[.frac](Z|+hh:mm|-hh:mm)", the shape most JSON logs use, without
+// the general scanner's walk over every shape. False means "not this exact shape or not a valid
+// value": the caller then uses scanLeadingTimestamp, which gives the same result for every
+// text this accepts.
+bool parseIsoTimestampFast(std::string_view s, TimestampNs &out);
+
 // severityFromName with a quick rejection of words that are no level (hot paths).
 Severity severityFromWord(std::string_view word);
 
