@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/engine/engine.h"
 
+#include "weir/common/line_scan.h"
 #include "weir/common/text.h"
 #include "weir/common/time_util.h"
 #include "weir/parse/format_registry.h"
@@ -219,14 +220,12 @@ void Engine::processBatch(Slot &slot, source::RawBatch &batch) {
         m_stats.bytes += data.size();
         if (batch.messages.empty()) {
             uint64_t position = batch.firstPosition ? batch.firstPosition : ch.nextLine;
-            size_t pos = 0;
-            while (pos < data.size()) {
-                const void *hit = std::memchr(data.data() + pos, '\n', data.size() - pos);
-                const size_t nl =
-                    hit ? static_cast<size_t>(static_cast<const char *>(hit) - data.data())
-                        : data.size();
-                processLine(ch, data.substr(pos, nl - pos), position++, 0, ingest);
-                pos = nl + 1;
+            // One pass finds the newlines and which lines are plain ASCII, a run at a time.
+            LineSplitter splitter(data.data(), data.size());
+            std::array<LineSplitter::Line, 256> lines;
+            while (const size_t n = splitter.take(lines.data(), lines.size())) {
+                for (size_t i = 0; i < n; ++i)
+                    processLine(ch, lines[i].view(), position++, 0, ingest, lines[i].ascii);
             }
             ch.nextLine = position;
         } else {
@@ -259,7 +258,7 @@ void Engine::addProcessor(std::shared_ptr<EventProcessor> processor) {
 }
 
 void Engine::processLine(Channel &ch, std::string_view line, uint64_t position, uint8_t msgFlags,
-                         TimestampNs ingest) {
+                         TimestampNs ingest, bool ascii) {
     ++m_stats.lines;
     if (!line.empty() && line.back() == '\r')
         line.remove_suffix(1);
@@ -271,7 +270,7 @@ void Engine::processLine(Channel &ch, std::string_view line, uint64_t position, 
     DeadLetterReason reason = DeadLetterReason::None;
     if (line.empty() || ((line.front() == ' ' || line.front() == '\t') && trim(line).empty())) {
         reason = DeadLetterReason::Empty;
-    } else if (!isAscii(line) && !isValidUtf8(line)) {
+    } else if (!ascii && !isAscii(line) && !isValidUtf8(line)) {
         reason = DeadLetterReason::InvalidUtf8;
     } else {
         m_header = parse::EventHeader{};

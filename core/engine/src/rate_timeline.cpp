@@ -16,12 +16,6 @@ RateTimeline::RateTimeline(int64_t bucketNs, int64_t maxBucketNs)
     : m_bucketNs(std::max<int64_t>(bucketNs, 1))
     , m_maxBucketNs(std::max(maxBucketNs, m_bucketNs)) {}
 
-size_t RateTimeline::classOf(uint16_t status, Severity severity) {
-    if (status >= 100 && status < 600)
-        return status / 100 - 1;
-    return 5 + static_cast<size_t>(severity) % 10;
-}
-
 std::string_view RateTimeline::className(size_t cls) {
     static constexpr std::array<std::string_view, 5> kStatus = {"1xx", "2xx", "3xx", "4xx", "5xx"};
     if (cls < 5)
@@ -47,7 +41,7 @@ void RateTimeline::coarsen() {
     m_bucketNs = wide;
 }
 
-void RateTimeline::add(TimestampNs t, size_t cls) {
+void RateTimeline::addSlow(TimestampNs t, size_t cls) {
     if (cls >= kClasses)
         return;
     m_seen[cls] = true;
@@ -85,6 +79,12 @@ void RateTimeline::add(TimestampNs t, size_t cls) {
     if (static_cast<size_t>(index) >= m_buckets.size())
         m_buckets.resize(static_cast<size_t>(index) + 1, Counts{});
     ++m_buckets[static_cast<size_t>(index)][cls];
+    // Remember this bucket for the hot path. Every change to m_buckets happens above, in this
+    // function, so the pointer stays valid until the next call that reaches it.
+    m_hot.counts = &m_buckets[static_cast<size_t>(index)];
+    m_hot.start = m_firstBucket + index * m_bucketNs;
+    if (__builtin_add_overflow(m_hot.start, m_bucketNs, &m_hot.end))
+        m_hot.end = m_hot.start; // at the edge of time: no hot bucket
 }
 
 } // namespace weir::engine

@@ -4,7 +4,12 @@
 #include "weir/common/time_util.h"
 #include "weir/parse/field_types.h"
 
+#include <algorithm>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace weir::parse {
 
@@ -21,14 +26,45 @@ inline int twoDigits(const char *p) {
     return (p[0] - '0') * 10 + (p[1] - '0');
 }
 
+#if defined(__GNUC__)
+#define WEIR_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define WEIR_ALWAYS_INLINE inline
+#endif
+
+// First position of `c` in s at or after `pos`, or npos. Reads 16 bytes at a time, never
+// outside s (the last block is read ending at s.size() and its bits before `pos` dropped).
+WEIR_ALWAYS_INLINE size_t findByte(std::string_view s, size_t pos, char c) {
+#if defined(__SSE2__)
+    const size_t n = s.size();
+    const __m128i needle = _mm_set1_epi8(c);
+    while (pos + 16 <= n) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(s.data() + pos));
+        const auto m = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, needle)));
+        if (m != 0)
+            return pos + static_cast<size_t>(__builtin_ctz(m));
+        pos += 16;
+    }
+    if (pos < n && n >= 16) {
+        const size_t base = n - 16;
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(s.data() + base));
+        const auto m =
+            static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, needle))) >> (pos - base);
+        return m != 0 ? pos + static_cast<size_t>(__builtin_ctz(m)) : std::string_view::npos;
+    }
+#endif
+    while (pos < s.size() && s[pos] != c)
+        ++pos;
+    return pos < s.size() ? pos : std::string_view::npos;
+}
+
 // Position of the closing quote of a quoted field whose body starts at `pos`, skipping
 // backslash-escaped quotes; npos if there is none.
-size_t closingQuote(std::string_view s, size_t pos) {
-    while (pos < s.size()) {
-        const void *hit = std::memchr(s.data() + pos, '"', s.size() - pos);
-        if (!hit)
-            return std::string_view::npos;
-        const size_t q = static_cast<size_t>(static_cast<const char *>(hit) - s.data());
+WEIR_ALWAYS_INLINE size_t closingQuote(std::string_view s, size_t pos) {
+    while (true) {
+        const size_t q = findByte(s, pos, '"');
+        if (q == std::string_view::npos || q == 0 || s[q - 1] != '\\')
+            return q;
         // Count the backslashes just before the quote: an odd number escapes it.
         size_t bs = 0;
         while (q > bs && s[q - 1 - bs] == '\\')
@@ -37,34 +73,32 @@ size_t closingQuote(std::string_view s, size_t pos) {
             return q;
         pos = q + 1;
     }
-    return std::string_view::npos;
 }
 
-// Token up to the next space; advances pos past the space. Empty view if there is no space.
-// Short fields: a plain loop beats a call to memchr.
-inline size_t findShort(std::string_view s, size_t pos, char c) {
-    while (pos < s.size() && s[pos] != c)
-        ++pos;
-    return pos < s.size() ? pos : std::string_view::npos;
+// s[pos, pos + n) where the caller knows the range is inside s (substr checks and may throw,
+// which keeps it out of line).
+WEIR_ALWAYS_INLINE std::string_view view(std::string_view s, size_t pos, size_t n) {
+    return std::string_view(s.data() + pos, n);
 }
 
-inline bool token(std::string_view s, size_t &pos, std::string_view &out) {
-    const size_t e = findShort(s, pos, ' ');
+// Token up to the next space; advances pos past the space. False if there is no space.
+WEIR_ALWAYS_INLINE bool token(std::string_view s, size_t &pos, std::string_view &out) {
+    const size_t e = findByte(s, pos, ' ');
     if (e == std::string_view::npos)
         return false;
-    out = s.substr(pos, e - pos);
+    out = view(s, pos, e - pos);
     pos = e + 1;
     return true;
 }
 
 // A quoted field at pos ("..."), pos advanced past the closing quote.
-inline bool quoted(std::string_view s, size_t &pos, std::string_view &out) {
+WEIR_ALWAYS_INLINE bool quoted(std::string_view s, size_t &pos, std::string_view &out) {
     if (pos >= s.size() || s[pos] != '"')
         return false;
     const size_t q = closingQuote(s, pos + 1);
     if (q == std::string_view::npos)
         return false;
-    out = s.substr(pos + 1, q - pos - 1);
+    out = view(s, pos + 1, q - pos - 1);
     pos = q + 1;
     return true;
 }
@@ -79,34 +113,64 @@ Severity severityForStatus(uint16_t status) {
 
 } // namespace
 
-bool parseApacheTime(std::string_view s, TimestampNs &out) {
-    // dd/Mon/yyyy:HH:MM:SS[ +zzzz]
-    if (s.size() < 20 || s[2] != '/' || s[6] != '/' || s[11] != ':' || s[14] != ':' || s[17] != ':')
-        return false;
-    const char *p = s.data();
-    // Consecutive lines almost always share the date: remember the last one per thread.
-    struct DateCache {
-        char key[11] = {};
+namespace {
+
+// "dd/Mon/yyyy:HH:MM:SS" at p (20 bytes, separators already checked) as ns since the epoch in
+// UTC, or false. Memoised per thread: consecutive lines almost always share the second, and
+// nearly always the date.
+WEIR_ALWAYS_INLINE bool apacheSecond(const char *p, int64_t &out) {
+    struct Cache {
+        uint64_t a = 0, b = 0; // bytes 0..15
+        uint32_t c = 0;        // bytes 16..19
+        bool valid = false;
+        int64_t ns = 0;
+        char dateKey[11] = {};
         int64_t days = 0;
     };
-    thread_local DateCache cache;
+    thread_local Cache cache;
+    uint64_t a, b;
+    uint32_t c;
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, p + 8, 8);
+    std::memcpy(&c, p + 16, 4);
+    if (cache.valid && a == cache.a && b == cache.b && c == cache.c) {
+        out = cache.ns;
+        return true;
+    }
     int64_t days;
-    if (std::memcmp(cache.key, p, 11) == 0) {
+    if (std::memcmp(cache.dateKey, p, 11) == 0) {
         days = cache.days;
     } else {
         const int day = twoDigits(p);
-        const unsigned month = monthFromAbbrev(s.substr(3, 3));
+        const unsigned month = monthFromAbbrev(std::string_view(p + 3, 3));
         const int y1 = twoDigits(p + 7), y2 = twoDigits(p + 9);
         if (day < 1 || day > 31 || month == 0 || y1 < 0 || y2 < 0)
             return false;
         days = daysFromCivil(y1 * 100 + y2, month, static_cast<unsigned>(day));
         if (!daysRepresentable(days))
             return false; // e.g. year 1000 or 9999: beyond TimestampNs
-        std::memcpy(cache.key, p, 11);
+        std::memcpy(cache.dateKey, p, 11);
         cache.days = days;
     }
     const int hh = twoDigits(p + 12), mm = twoDigits(p + 15), ss = twoDigits(p + 18);
     if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60)
+        return false;
+    out = days * kNsPerDay + hh * kNsPerHour + mm * kNsPerMinute + ss * kNsPerSecond;
+    cache.a = a;
+    cache.b = b;
+    cache.c = c;
+    cache.ns = out;
+    cache.valid = true;
+    return true;
+}
+
+WEIR_ALWAYS_INLINE bool parseApacheTimeImpl(std::string_view s, TimestampNs &out) {
+    // dd/Mon/yyyy:HH:MM:SS[ +zzzz]
+    if (s.size() < 20 || s[2] != '/' || s[6] != '/' || s[11] != ':' || s[14] != ':' || s[17] != ':')
+        return false;
+    const char *p = s.data();
+    int64_t local;
+    if (!apacheSecond(p, local))
         return false;
     int64_t offset = 0;
     if (s.size() > 20) {
@@ -118,28 +182,37 @@ bool parseApacheTime(std::string_view s, TimestampNs &out) {
             return false;
         offset = (oh * kNsPerHour + om * kNsPerMinute) * (s[21] == '-' ? -1 : 1);
     }
-    out = TimestampNs{days * kNsPerDay + hh * kNsPerHour + mm * kNsPerMinute + ss * kNsPerSecond -
-                      offset};
+    out = TimestampNs{local - offset};
     return true;
 }
 
-DeadLetterReason AccessLogParser::split(std::string_view line, Parts &out) {
+} // namespace
+
+bool parseApacheTime(std::string_view s, TimestampNs &out) {
+    return parseApacheTimeImpl(s, out);
+}
+
+namespace {
+
+using Parts = AccessLogParser::Parts;
+
+WEIR_ALWAYS_INLINE DeadLetterReason splitImpl(std::string_view line, Parts &out) {
     if (!line.empty() && line.back() == '\r')
         line.remove_suffix(1);
     size_t pos = 0;
     if (!token(line, pos, out.host) || out.host.empty() || !token(line, pos, out.ident))
         return DeadLetterReason::Malformed;
     // The user field can in theory hold spaces; the timestamp's '[' ends it.
-    const size_t open = findShort(line, pos, '[');
+    const size_t open = findByte(line, pos, '[');
     if (open == std::string_view::npos)
         return DeadLetterReason::Malformed;
     if (open == pos || line[open - 1] != ' ')
         return DeadLetterReason::Malformed;
-    out.user = line.substr(pos, open - 1 - pos);
-    const size_t close = findShort(line, open, ']');
+    out.user = view(line, pos, open - 1 - pos);
+    const size_t close = findByte(line, open, ']');
     if (close == std::string_view::npos)
         return DeadLetterReason::Malformed;
-    out.timeText = line.substr(open + 1, close - open - 1);
+    out.timeText = view(line, open + 1, close - open - 1);
     pos = close + 1;
     if (pos >= line.size() || line[pos] != ' ')
         return DeadLetterReason::Malformed;
@@ -151,12 +224,13 @@ DeadLetterReason AccessLogParser::split(std::string_view line, Parts &out) {
     const bool bracketed = pos < line.size() && line[pos] == '[';
     out.bracketedStatus = bracketed;
     const size_t statusStart = pos + (bracketed ? 1 : 0);
-    size_t p = statusStart;
-    while (p < line.size() && isDigit(line[p]))
-        ++p;
-    if (p - statusStart != 3)
+    // Exactly three digits.
+    const char *st = line.data() + statusStart;
+    if (statusStart + 3 > line.size() || !isDigit(st[0]) || !isDigit(st[1]) || !isDigit(st[2]) ||
+        (statusStart + 3 < line.size() && isDigit(st[3])))
         return DeadLetterReason::Malformed;
-    out.statusText = line.substr(statusStart, 3);
+    size_t p = statusStart + 3;
+    out.statusText = view(line, statusStart, 3);
     out.status =
         static_cast<uint16_t>((line[statusStart] - '0') * 100 + (line[statusStart + 1] - '0') * 10 +
                               (line[statusStart + 2] - '0'));
@@ -174,20 +248,27 @@ DeadLetterReason AccessLogParser::split(std::string_view line, Parts &out) {
         ++pos;
         out.bytes = -1;
     } else {
+        // At most 18 digits (no overflow); a 19th makes the line malformed below.
+        const char *const first = line.data() + bytesStart;
+        const char *const limit = line.data() + std::min(line.size(), bytesStart + 18);
+        const char *d = first;
         int64_t v = 0;
-        while (pos < line.size() && isDigit(line[pos]) && pos - bytesStart < 18)
-            v = v * 10 + (line[pos++] - '0');
-        if (pos == bytesStart)
+        while (d < limit && isDigit(*d)) {
+            v = v * 10 + (*d - '0');
+            ++d;
+        }
+        if (d == first)
             return DeadLetterReason::Malformed;
+        pos = bytesStart + static_cast<size_t>(d - first);
         out.bytes = v;
     }
-    out.bytesText = line.substr(bytesStart, pos - bytesStart);
+    out.bytesText = view(line, bytesStart, pos - bytesStart);
     out.hasReferer = false;
     out.referer = {};
     out.userAgent = {};
     if (pos == line.size())
-        return parseApacheTime(out.timeText, out.time) ? DeadLetterReason::None
-                                                       : DeadLetterReason::BadTimestamp;
+        return parseApacheTimeImpl(out.timeText, out.time) ? DeadLetterReason::None
+                                                           : DeadLetterReason::BadTimestamp;
     if (line[pos] != ' ')
         return DeadLetterReason::Malformed;
     ++pos;
@@ -199,8 +280,14 @@ DeadLetterReason AccessLogParser::split(std::string_view line, Parts &out) {
     // Anything after the user agent (extra logged fields) is allowed and ignored here.
     if (pos < line.size() && line[pos] != ' ')
         return DeadLetterReason::Malformed;
-    return parseApacheTime(out.timeText, out.time) ? DeadLetterReason::None
-                                                   : DeadLetterReason::BadTimestamp;
+    return parseApacheTimeImpl(out.timeText, out.time) ? DeadLetterReason::None
+                                                       : DeadLetterReason::BadTimestamp;
+}
+
+} // namespace
+
+DeadLetterReason AccessLogParser::split(std::string_view line, Parts &out) {
+    return splitImpl(line, out);
 }
 
 std::string_view AccessLogParser::variantName(Variant v) {
@@ -225,26 +312,38 @@ AccessLogParser::Variant AccessLogParser::shapeOf(const Parts &parts) {
     return parts.hasReferer ? Variant::Combined : Variant::Common;
 }
 
-DeadLetterReason AccessLogParser::splitLine(std::string_view line, Parts &out) const {
+namespace {
+
+WEIR_ALWAYS_INLINE DeadLetterReason splitLineImpl(AccessLogParser::Variant variant,
+                                                  const TimeZoneSpec &zone, std::string_view line,
+                                                  Parts &out) {
     out.vhost = {};
-    if (m_variant == Variant::VhostCombined) {
+    if (variant == AccessLogParser::Variant::VhostCombined) {
         const size_t sp = line.find(' ');
         if (sp == std::string_view::npos || sp == 0)
             return DeadLetterReason::Malformed;
         out.vhost = line.substr(0, sp);
         line.remove_prefix(sp + 1);
     }
-    const DeadLetterReason r = split(line, out);
+    const DeadLetterReason r = splitImpl(line, out);
     // A time without zone ("22/Nov/2021:10:15:32") is wall time in the configured zone.
     if (r == DeadLetterReason::None && out.timeText.size() == 20 &&
-        m_zone.kind != TimeZoneSpec::Kind::Utc)
-        out.time = m_zone.toUtc(out.time.value);
+        zone.kind != TimeZoneSpec::Kind::Utc)
+        out.time = zone.toUtc(out.time.value);
     return r;
 }
 
+} // namespace
+
+DeadLetterReason AccessLogParser::splitLine(std::string_view line, Parts &out) const {
+    return splitLineImpl(m_variant, m_zone, line, out);
+}
+
 ParseResult AccessLogParser::parseHeader(std::string_view line, EventHeader &out) {
+    // The engine's hot path: the split is inlined here so that the views it does not need
+    // are never stored.
     Parts parts;
-    const DeadLetterReason r = splitLine(line, parts);
+    const DeadLetterReason r = splitLineImpl(m_variant, m_zone, line, parts);
     if (r != DeadLetterReason::None)
         return ParseResult::dead(r);
     out.time = parts.time;

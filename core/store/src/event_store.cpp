@@ -74,8 +74,7 @@ Chunk::~Chunk() {
 }
 
 void Chunk::place(EventRecord &record, TimestampNs ingest) {
-    const int64_t delta = (ingest.value - m_ingestBase.value) / kNsPerMs;
-    record.ingestDeltaMs = static_cast<uint32_t>(std::clamp<int64_t>(delta, 0, UINT32_MAX));
+    record.ingestDeltaMs = ingestDelta(ingest);
     new (m_records.get() + m_count) EventRecord(record);
     ++m_count;
 }
@@ -194,8 +193,8 @@ void EventStore::append(const EventRecord &record, std::string_view raw, Timesta
     ++m_endIndex;
 }
 
-void EventStore::appendExternal(const EventRecord &record, std::string_view raw, TimestampNs ingest,
-                                const ExternalBytes &ext) {
+void EventStore::appendExternalSlow(const EventRecord &record, std::string_view raw,
+                                    TimestampNs ingest, const ExternalBytes &ext) {
     raw = raw.substr(0, EventRecord::kMaxRawLength);
     if (!m_open || !m_open->tryAppendExternal(record, raw, ingest, ext)) {
         openChunk(ingest);

@@ -142,8 +142,9 @@ private:
     void wake();
     void processBatch(Slot &slot, source::RawBatch &batch);
     void resolveFormat(Channel &ch, const source::RawBatch &batch);
+    // `ascii`: the caller already knows every byte of `line` is below 0x80 (false: unknown).
     void processLine(Channel &ch, std::string_view line, uint64_t position, uint8_t msgFlags,
-                     TimestampNs ingest);
+                     TimestampNs ingest, bool ascii = false);
     void publish();
     bool allFinished() const;
 

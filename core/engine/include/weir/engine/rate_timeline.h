@@ -22,10 +22,22 @@ public:
 
     explicit RateTimeline(int64_t bucketNs = kNsPerSecond, int64_t maxBucketNs = kNsPerHour);
 
-    static size_t classOf(uint16_t status, Severity severity);
+    static size_t classOf(uint16_t status, Severity severity) {
+        if (status >= 100 && status < 600)
+            return status / 100 - 1;
+        return 5 + static_cast<size_t>(severity) % 10;
+    }
     static std::string_view className(size_t cls);
 
-    void add(TimestampNs t, size_t cls);
+    void add(TimestampNs t, size_t cls) {
+        // Hot path: consecutive events mostly fall into the bucket the previous one hit.
+        if (t.value >= m_hot.start && t.value < m_hot.end && cls < kClasses) {
+            m_seen[cls] = true;
+            ++(*m_hot.counts)[cls];
+            return;
+        }
+        addSlow(t, cls);
+    }
 
     int64_t bucketNs() const { return m_bucketNs; }
     // Start time of bucket i.
@@ -39,6 +51,7 @@ public:
     uint64_t outOfRange() const { return m_outOfRange; }
 
 private:
+    void addSlow(TimestampNs t, size_t cls);
     void coarsen();
 
     int64_t m_bucketNs;
@@ -47,6 +60,22 @@ private:
     std::deque<Counts> m_buckets;
     std::array<bool, kClasses> m_seen{};
     uint64_t m_outOfRange = 0;
+    // The bucket the last add() hit, covering [start, end) in event time (an empty range when
+    // unknown). Copies start empty: the pointer is into this object's own deque.
+    struct HotBucket {
+        int64_t start = 0;
+        int64_t end = 0;
+        Counts *counts = nullptr;
+
+        HotBucket() = default;
+        HotBucket(const HotBucket &) {}
+        HotBucket &operator=(const HotBucket &) {
+            start = end = 0;
+            counts = nullptr;
+            return *this;
+        }
+    };
+    HotBucket m_hot;
 };
 
 } // namespace weir::engine

@@ -7,8 +7,10 @@
 #include <array>
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <future>
 #include <memory>
+#include <new>
 #include <string_view>
 #include <vector>
 
@@ -49,6 +51,22 @@ public:
     // Engine thread only. Reference `raw`, which lies inside ext.region; false when full.
     bool tryAppendExternal(EventRecord record, std::string_view raw, TimestampNs ingest,
                            const ExternalBytes &ext);
+    // Engine thread only. The hot path of tryAppendExternal: succeeds only when there is room
+    // and `region` is the chunk's current external segment (false otherwise, nothing done).
+    bool appendToCurrentRegion(const EventRecord &record, std::string_view raw, TimestampNs ingest,
+                               const char *region) {
+        if (m_count >= m_eventCapacity || m_external < 0 ||
+            m_segments[static_cast<size_t>(m_external)].data != region)
+            return false;
+        EventRecord r = record;
+        r.setRaw(static_cast<uint32_t>(raw.data() - region), static_cast<uint32_t>(raw.size()),
+                 static_cast<uint32_t>(m_external));
+        r.ingestDeltaMs = ingestDelta(ingest);
+        new (m_records.get() + m_count) EventRecord(r);
+        ++m_count;
+        m_bytesUsed += raw.size();
+        return true;
+    }
 
     const EventRecord &record(size_t i) const { return m_records.get()[i]; }
     std::string_view raw(size_t i) const {
@@ -75,6 +93,10 @@ private:
     };
 
     void place(EventRecord &record, TimestampNs ingest);
+    uint32_t ingestDelta(TimestampNs ingest) const {
+        const int64_t delta = (ingest.value - m_ingestBase.value) / kNsPerMs;
+        return static_cast<uint32_t>(std::clamp<int64_t>(delta, 0, UINT32_MAX));
+    }
 
     uint64_t m_firstIndex;
     size_t m_eventCapacity;
@@ -168,7 +190,14 @@ public:
     void append(const EventRecord &record, std::string_view raw, TimestampNs ingest);
     // References raw (inside ext.region) without copying.
     void appendExternal(const EventRecord &record, std::string_view raw, TimestampNs ingest,
-                        const ExternalBytes &ext);
+                        const ExternalBytes &ext) {
+        if (m_open && raw.size() <= EventRecord::kMaxRawLength &&
+            m_open->appendToCurrentRegion(record, raw, ingest, ext.region.data())) {
+            ++m_endIndex;
+            return;
+        }
+        appendExternalSlow(record, raw, ingest, ext);
+    }
 
     StoreSnapshot snapshot() const;
 
@@ -179,6 +208,8 @@ public:
     const Options &options() const { return m_options; }
 
 private:
+    void appendExternalSlow(const EventRecord &record, std::string_view raw, TimestampNs ingest,
+                            const ExternalBytes &ext);
     void openChunk(TimestampNs ingest);
     void evictToBudget();
 
