@@ -75,6 +75,28 @@ WEIR_ALWAYS_INLINE size_t closingQuote(std::string_view s, size_t pos) {
     }
 }
 
+// Length of the run of ASCII digits at p, at most `max` (which must not pass the end of the
+// readable bytes). Eight bytes at a time while they are readable.
+WEIR_ALWAYS_INLINE size_t digitRun(const char *p, size_t max) {
+    size_t n = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (n + 8 <= max) {
+        uint64_t x;
+        std::memcpy(&x, p + n, 8);
+        // Per byte: non-zero unless the high nibble is 3 and the low nibble is at most 9.
+        const uint64_t bad =
+            ((x & 0xF0F0F0F0F0F0F0F0ULL) ^ 0x3030303030303030ULL) |
+            (((x & 0x0F0F0F0F0F0F0F0FULL) + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL);
+        if (bad != 0)
+            return n + static_cast<size_t>(__builtin_ctzll(bad)) / 8;
+        n += 8;
+    }
+#endif
+    while (n < max && isDigit(p[n]))
+        ++n;
+    return n;
+}
+
 // s[pos, pos + n) where the caller knows the range is inside s (substr checks and may throw,
 // which keeps it out of line).
 WEIR_ALWAYS_INLINE std::string_view view(std::string_view s, size_t pos, size_t n) {
@@ -115,28 +137,58 @@ Severity severityForStatus(uint16_t status) {
 
 namespace {
 
-// "dd/Mon/yyyy:HH:MM:SS" at p (20 bytes, separators already checked) as ns since the epoch in
-// UTC, or false. Memoised per thread: consecutive lines almost always share the second, and
-// nearly always the date.
-WEIR_ALWAYS_INLINE bool apacheSecond(const char *p, int64_t &out) {
-    struct Cache {
-        uint64_t a = 0, b = 0; // bytes 0..15
-        uint32_t c = 0;        // bytes 16..19
-        bool valid = false;
-        int64_t ns = 0;
-        char dateKey[11] = {};
-        int64_t days = 0;
-    };
-    thread_local Cache cache;
-    uint64_t a, b;
-    uint32_t c;
-    std::memcpy(&a, p, 8);
-    std::memcpy(&b, p + 8, 8);
-    std::memcpy(&c, p + 16, 4);
-    if (cache.valid && a == cache.a && b == cache.b && c == cache.c) {
-        out = cache.ns;
+// Per-thread memo of the last timestamps parsed: consecutive lines almost always share the
+// second (and nearly always the date). Keys are texts that parsed, so a hit needs no checks.
+struct TimeCache {
+    // "dd/Mon/yyyy:HH:MM:SS" (20 bytes) -> that wall time read as UTC, in ns.
+    uint64_t s0 = 0, s1 = 0;
+    uint32_t s2 = 0;
+    bool sValid = false;
+    int64_t sNs = 0;
+    // "dd/Mon/yyyy:HH:MM:SS +hhmm" (26 bytes) -> ns since the epoch.
+    uint64_t z0 = 0, z1 = 0, z2 = 0;
+    uint16_t z3 = 0;
+    bool zValid = false;
+    int64_t zNs = 0;
+    // "dd/Mon/yyyy" -> days since the epoch.
+    char dateKey[11] = {};
+    int64_t days = 0;
+};
+thread_local TimeCache t_timeCache;
+
+template<typename T>
+WEIR_ALWAYS_INLINE T load(const char *p) {
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+// The 20 bytes at p are the last zone-less time parsed: its value.
+WEIR_ALWAYS_INLINE bool cachedSecond(const char *p, int64_t &out) {
+    const TimeCache &c = t_timeCache;
+    if (!c.sValid || load<uint64_t>(p) != c.s0 || load<uint64_t>(p + 8) != c.s1 ||
+        load<uint32_t>(p + 16) != c.s2)
+        return false;
+    out = c.sNs;
+    return true;
+}
+
+// The 26 bytes at p are the last time with zone parsed: its value.
+WEIR_ALWAYS_INLINE bool cachedZoned(const char *p, int64_t &out) {
+    const TimeCache &c = t_timeCache;
+    if (!c.zValid || load<uint64_t>(p) != c.z0 || load<uint64_t>(p + 8) != c.z1 ||
+        load<uint64_t>(p + 16) != c.z2 || load<uint16_t>(p + 24) != c.z3)
+        return false;
+    out = c.zNs;
+    return true;
+}
+
+// "dd/Mon/yyyy:HH:MM:SS" at p (20 bytes, separators already checked) as ns, the wall time
+// read as UTC, or false.
+bool apacheSecond(const char *p, int64_t &out) {
+    if (cachedSecond(p, out))
         return true;
-    }
+    TimeCache &cache = t_timeCache;
     int64_t days;
     if (std::memcmp(cache.dateKey, p, 11) == 0) {
         days = cache.days;
@@ -156,19 +208,24 @@ WEIR_ALWAYS_INLINE bool apacheSecond(const char *p, int64_t &out) {
     if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60)
         return false;
     out = days * kNsPerDay + hh * kNsPerHour + mm * kNsPerMinute + ss * kNsPerSecond;
-    cache.a = a;
-    cache.b = b;
-    cache.c = c;
-    cache.ns = out;
-    cache.valid = true;
+    cache.s0 = load<uint64_t>(p);
+    cache.s1 = load<uint64_t>(p + 8);
+    cache.s2 = load<uint32_t>(p + 16);
+    cache.sNs = out;
+    cache.sValid = true;
     return true;
 }
 
 WEIR_ALWAYS_INLINE bool parseApacheTimeImpl(std::string_view s, TimestampNs &out) {
     // dd/Mon/yyyy:HH:MM:SS[ +zzzz]
+    const char *p = s.data();
+    int64_t v;
+    if (s.size() == 26 && cachedZoned(p, v)) {
+        out = TimestampNs{v};
+        return true;
+    }
     if (s.size() < 20 || s[2] != '/' || s[6] != '/' || s[11] != ':' || s[14] != ':' || s[17] != ':')
         return false;
-    const char *p = s.data();
     int64_t local;
     if (!apacheSecond(p, local))
         return false;
@@ -181,6 +238,13 @@ WEIR_ALWAYS_INLINE bool parseApacheTimeImpl(std::string_view s, TimestampNs &out
         if (oh < 0 || om < 0)
             return false;
         offset = (oh * kNsPerHour + om * kNsPerMinute) * (s[21] == '-' ? -1 : 1);
+        TimeCache &cache = t_timeCache;
+        cache.z0 = load<uint64_t>(p);
+        cache.z1 = load<uint64_t>(p + 8);
+        cache.z2 = load<uint64_t>(p + 16);
+        cache.z3 = load<uint16_t>(p + 24);
+        cache.zNs = local - offset;
+        cache.zValid = true;
     }
     out = TimestampNs{local - offset};
     return true;
@@ -196,23 +260,81 @@ namespace {
 
 using Parts = AccessLogParser::Parts;
 
+// The last step of a split: the time, known already from the cache or parsed now.
+WEIR_ALWAYS_INLINE DeadLetterReason timeResult(bool known, int64_t knownTime, Parts &out) {
+    if (known) {
+        out.time = TimestampNs{knownTime};
+        return DeadLetterReason::None;
+    }
+    return parseApacheTimeImpl(out.timeText, out.time) ? DeadLetterReason::None
+                                                       : DeadLetterReason::BadTimestamp;
+}
+
 WEIR_ALWAYS_INLINE DeadLetterReason splitImpl(std::string_view line, Parts &out) {
     if (!line.empty() && line.back() == '\r')
         line.remove_suffix(1);
     size_t pos = 0;
-    if (!token(line, pos, out.host) || out.host.empty() || !token(line, pos, out.ident))
-        return DeadLetterReason::Malformed;
-    // The user field can in theory hold spaces; the timestamp's '[' ends it.
-    const size_t open = findByte(line, pos, '[');
+    size_t open = std::string_view::npos;
+    bool prefixDone = false;
+#if defined(__SSE2__)
+    if (line.size() >= 32) {
+        // Host, ident and the '[' usually lie in the first 32 bytes: find them all in one go
+        // (the same first space, second space and first '[' after it as below).
+        const __m128i v0 = _mm_loadu_si128(reinterpret_cast<const __m128i *>(line.data()));
+        const __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i *>(line.data() + 16));
+        const auto mask = [&](char c) {
+            const __m128i n = _mm_set1_epi8(c);
+            return static_cast<uint64_t>(
+                static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v0, n))) |
+                static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v1, n))) << 16);
+        };
+        const uint64_t spaces = mask(' ');
+        const uint64_t second = spaces & (spaces - 1);
+        if (second != 0) {
+            const auto e1 = static_cast<size_t>(__builtin_ctzll(spaces));
+            const auto e2 = static_cast<size_t>(__builtin_ctzll(second));
+            if (e1 == 0)
+                return DeadLetterReason::Malformed; // empty host
+            out.host = view(line, 0, e1);
+            out.ident = view(line, e1 + 1, e2 - e1 - 1);
+            pos = e2 + 1;
+            const uint64_t brackets = mask('[') >> pos;
+            open = brackets != 0 ? pos + static_cast<size_t>(__builtin_ctzll(brackets))
+                                 : findByte(line, 32, '[');
+            prefixDone = true;
+        }
+    }
+#endif
+    if (!prefixDone) {
+        if (!token(line, pos, out.host) || out.host.empty() || !token(line, pos, out.ident))
+            return DeadLetterReason::Malformed;
+        // The user field can in theory hold spaces; the timestamp's '[' ends it.
+        open = findByte(line, pos, '[');
+    }
     if (open == std::string_view::npos)
         return DeadLetterReason::Malformed;
     if (open == pos || line[open - 1] != ' ')
         return DeadLetterReason::Malformed;
     out.user = view(line, pos, open - 1 - pos);
-    const size_t close = findByte(line, open, ']');
-    if (close == std::string_view::npos)
-        return DeadLetterReason::Malformed;
+    // The ']' closing the time: where a time parsed just before would put it, if these bytes
+    // are that text (it holds no ']'), else the first ']' found.
+    size_t close;
+    int64_t knownTime = 0;
+    bool timeKnown = false;
+    const char *t = line.data() + open + 1;
+    if (open + 21 < line.size() && line[open + 21] == ']' && cachedSecond(t, knownTime)) {
+        close = open + 21;
+        timeKnown = true;
+    } else if (open + 27 < line.size() && line[open + 27] == ']' && cachedZoned(t, knownTime)) {
+        close = open + 27;
+        timeKnown = true;
+    } else {
+        close = findByte(line, open, ']');
+        if (close == std::string_view::npos)
+            return DeadLetterReason::Malformed;
+    }
     out.timeText = view(line, open + 1, close - open - 1);
+
     pos = close + 1;
     if (pos >= line.size() || line[pos] != ' ')
         return DeadLetterReason::Malformed;
@@ -250,16 +372,13 @@ WEIR_ALWAYS_INLINE DeadLetterReason splitImpl(std::string_view line, Parts &out)
     } else {
         // At most 18 digits (no overflow); a 19th makes the line malformed below.
         const char *const first = line.data() + bytesStart;
-        const char *const limit = line.data() + std::min(line.size(), bytesStart + 18);
-        const char *d = first;
-        int64_t v = 0;
-        while (d < limit && isDigit(*d)) {
-            v = v * 10 + (*d - '0');
-            ++d;
-        }
-        if (d == first)
+        const size_t n = digitRun(first, std::min<size_t>(line.size() - bytesStart, 18));
+        if (n == 0)
             return DeadLetterReason::Malformed;
-        pos = bytesStart + static_cast<size_t>(d - first);
+        int64_t v = 0;
+        for (size_t i = 0; i < n; ++i)
+            v = v * 10 + (first[i] - '0');
+        pos = bytesStart + n;
         out.bytes = v;
     }
     out.bytesText = view(line, bytesStart, pos - bytesStart);
@@ -267,8 +386,7 @@ WEIR_ALWAYS_INLINE DeadLetterReason splitImpl(std::string_view line, Parts &out)
     out.referer = {};
     out.userAgent = {};
     if (pos == line.size())
-        return parseApacheTimeImpl(out.timeText, out.time) ? DeadLetterReason::None
-                                                           : DeadLetterReason::BadTimestamp;
+        return timeResult(timeKnown, knownTime, out);
     if (line[pos] != ' ')
         return DeadLetterReason::Malformed;
     ++pos;
@@ -280,8 +398,7 @@ WEIR_ALWAYS_INLINE DeadLetterReason splitImpl(std::string_view line, Parts &out)
     // Anything after the user agent (extra logged fields) is allowed and ignored here.
     if (pos < line.size() && line[pos] != ' ')
         return DeadLetterReason::Malformed;
-    return parseApacheTimeImpl(out.timeText, out.time) ? DeadLetterReason::None
-                                                       : DeadLetterReason::BadTimestamp;
+    return timeResult(timeKnown, knownTime, out);
 }
 
 } // namespace

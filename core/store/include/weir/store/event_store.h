@@ -61,7 +61,11 @@ public:
         EventRecord r = record;
         r.setRaw(static_cast<uint32_t>(raw.data() - region), static_cast<uint32_t>(raw.size()),
                  static_cast<uint32_t>(m_external));
-        r.ingestDeltaMs = ingestDelta(ingest);
+        if (ingest.value != m_lastIngest) { // a batch shares one ingest time
+            m_lastIngest = ingest.value;
+            m_lastIngestDelta = ingestDelta(ingest);
+        }
+        r.ingestDeltaMs = m_lastIngestDelta;
         new (m_records.get() + m_count) EventRecord(r);
         ++m_count;
         m_bytesUsed += raw.size();
@@ -108,6 +112,8 @@ private:
     // Segments are written before any record refers to them and never change afterwards.
     std::array<Segment, EventRecord::kMaxSegments> m_segments;
     uint32_t m_segmentCount = 0;
+    int64_t m_lastIngest = INT64_MIN; // memo for appendToCurrentRegion
+    uint32_t m_lastIngestDelta = 0;
     int m_arena = -1;    // segment receiving copies
     int m_external = -1; // most recent external segment
 };
