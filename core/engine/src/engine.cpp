@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/engine/engine.h"
 
+#include "attributed_parser.h"
 #include "weir/common/line_scan.h"
 #include "weir/common/text.h"
 #include "weir/common/time_util.h"
@@ -23,7 +24,8 @@ struct Engine::Channel {
     std::string format;
     double matchRate = 1.0;
     bool detected = false;
-    std::unique_ptr<parse::Parser> parser; // engine thread
+    std::unique_ptr<parse::Parser> parser;  // engine thread
+    AttributedParser *attributed = nullptr; // `parser` once a message brought attributes
     std::shared_ptr<const parse::Parser> decoder;
     uint64_t decoderSchema = ~uint64_t{0};
     std::vector<std::string> fieldNames;
@@ -234,10 +236,30 @@ void Engine::processBatch(Slot &slot, source::RawBatch &batch) {
                     continue;
                 const uint64_t position = m.position ? m.position : ch.nextLine;
                 ch.nextLine = position + 1;
-                processLine(ch, data.substr(m.offset, m.length), position, m.flags, ingest);
+                std::string_view attrs;
+                if (m.attrLength != 0 &&
+                    static_cast<size_t>(m.attrOffset) + m.attrLength <= batch.attributes.size()) {
+                    attrs = std::string_view(batch.attributes).substr(m.attrOffset, m.attrLength);
+                    if (!ch.attributed) {
+                        auto wrapped = std::make_unique<AttributedParser>(std::move(ch.parser));
+                        ch.attributed = wrapped.get();
+                        ch.parser = std::move(wrapped);
+                    }
+                    ch.attributed->noteNames(attrs);
+                }
+                if (ch.attributed)
+                    ch.attributed->setCurrent(attrs);
+                processLine(ch, data.substr(m.offset, m.length), position, m.flags, ingest, false,
+                            attrs);
             }
         }
         m_external = {};
+    } else if (!batch.attributes.empty()) {
+        // A control batch: a Kafka source's partition assignment changed.
+        const SourceId id{static_cast<uint16_t>(
+            slot.firstId.value + std::min<size_t>(batch.channel, slot.channelCount - 1))};
+        for (auto &p : m_processors)
+            p->onAssignment(id, batch.attributes);
     }
     if (batch.endOfStream) {
         slot.ended = true;
@@ -258,7 +280,7 @@ void Engine::addProcessor(std::shared_ptr<EventProcessor> processor) {
 }
 
 void Engine::processLine(Channel &ch, std::string_view line, uint64_t position, uint8_t msgFlags,
-                         TimestampNs ingest, bool ascii) {
+                         TimestampNs ingest, bool ascii, std::string_view attrs) {
     ++m_stats.lines;
     if (!line.empty() && line.back() == '\r')
         line.remove_suffix(1);
@@ -304,6 +326,8 @@ void Engine::processLine(Channel &ch, std::string_view line, uint64_t position, 
     rec.flags = flags;
     rec.setPosition(position);
     for (auto &p : m_processors) {
+        if (!attrs.empty())
+            p->onAttributes(attrs);
         const ProcessorVerdict v = p->onEvent(rec, line, *ch.parser);
         rec.flags |= v.flags;
         if (v.droppedLate) {
@@ -313,6 +337,8 @@ void Engine::processLine(Channel &ch, std::string_view line, uint64_t position, 
     }
     if (m_external.owner)
         m_store.appendExternal(rec, line, ingest, m_external);
+    else if (!attrs.empty())
+        m_store.appendWithAttributes(rec, line, attrs, ingest);
     else
         m_store.append(rec, line, ingest);
     ++m_stats.events;

@@ -5,6 +5,7 @@
 #include "weir/common/time_util.h"
 #include "weir/export/atomic_file.h"
 #include "weir/export/csv_writer.h"
+#include "weir/store/attributes.h"
 
 #include <algorithm>
 #include <cmath>
@@ -82,8 +83,10 @@ bool EventFormatter::parse(const store::EventRef &event) {
         return false;
     if (!m_catalog[id].decoder->parseFields(event.raw(), m_fields)) {
         m_fields.clear();
-        return false;
+        if (event.attributes().empty())
+            return false;
     }
+    store::appendAttributeFields(event.attributes(), m_fields); // Kafka/MQTT provenance
     return true;
 }
 

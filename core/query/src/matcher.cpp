@@ -3,6 +3,7 @@
 
 #include "program.h"
 #include "weir/common/text.h"
+#include "weir/store/attributes.h"
 
 namespace weir::query {
 
@@ -104,6 +105,13 @@ bool Matcher::matches(const store::EventRecord &record, std::string_view raw) {
     return eval(m_prog->root, record, raw);
 }
 
+bool Matcher::matches(const store::EventRef &event) {
+    m_attrs = event.attributes();
+    const bool result = matches(event.record(), event.raw());
+    m_attrs = {};
+    return result;
+}
+
 bool Matcher::matches(const store::EventRecord &record, std::string_view raw,
                       const parse::FieldList &fields) {
     m_given = &fields;
@@ -163,6 +171,10 @@ bool Matcher::evalField(const Node &n, const store::EventRecord &r, std::string_
         if (r.source.value < m_decoders.size() && m_decoders[r.source.value] &&
             m_decoders[r.source.value]->parseFields(raw, m_fields))
             m_fieldsState = FieldsState::Parsed;
+        if (!m_attrs.empty()) {
+            store::appendAttributeFields(m_attrs, m_fields);
+            m_fieldsState = FieldsState::Parsed;
+        }
     }
     if (m_fieldsState != FieldsState::Parsed)
         return false;

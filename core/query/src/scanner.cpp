@@ -29,7 +29,7 @@ uint64_t scanInto(Matcher &matcher, const store::StoreSnapshot &snapshot, uint64
                 word = 0;
             }
             wordIndex = (index - base) >> 6;
-            word |= uint64_t{matcher.matches(e.record(), e.raw())} << bit;
+            word |= uint64_t{matcher.matches(e)} << bit;
             ++index;
         });
         if (word)

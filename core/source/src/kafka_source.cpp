@@ -239,6 +239,10 @@ void KafkaSource::onRebalance(rd_kafka_t *rk, int err, rd_kafka_topic_partition_
             }
         }
         rd_kafka_assign(rk, parts);
+        m_assigned.clear();
+        for (int i = 0; i < parts->cnt; ++i)
+            m_assigned.insert({parts->elems[i].topic, parts->elems[i].partition});
+        m_assignmentChanged = true;
         std::lock_guard<std::mutex> lock(m_mutex);
         for (int i = 0; i < parts->cnt; ++i) {
             auto &p = m_progress[{parts->elems[i].topic, parts->elems[i].partition}];
@@ -250,6 +254,8 @@ void KafkaSource::onRebalance(rd_kafka_t *rk, int err, rd_kafka_topic_partition_
             "assigned " + std::to_string(parts->cnt) + " partition" + (parts->cnt == 1 ? "" : "s");
     } else {
         rd_kafka_assign(rk, nullptr);
+        m_assigned.clear();
+        m_assignmentChanged = true;
         std::lock_guard<std::mutex> lock(m_mutex);
         for (int i = 0; i < parts->cnt; ++i) {
             auto it = m_progress.find({parts->elems[i].topic, parts->elems[i].partition});
@@ -257,6 +263,24 @@ void KafkaSource::onRebalance(rd_kafka_t *rk, int err, rd_kafka_topic_partition_
                 it->second.assigned = false;
         }
         m_status = "partitions revoked, rebalancing";
+    }
+}
+
+void KafkaSource::pushAssignment(IngestSink &sink) {
+    const size_t channelCount = channels().size();
+    for (size_t ch = 0; ch < channelCount; ++ch) {
+        RawBatch control;
+        control.channel = static_cast<uint16_t>(ch);
+        // Never empty, even when nothing is assigned: that is what marks a control batch.
+        appendAttribute(control.attributes, "assigned", std::to_string(m_assigned.size()));
+        for (const PartitionKey &k : m_assigned) {
+            if (channelOf(k.first.c_str()) != ch)
+                continue;
+            appendAttribute(control.attributes, attr::kTopic, k.first);
+            appendAttribute(control.attributes, attr::kPartition, std::to_string(k.second));
+        }
+        control.ingestTime = wallNow();
+        sink.pushWait(std::move(control));
     }
 }
 
@@ -343,7 +367,8 @@ bool KafkaSource::append(RawBatch &b, const rd_kafka_message_t *msg,
     rd_kafka_timestamp_type_t tsType;
     const int64_t tsMs = rd_kafka_message_timestamp(msg, &tsType);
     if (tsType != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && tsMs >= 0)
-        appendAttribute(b.attributes, attr::kTimestamp, std::to_string(tsMs * kNsPerMs));
+        appendAttribute(b.attributes, attr::kTimestamp,
+                        formatRfc3339Ms(TimestampNs{tsMs * kNsPerMs}));
     rd_kafka_headers_t *headers = nullptr;
     if (rd_kafka_message_headers(msg, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR && headers) {
         const char *hname;
@@ -430,6 +455,9 @@ void KafkaSource::run(IngestSink &sink) {
                 err == RD_KAFKA_RESP_ERR_NO_ERROR)
                 err = rd_kafka_last_error();
         }
+        for (const auto &o : m_options.offsets)
+            m_assigned.insert({o.topic, o.partition});
+        m_assignmentChanged = true;
         std::lock_guard<std::mutex> lock(m_mutex);
         for (const auto &o : m_options.offsets) {
             auto &p = m_progress[{o.topic, o.partition}];
@@ -521,6 +549,12 @@ void KafkaSource::run(IngestSink &sink) {
                 msg = rd_kafka_consumer_poll(rk, 0);
             }
         }
+        // A changed assignment is announced before the data (new partitions hold the
+        // watermark back from their first message on) and again after it (revoked partitions'
+        // last messages must not revive them).
+        const bool announce = m_assignmentChanged;
+        if (announce)
+            pushAssignment(sink);
         for (size_t ch = 0; ch < pending.size() && pendingMessages > 0; ++ch) {
             Pending &p = pending[ch];
             if (p.batch.messages.empty())
@@ -548,6 +582,10 @@ void KafkaSource::run(IngestSink &sink) {
         }
         pendingMessages = 0;
         pendingBytes = 0;
+        if (announce) {
+            pushAssignment(sink);
+            m_assignmentChanged = false;
+        }
         const int64_t now = monotonicNowNs();
         if (now >= nextRefresh) {
             refreshProgress(rk);

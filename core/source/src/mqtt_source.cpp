@@ -42,11 +42,39 @@ struct MqttSource::Pending {
     RawBatch batch;
 };
 
+std::string MqttSource::subscriptionFilter(const std::string &topic,
+                                           std::vector<NamedLevel> *names) {
+    std::string out;
+    size_t level = 0;
+    size_t start = 0;
+    while (true) {
+        const size_t slash = topic.find('/', start);
+        const std::string part =
+            topic.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+        if (part.size() > 2 && part.front() == '{' && part.back() == '}') {
+            out += '+';
+            if (names)
+                names->push_back({level, part.substr(1, part.size() - 2)});
+        } else {
+            out += part;
+        }
+        if (slash == std::string::npos)
+            break;
+        out += '/';
+        start = slash + 1;
+        ++level;
+    }
+    return out;
+}
+
 MqttSource::MqttSource(Options options)
     : m_options(std::move(options)) {
     if (m_options.clientId.empty())
         m_options.clientId = randomClientId();
     m_pending.resize(std::max<size_t>(1, m_options.topics.size()));
+    m_namedLevels.resize(m_options.topics.size());
+    for (size_t i = 0; i < m_options.topics.size(); ++i)
+        m_filters.push_back(subscriptionFilter(m_options.topics[i], &m_namedLevels[i]));
 }
 
 MqttSource::~MqttSource() {
@@ -74,7 +102,7 @@ std::string MqttSource::validate(const Options &o) {
     if (o.topics.empty())
         return "mqtt: no topic filter";
     for (const auto &t : o.topics) {
-        if (mosquitto_sub_topic_check(t.c_str()) != MOSQ_ERR_SUCCESS)
+        if (mosquitto_sub_topic_check(subscriptionFilter(t, nullptr).c_str()) != MOSQ_ERR_SUCCESS)
             return "mqtt: invalid topic filter '" + t + "'";
     }
     if (o.qos < 0 || o.qos > 2)
@@ -205,7 +233,7 @@ void MqttSource::onConnect(int rc, bool v5) {
     m_everConnected = true;
     ++m_localCounters.connects;
     std::vector<char *> filters;
-    for (auto &t : m_options.topics)
+    for (auto &t : m_filters)
         filters.push_back(t.data());
     mosquitto_subscribe_multiple(m_mosq, nullptr, static_cast<int>(filters.size()), filters.data(),
                                  m_options.qos, 0, nullptr);
@@ -232,7 +260,7 @@ void MqttSource::onMessage(const mosquitto_message *msg) {
     if (m_options.topics.size() > 1) {
         for (size_t i = 0; i < m_options.topics.size(); ++i) {
             bool match = false;
-            if (mosquitto_topic_matches_sub(m_options.topics[i].c_str(), msg->topic, &match) ==
+            if (mosquitto_topic_matches_sub(m_filters[i].c_str(), msg->topic, &match) ==
                     MOSQ_ERR_SUCCESS &&
                 match) {
                 channel = i;
@@ -254,6 +282,11 @@ void MqttSource::onMessage(const mosquitto_message *msg) {
     b.data.append(static_cast<const char *>(msg->payload), len);
     meta.attrOffset = static_cast<uint32_t>(b.attributes.size());
     appendAttribute(b.attributes, attr::kTopic, msg->topic);
+    appendAttribute(b.attributes, attr::kRetained, msg->retain ? "true" : "false");
+    if (channel < m_namedLevels.size()) {
+        for (const NamedLevel &n : m_namedLevels[channel])
+            appendAttribute(b.attributes, n.name, topicLevel(msg->topic, n.level));
+    }
     meta.attrLength = static_cast<uint32_t>(b.attributes.size()) - meta.attrOffset;
     b.messages.push_back(meta);
     m_pendingBytes += len;

@@ -204,6 +204,22 @@ void EventStore::appendExternalSlow(const EventRecord &record, std::string_view 
     ++m_endIndex;
 }
 
+void EventStore::appendWithAttributes(EventRecord record, std::string_view raw,
+                                      std::string_view attrs, TimestampNs ingest) {
+    if (attrs.empty() || raw.size() + attrs.size() + 4 > EventRecord::kMaxRawLength) {
+        record.flags &= static_cast<uint8_t>(~HasAttributes);
+        append(record, raw, ingest);
+        return;
+    }
+    m_scratch.assign(raw);
+    m_scratch.append(attrs);
+    const auto n = static_cast<uint32_t>(attrs.size());
+    for (int i = 0; i < 4; ++i)
+        m_scratch += static_cast<char>(static_cast<uint8_t>(n >> (8 * i)));
+    record.flags |= HasAttributes;
+    append(record, m_scratch, ingest);
+}
+
 StoreSnapshot EventStore::snapshot() const {
     std::vector<std::shared_ptr<const Chunk>> chunks(m_chunks.begin(), m_chunks.end());
     return StoreSnapshot(std::move(chunks), m_firstIndex, m_endIndex);

@@ -72,6 +72,16 @@ bool WatermarkTracker::observe(SourceId id, TimestampNs t, int64_t nowNs) {
     return changed && recompute();
 }
 
+void WatermarkTracker::hold(SourceId id, int64_t nowNs) {
+    Source &s = at(id);
+    if (s.known && !s.ended && !s.idle)
+        return;
+    s.known = true;
+    s.ended = false;
+    s.idle = false;
+    s.lastSeen = nowNs;
+}
+
 bool WatermarkTracker::endSource(SourceId id) {
     Source &s = at(id);
     s.ended = true;

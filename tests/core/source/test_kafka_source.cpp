@@ -69,7 +69,18 @@ TEST(KafkaSource, AttributesAcksAndProgress) {
     ASSERT_EQ(sink.waitForMessages(10, 60s), 10u) << src.status();
     std::set<uint64_t> tokens;
     int expectedOffset = 0;
+    bool announced = false;
     for (const auto &b : sink.batches()) {
+        if (b.messages.empty()) {
+            // A control batch: the assignment (both partitions), before any message.
+            EXPECT_EQ(b.ackToken, 0u);
+            EXPECT_EQ(source::findAttribute(b.attributes, "assigned"), "2");
+            EXPECT_TRUE(expectedOffset > 0 || announced ||
+                        source::findAttribute(b.attributes, source::attr::kTopic) == "events");
+            announced = true;
+            continue;
+        }
+        EXPECT_TRUE(announced) << "messages before the assignment was announced";
         ASSERT_NE(b.ackToken, 0u);
         tokens.insert(b.ackToken);
         for (const auto &m : b.messages) {
@@ -146,11 +157,27 @@ TEST(KafkaCli, CountsEveryProducedMessage) {
     EXPECT_NE(r.err.find("assigned 3 partitions"), std::string::npos) << r.err;
 
     // The same through explicit partitions (no consumer group).
-    const CommandResult p = runCommand(
-        {WEIR_CLI_PATH, "--kafka", mock.bootstrap(), "--topic", "logs", "--partition", "0",
-         "--partition", "1", "--partition", "2", "--from", "earliest", "--max-events",
-         std::to_string(kCount), "--idle-exit", "30", "--duration", "120", "--stats"},
-        "", 150s);
+    const CommandResult p = runCommand({WEIR_CLI_PATH,
+                                        "--kafka",
+                                        mock.bootstrap(),
+                                        "--topic",
+                                        "logs",
+                                        "--partition",
+                                        "0",
+                                        "--partition",
+                                        "1",
+                                        "--partition",
+                                        "2",
+                                        "--from",
+                                        "earliest",
+                                        "--max-events",
+                                        std::to_string(kCount),
+                                        "--idle-exit",
+                                        "30",
+                                        "--duration",
+                                        "120",
+                                        "--stats"},
+                                       "", 150s);
     ASSERT_EQ(p.status, 0) << p.err;
     EXPECT_EQ(statsNumber(p.out, "events"), kCount) << p.out;
 }
@@ -205,4 +232,45 @@ TEST(KafkaCli, BrokerDownAndUpResumesWithoutLoss) {
     ASSERT_EQ(produce(mock.bootstrap(), "logs", jsonLines(kFirst + 1, kSecond)).status, 0);
     ASSERT_EQ(cli.wait(170s), 0) << cli.err();
     EXPECT_EQ(statsNumber(cli.out(), "events"), kFirst + kSecond) << cli.out() << cli.err();
+}
+
+// Key, headers, partition and offset are fields: filters, window keys and exported columns
+// (weir-cli end to end over the Kafka protocol).
+TEST(KafkaCli, KeyHeadersAndPartitionAreFields) {
+    KafkaMock mock(WEIR_KAFKA_MOCK_PATH, {"prov:2"});
+    ASSERT_EQ(produce(mock.bootstrap(), "prov", jsonLines(0, 4, "devA"),
+                      {"-p", "0", "-K", ":", "-H", "origin=line1"})
+                  .status,
+              0);
+    ASSERT_EQ(produce(mock.bootstrap(), "prov", jsonLines(4, 3, "devB"),
+                      {"-p", "1", "-K", ":", "-H", "origin=line2"})
+                  .status,
+              0);
+    TempDir dir;
+    const CommandResult r = runCommand(
+        {WEIR_CLI_PATH, "--kafka", mock.bootstrap(), "--topic", "prov", "--from", "earliest",
+         "--format", "json", "--window", "fixed:60s", "--key", "partition", "--agg", "count",
+         "--dedup", "topic,partition,offset", "--emit", "final", "--out", dir.file("w.csv"),
+         "--filter", "partition:1 and header.origin:line2 and offset>=1", "--events-out",
+         dir.file("e.jsonl"), "--max-events", "7", "--idle-exit", "30", "--duration", "120",
+         "--stats"},
+        "", 150s);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(statsNumber(r.out, "events"), 7) << r.out;
+    EXPECT_EQ(statsNumber(r.out, "duplicates"), 0) << r.out;
+    std::ifstream w(dir.file("w.csv"));
+    const std::string windows(std::istreambuf_iterator<char>(w), {});
+    EXPECT_NE(windows.find(",0,4,"), std::string::npos) << windows;
+    EXPECT_NE(windows.find(",1,3,"), std::string::npos) << windows;
+    std::ifstream e(dir.file("e.jsonl"));
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(e, line);)
+        lines.push_back(line);
+    ASSERT_EQ(lines.size(), 2u); // offsets 1 and 2 of partition 1
+    for (const auto &line : lines) {
+        EXPECT_NE(line.find("\"partition\":1"), std::string::npos) << line;
+        EXPECT_NE(line.find("\"header.origin\":\"line2\""), std::string::npos) << line;
+        EXPECT_NE(line.find("\"key\":\"devB"), std::string::npos) << line;
+        EXPECT_NE(line.find("\"kafka.timestamp\":\"20"), std::string::npos) << line;
+    }
 }

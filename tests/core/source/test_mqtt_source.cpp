@@ -281,3 +281,46 @@ TEST(MqttCli, TlsWithTheRightCaWorksAndAMismatchFails) {
     ASSERT_EQ(cli.wait(60s), 0) << cli.err();
     EXPECT_EQ(statsNumber(cli.out(), "events"), 10);
 }
+
+// Topic levels named in the filter become fields: window keys, filters and exported columns
+// (weir-cli end to end, real broker). The retained flag is a field too.
+TEST(MqttCli, NamedTopicLevelsAreFieldsForKeysFiltersAndExport) {
+    MosquittoBroker broker;
+    TempDir dir;
+    Process cli({WEIR_CLI_PATH,   "--mqtt",
+                 "127.0.0.1:" + std::to_string(broker.port()),
+                 "--topic",       "plant/{device}/temp",
+                 "--qos",         "1",
+                 "--format",      "json",
+                 "--window",      "fixed:60s",
+                 "--key",         "device",
+                 "--agg",         "count",
+                 "--emit",        "final",
+                 "--out",         dir.file("windows.csv"),
+                 "--filter",      "device:dev1 and retained:false and topic.0:plant",
+                 "--events-out",  dir.file("events.csv"),
+                 "--max-events",  "5",
+                 "--idle-exit",   "30",
+                 "--duration",    "90"});
+    ASSERT_TRUE(cli.waitFor("subscribed", 20s, true)) << cli.err();
+    ASSERT_EQ(publish(broker.port(), "plant/dev1/temp", jsonLines(1, 3)).status, 0);
+    ASSERT_EQ(publish(broker.port(), "plant/dev2/temp", jsonLines(4, 2)).status, 0);
+    ASSERT_EQ(cli.wait(90s), 0) << cli.err();
+
+    std::ifstream w(dir.file("windows.csv"));
+    const std::string windows(std::istreambuf_iterator<char>(w), {});
+    EXPECT_NE(windows.find(",dev1,3,"), std::string::npos) << windows;
+    EXPECT_NE(windows.find(",dev2,2,"), std::string::npos) << windows;
+
+    std::ifstream e(dir.file("events.csv"));
+    std::string header;
+    std::getline(e, header);
+    for (const char *column : {",topic", ",topic.1", ",retained", ",device"})
+        EXPECT_NE(header.find(column), std::string::npos) << header;
+    int rows = 0;
+    for (std::string line; std::getline(e, line);) {
+        ++rows;
+        EXPECT_NE(line.find("plant/dev1/temp"), std::string::npos) << line;
+    }
+    EXPECT_EQ(rows, 3);
+}

@@ -144,7 +144,7 @@ private:
     void resolveFormat(Channel &ch, const source::RawBatch &batch);
     // `ascii`: the caller already knows every byte of `line` is below 0x80 (false: unknown).
     void processLine(Channel &ch, std::string_view line, uint64_t position, uint8_t msgFlags,
-                     TimestampNs ingest, bool ascii = false);
+                     TimestampNs ingest, bool ascii = false, std::string_view attrs = {});
     void publish();
     bool allFinished() const;
 
@@ -179,7 +179,7 @@ private:
     parse::EventHeader m_header;     // scratch
     store::ExternalBytes m_external; // the current batch's zero-copy bytes, if any
     std::vector<std::shared_ptr<EventProcessor>> m_processors; // fixed once started
-    bool m_inputFinished = false;                               // engine thread
+    bool m_inputFinished = false;                              // engine thread
 };
 
 } // namespace weir::engine

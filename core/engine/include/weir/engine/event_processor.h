@@ -30,6 +30,13 @@ public:
     // channel's parser (its const parseFields gives the typed fields).
     virtual ProcessorVerdict onEvent(const store::EventRecord &record, std::string_view raw,
                                      const parse::Parser &parser) = 0;
+    // Kafka and MQTT messages only: the transport attributes (weir/store/attributes.h: topic,
+    // partition, offset...) of the event passed to the very next onEvent, valid until that
+    // call returns. Not called for file lines.
+    virtual void onAttributes(std::string_view /*attrs*/) {}
+    // Kafka: the partitions now assigned to `channel`, as "topic" and "partition" attribute
+    // pairs (weir/store/attributes.h); partitions no longer listed were revoked.
+    virtual void onAssignment(SourceId /*channel*/, std::string_view /*partitions*/) {}
     // A channel is about to deliver its first event (its format is resolved).
     virtual void onChannel(SourceId /*channel*/, const std::string & /*name*/) {}
     // A channel's source ended (its bounded input is fully processed).

@@ -19,7 +19,9 @@ namespace weir::engine {
 // Runs one window::WindowOperator inside the engine: typed fields come from each channel's
 // parser, keys and values from window::EventBuilder, and results are published in
 // Snapshot::windows. Late and duplicate events are flagged in the store; events dropped as
-// too late are also kept as 'late' dead letters. Engine thread only (see EventProcessor).
+// too late are also kept as 'late' dead letters. Watermarks are tracked per channel and, for
+// Kafka, per topic partition of the channel (the pipeline watermark is the minimum over them,
+// idle ones excepted: see window::WatermarkTracker). Engine thread only (see EventProcessor).
 class WindowProcessor final : public EventProcessor {
 public:
     struct Options {
@@ -35,6 +37,8 @@ public:
     // Receives every batch of new panes, on the engine thread, in order (may move from them).
     void setPaneSink(std::function<void(std::vector<window::Pane> &)> sink);
 
+    void onAttributes(std::string_view attrs) override { m_attrs = attrs; }
+    void onAssignment(SourceId channel, std::string_view partitions) override;
     ProcessorVerdict onEvent(const store::EventRecord &record, std::string_view raw,
                              const parse::Parser &parser) override;
     void onSourceEnd(SourceId channel) override;
@@ -46,11 +50,27 @@ public:
 
 private:
     void drain();
+    // The watermark lane of an event: its channel, or its channel's Kafka partition.
+    SourceId laneOf(SourceId channel);
+    SourceId partitionLane(SourceId channel, std::string_view topic, int64_t partition,
+                           bool *created);
+
+    struct PartitionLane {
+        uint16_t channel;
+        int32_t partition;
+        std::string topic;
+        SourceId lane;
+    };
 
     Options m_options;
     window::WindowOperator m_operator;
     window::EventBuilder m_builder;
     parse::FieldList m_fields;
+    std::string_view m_attrs;            // the next event's transport attributes (onAttributes)
+    std::vector<int32_t> m_channelLanes; // channel -> lane (-1: none yet)
+    std::vector<PartitionLane> m_partitionLanes;         // few: one per assigned partition
+    std::vector<std::vector<SourceId>> m_lanesOfChannel; // for onSourceEnd
+    uint16_t m_nextLane = 0;
     int64_t m_now = 0;
     std::function<void(std::vector<window::Pane> &)> m_sink;
     std::vector<window::Pane> m_panes;

@@ -31,7 +31,8 @@ public:
     const Query &query() const { return m_query; }
 
     bool matches(const store::EventRecord &record, std::string_view raw);
-    bool matches(const store::EventRef &event) { return matches(event.record(), event.raw()); }
+    // A stored event: its transport attributes (Kafka/MQTT provenance) are fields too.
+    bool matches(const store::EventRef &event);
     // The same, with the event's fields already parsed by the caller (not parsed again).
     bool matches(const store::EventRecord &record, std::string_view raw,
                  const parse::FieldList &fields);
@@ -49,6 +50,7 @@ private:
     std::vector<std::shared_ptr<const parse::Parser>> m_decoders; // by SourceId value
     parse::FieldList m_fields;
     const parse::FieldList *m_given = nullptr; // fields supplied by the caller
+    std::string_view m_attrs;                  // the current stored event's attributes
     enum class FieldsState : uint8_t { NotParsed, Parsed, Failed };
     FieldsState m_fieldsState = FieldsState::NotParsed;
 };

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -110,6 +111,7 @@ private:
     bool append(RawBatch &batch, const rd_kafka_message_s *msg,
                 std::map<PartitionKey, int64_t> &batchOffsets);
     void refreshProgress(rd_kafka_s *rk);
+    void pushAssignment(IngestSink &sink); // control batches: see RawBatch::attributes
     size_t channelOf(const char *topic) const;
     void setStatus(std::string status);
     void setFatal(std::string error);
@@ -133,6 +135,8 @@ private:
 
     // Consumer thread only.
     std::map<PartitionKey, int64_t> m_nextOffset; // dedup: first offset not yet delivered
+    std::set<PartitionKey> m_assigned;            // as of the last rebalance
+    bool m_assignmentChanged = false;             // not yet announced to the engine
     uint64_t m_nextToken = 1;
     bool m_allBrokersDown = false;
 };

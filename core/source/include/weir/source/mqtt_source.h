@@ -28,8 +28,10 @@ public:
     struct Options {
         std::string host = "127.0.0.1";
         int port = 1883;
-        std::string clientId;                  // empty: a random "weir-..." id
-        std::vector<std::string> topics;       // filters, '+' and '#' allowed
+        std::string clientId; // empty: a random "weir-..." id
+        // Filters, '+' and '#' allowed; a level written "{name}" matches like '+' and its
+        // value becomes the field `name` (e.g. "sensors/{device}/temp").
+        std::vector<std::string> topics;
         int qos = 0;                           // 0, 1 or 2
         bool cleanSession = true;              // false: persistent session (needs a client id)
         uint32_t sessionExpirySeconds = 86400; // MQTT v5 persistent sessions
@@ -72,6 +74,13 @@ public:
     // Checks options without connecting; returns an error message or empty.
     static std::string validate(const Options &options);
 
+    struct NamedLevel {
+        size_t level = 0;
+        std::string name;
+    };
+    // The filter sent to the broker ("{name}" levels become '+'); fills `names` if given.
+    static std::string subscriptionFilter(const std::string &topic, std::vector<NamedLevel> *names);
+
 private:
     struct Pending;
     void run(IngestSink &sink);
@@ -91,6 +100,8 @@ private:
                           const mosquitto_property *);
 
     Options m_options;
+    std::vector<std::string> m_filters;                 // per channel, as subscribed
+    std::vector<std::vector<NamedLevel>> m_namedLevels; // per channel
     std::thread m_thread;
     std::atomic<bool> m_stop{false};
     std::atomic<bool> m_fatal{false};

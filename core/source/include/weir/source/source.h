@@ -43,6 +43,9 @@ struct RawBatch {
     TimestampNs ingestTime{};          // arrival time of the batch
     bool endOfStream = false;          // the source has no more data (bounded inputs)
     std::string attributes;            // per-message attributes, see MessageMeta::attrOffset
+    // A batch without data nor messages but with attributes is a control batch: a Kafka
+    // source's assigned partitions of `channel` ("topic" and "partition" pairs), announced
+    // before their first messages and again after the last messages of revoked ones.
     // Non-zero: the engine calls Source::acknowledge(ackToken) once every message of this
     // batch is stored (at-least-once sources commit their offsets only then).
     uint64_t ackToken = 0;

@@ -13,6 +13,9 @@ enum EventFlag : uint8_t {
     Truncated = 1 << 1,       // the raw line exceeded the line limit and was cut
     LateEvent = 1 << 2,       // arrived behind the watermark (window engine)
     DuplicateEvent = 1 << 3,  // a repeat of an earlier event (dedup)
+    // The stored bytes are [raw][attributes][u32 attributes length, little endian]: transport
+    // attributes (weir/store/attributes.h) kept with a message. Chunk::raw() gives the raw part.
+    HasAttributes = 1 << 4,
 };
 
 // The fixed per-event index entry: 32 bytes. Typed fields are not stored; they are derived

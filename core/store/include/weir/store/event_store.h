@@ -11,6 +11,7 @@
 #include <future>
 #include <memory>
 #include <new>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -75,7 +76,19 @@ public:
     const EventRecord &record(size_t i) const { return m_records.get()[i]; }
     std::string_view raw(size_t i) const {
         const EventRecord &r = record(i);
-        return {m_segments[r.segment()].data + r.rawOffset, r.rawLength()};
+        const std::string_view bytes{m_segments[r.segment()].data + r.rawOffset, r.rawLength()};
+        if (!(r.flags & HasAttributes))
+            return bytes;
+        return bytes.substr(0, bytes.size() - 4 - attributesLength(bytes));
+    }
+    // The event's transport attributes (weir/store/attributes.h); empty for file lines.
+    std::string_view attributes(size_t i) const {
+        const EventRecord &r = record(i);
+        if (!(r.flags & HasAttributes))
+            return {};
+        const std::string_view bytes{m_segments[r.segment()].data + r.rawOffset, r.rawLength()};
+        const uint32_t n = attributesLength(bytes);
+        return bytes.substr(bytes.size() - 4 - n, n);
     }
     TimestampNs ingestTime(size_t i) const {
         return TimestampNs{m_ingestBase.value + int64_t{record(i).ingestDeltaMs} * kNsPerMs};
@@ -100,6 +113,14 @@ private:
     uint32_t ingestDelta(TimestampNs ingest) const {
         const int64_t delta = (ingest.value - m_ingestBase.value) / kNsPerMs;
         return static_cast<uint32_t>(std::clamp<int64_t>(delta, 0, UINT32_MAX));
+    }
+    // The attributes length in the trailer of bytes stored with HasAttributes (see EventFlag).
+    static uint32_t attributesLength(std::string_view bytes) {
+        if (bytes.size() < 4)
+            return 0;
+        const auto *p = reinterpret_cast<const unsigned char *>(bytes.data() + bytes.size() - 4);
+        const uint32_t n = p[0] | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
+        return n <= bytes.size() - 4 ? n : 0;
     }
 
     uint64_t m_firstIndex;
@@ -126,6 +147,7 @@ struct EventRef {
     explicit operator bool() const { return chunk != nullptr; }
     const EventRecord &record() const { return chunk->record(offset); }
     std::string_view raw() const { return chunk->raw(offset); }
+    std::string_view attributes() const { return chunk->attributes(offset); }
     TimestampNs ingestTime() const { return chunk->ingestTime(offset); }
 };
 
@@ -194,6 +216,10 @@ public:
 
     // Copies raw into the store. raw.size() must not exceed EventRecord::kMaxRawLength.
     void append(const EventRecord &record, std::string_view raw, TimestampNs ingest);
+    // Copies raw and its transport attributes (flags the record HasAttributes). Their total
+    // size plus 4 must not exceed EventRecord::kMaxRawLength, else the attributes are dropped.
+    void appendWithAttributes(EventRecord record, std::string_view raw, std::string_view attrs,
+                              TimestampNs ingest);
     // References raw (inside ext.region) without copying.
     void appendExternal(const EventRecord &record, std::string_view raw, TimestampNs ingest,
                         const ExternalBytes &ext) {
@@ -228,6 +254,7 @@ private:
     // The next chunk's record array, being faulted in on a helper thread so that the engine
     // thread does not pay for the kernel clearing those pages.
     std::future<void *> m_nextRecords;
+    std::string m_scratch; // appendWithAttributes: raw + attributes + trailer
 };
 
 } // namespace weir::store

@@ -23,6 +23,9 @@ public:
     // (monotonic ns); it only matters for idleness.
     bool observe(SourceId source, TimestampNs eventTime, int64_t nowNs);
     bool endSource(SourceId source);
+    // Registers a source that has produced nothing yet but must hold the watermark back from
+    // now on (a newly assigned Kafka partition) until it produces, ends or goes idle.
+    void hold(SourceId source, int64_t nowNs);
     bool endAll();
     bool onProcessingTime(int64_t nowNs);
 

@@ -114,6 +114,8 @@ public:
     // `nowNs` is processing time (monotonic ns), used for idleness and early panes only.
     Disposition process(const InputEvent &event, int64_t nowNs);
     void endSource(SourceId source);
+    // A source that must hold the watermark back before its first event (WatermarkTracker::hold).
+    void holdSource(SourceId source, int64_t nowNs) { m_watermark.hold(source, nowNs); }
     // End of all input: the watermark goes to +infinity and every window fires its final pane.
     void endAll();
     // Call periodically: idle detection and EARLY panes.

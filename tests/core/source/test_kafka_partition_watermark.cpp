@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Per-partition watermarks: with a Kafka topic of two partitions, one behind the other, the
+// pipeline watermark is the minimum over the partitions, so a window does not close until
+// both partitions passed its end. Real Kafka protocol against the librdkafka mock cluster.
+#include "bus_fixtures.h"
+#include "collect_sink.h"
+#include "weir/engine/engine.h"
+#include "weir/engine/window_processor.h"
+#include "weir/source/kafka_source.h"
+#include "weir/window/aggregate.h"
+#include "weir/window/window_spec.h"
+
+#include <gtest/gtest.h>
+
+using namespace weir;
+using namespace weir::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Events at these seconds after 2026-01-01T00:00:00Z.
+std::string eventsAt(std::initializer_list<int> seconds) {
+    std::string out;
+    for (int s : seconds) {
+        char ts[64];
+        std::snprintf(ts, sizeof ts, "2026-01-01T00:%02d:%02dZ", s / 60, s % 60);
+        out += "{\"ts\":\"" + std::string(ts) + "\",\"n\":" + std::to_string(s) + "}\n";
+    }
+    return out;
+}
+
+void produce(const std::string &bootstrap, int partition, const std::string &lines) {
+    const CommandResult r = runCommand(
+        {"kcat", "-P", "-b", bootstrap, "-t", "wm", "-p", std::to_string(partition)}, lines, 60s);
+    ASSERT_EQ(r.status, 0) << r.err;
+}
+
+// Waits (bounded) for a snapshot satisfying `pred`; returns the last snapshot seen.
+template<typename Pred>
+std::shared_ptr<const engine::Snapshot> waitSnapshot(engine::Engine &engine, Pred pred,
+                                                     std::chrono::seconds timeout) {
+    const auto end = Clock::now() + timeout;
+    auto snap = engine.snapshot();
+    while (!pred(*snap) && Clock::now() < end) {
+        std::this_thread::sleep_for(50ms);
+        snap = engine.snapshot();
+    }
+    return snap;
+}
+
+} // namespace
+
+TEST(KafkaPartitionWatermark, WindowWaitsForTheSlowestPartition) {
+    KafkaMock mock(WEIR_KAFKA_MOCK_PATH, {"wm:2"});
+    // Partition 0 runs ahead past the end of the first minute; partition 1 stays inside it.
+    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), 0, eventsAt({1, 5, 10, 70, 80})));
+    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), 1, eventsAt({2, 20, 30})));
+
+    engine::WindowProcessor::Options po;
+    std::string error;
+    ASSERT_TRUE(window::parseWindowSpec("fixed:60s", po.window.window, &error)) << error;
+    ASSERT_TRUE(window::parseAggregates("count", po.window.aggregates, &error)) << error;
+    po.window.idleTimeoutNs = 0; // a partition never goes idle in this test
+    auto windows = std::make_shared<engine::WindowProcessor>(po);
+
+    engine::Engine engine;
+    engine.addProcessor(windows);
+    source::KafkaSource::Options ko;
+    ko.brokers = mock.bootstrap();
+    ko.topics = {"wm"};
+    ko.format = "json";
+    ko.startAt = source::KafkaSource::StartAt::Earliest;
+    engine.addSource(std::make_unique<source::KafkaSource>(ko));
+    engine.start();
+
+    // Every event stored (and so seen by the window processor, which runs before the store).
+    auto snap = waitSnapshot(
+        engine, [](const engine::Snapshot &s) { return s.stats.events >= 8; }, 90s);
+    ASSERT_EQ(snap->stats.events, 8u) << snap->sources.at(0).status;
+    ASSERT_EQ(snap->windows.size(), 1u);
+    // Partition 0 alone would put the watermark at 80 s and close [0, 60); partition 1 holds
+    // it at 30 s.
+    EXPECT_TRUE(snap->windows[0]->finals.empty());
+    EXPECT_EQ(snap->windows[0]->watermark.value,
+              TimestampNs{1767225600LL * kNsPerSecond + 30 * kNsPerSecond}.value);
+
+    // Partition 1 passes the end of the window: it closes with all six events of the minute.
+    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), 1, eventsAt({65})));
+    snap = waitSnapshot(
+        engine, [](const engine::Snapshot &s) { return !s.windows.at(0)->finals.empty(); }, 90s);
+    engine.stop();
+    ASSERT_EQ(snap->windows[0]->finals.size(), 1u);
+    const window::Pane &p = snap->windows[0]->finals[0];
+    EXPECT_EQ(p.window.start.value, 1767225600LL * kNsPerSecond);
+    EXPECT_EQ(p.values.at(0).number, 6.0);
+    EXPECT_EQ(snap->windows[0]->watermark.value,
+              TimestampNs{1767225600LL * kNsPerSecond + 65 * kNsPerSecond}.value);
+}
