@@ -6,6 +6,7 @@
 #include "weir/common/time_util.h"
 #include "weir/source/kafka_source.h"
 #include "weir/source/mqtt_source.h"
+#include "weir/source/recording.h"
 
 #include <cstdio>
 #include <fstream>
@@ -36,6 +37,10 @@ const char kLiveUsage[] =
     "  --tls-cert F          client certificate (with --tls-key)\n"
     "  --tls-key F           client private key\n"
     "  --tls-insecure        do not check the server host name\n"
+    "  --record DIR          record the live source to DIR (rotating compressed .wrec\n"
+    "                        files with the messages' metadata); replay with weir-cli DIR\n"
+    "  --record-max-bytes N  bound of the recording's total size (default 1 GiB); the\n"
+    "                        oldest files are deleted beyond it\n"
     "Stop conditions:\n"
     "  --max-events N        stop after N messages\n"
     "  --idle-exit SECONDS   stop after no message for that long\n"
@@ -109,6 +114,10 @@ bool parseLiveOption(const std::string &a, const std::function<const char *()> &
         o.tlsKey = next();
     } else if (a == "--tls-insecure") {
         o.tlsInsecure = true;
+    } else if (a == "--record") {
+        o.recordDir = next();
+    } else if (a == "--record-max-bytes") {
+        o.recordMaxBytes = static_cast<uint64_t>(app::nonNegativeArg(a, next(), fail));
     } else if (a == "--max-events") {
         o.maxEvents = static_cast<uint64_t>(app::nonNegativeArg(a, next(), fail));
     } else if (a == "--idle-exit") {
@@ -138,11 +147,26 @@ std::string checkLiveOptions(const LiveOptions &o) {
         return "--partition reads without a consumer group: drop --group";
     if (!o.from.empty() && o.kafkaBrokers.empty())
         return "--from applies to --kafka only";
+    if (!o.recordDir.empty() && !o.any())
+        return "--record needs --kafka or --mqtt";
+    if (!o.recordDir.empty() && o.recordMaxBytes < 65536)
+        return "--record-max-bytes must be at least 65536";
     return {};
 }
 
 std::string addLiveSources(const LiveOptions &o, const std::string &format, engine::Engine &engine,
                            std::vector<const source::Source *> &live) {
+    const auto addLive = [&](std::unique_ptr<source::Source> src, const char *kind) {
+        if (!o.recordDir.empty()) {
+            source::RecordingSource::Options r;
+            r.directory = o.recordDir;
+            r.maxBytes = o.recordMaxBytes;
+            r.kind = kind;
+            src = std::make_unique<source::RecordingSource>(std::move(src), r);
+        }
+        live.push_back(src.get());
+        engine.addSource(std::move(src));
+    };
     std::string password;
     if (!o.passwordFile.empty() && !readPassword(o.passwordFile, password))
         return "cannot read the password file " + o.passwordFile;
@@ -174,9 +198,7 @@ std::string addLiveSources(const LiveOptions &o, const std::string &format, engi
         const std::string err = source::MqttSource::validate(m);
         if (!err.empty())
             return err;
-        auto src = std::make_unique<source::MqttSource>(m);
-        live.push_back(src.get());
-        engine.addSource(std::move(src));
+        addLive(std::make_unique<source::MqttSource>(m), "mqtt");
     }
     if (!o.kafkaBrokers.empty()) {
         source::KafkaSource::Options k;
@@ -216,9 +238,7 @@ std::string addLiveSources(const LiveOptions &o, const std::string &format, engi
         const std::string err = source::KafkaSource::validate(k);
         if (!err.empty())
             return err;
-        auto src = std::make_unique<source::KafkaSource>(k);
-        live.push_back(src.get());
-        engine.addSource(std::move(src));
+        addLive(std::make_unique<source::KafkaSource>(k), "kafka");
     }
     return {};
 }

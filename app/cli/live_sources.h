@@ -30,6 +30,9 @@ struct LiveOptions {
     std::string passwordFile;
     std::string tlsCa, tlsCert, tlsKey;
     bool tlsInsecure = false;
+    // Recording (--record DIR): every batch of the live source, to rotating .wrec files.
+    std::string recordDir;
+    uint64_t recordMaxBytes = uint64_t{1} << 30;
     // Stop conditions (0: none).
     uint64_t maxEvents = 0;
     double idleExitSeconds = 0;

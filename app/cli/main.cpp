@@ -10,6 +10,7 @@
 #include "weir/parse/format_registry.h"
 #include "weir/source/demo_source.h"
 #include "weir/source/file_source.h"
+#include "weir/source/recording.h"
 #include "weir_version.h"
 #include "window_cli.h"
 
@@ -27,7 +28,8 @@ const char kUsage[] =
     "Replays files (or '-' for stdin) through the Weir pipeline without a GUI.\n"
     "\n"
     "Input:\n"
-    "  FILE...               log files to replay; '-' reads standard input\n"
+    "  FILE...               log files to replay; '-' reads standard input; a recording\n"
+    "                        (a .wrec file or a --record directory) replays its messages\n"
     "  --demo N              use the built-in demo generator for N events (simulated clock)\n"
     "  --seed N              demo generator seed (default 42)\n"
     "  --format F            input format: auto (default), combined, common, seed,\n"
@@ -301,7 +303,19 @@ int main(int argc, char **argv) {
     }
 
     std::vector<weir::source::FileSource *> files;
+    std::vector<weir::source::ReplaySource *> replays;
     for (const auto &path : opt.files) {
+        if (weir::source::ReplaySource::isRecording(path)) {
+            // A recording of a live source (--record): replayed with its metadata.
+            weir::source::ReplaySource::Options ro;
+            ro.path = path;
+            ro.speed = opt.speed;
+            ro.format = opt.format;
+            auto rep = std::make_unique<weir::source::ReplaySource>(ro);
+            replays.push_back(rep.get());
+            engine.addSource(std::move(rep));
+            continue;
+        }
         weir::source::FileSource::Options fo;
         fo.path = path;
         fo.format = opt.format;
@@ -343,6 +357,12 @@ int main(int argc, char **argv) {
     const std::string windowError = windowOut.finish();
 
     int status = 0;
+    for (auto *r : replays) {
+        if (const std::string err = r->error(); !err.empty()) {
+            std::fprintf(stderr, "weir-cli: %s\n", err.c_str());
+            status = 1;
+        }
+    }
     for (auto *f : files) {
         const std::string err = f->error();
         if (!err.empty()) {

@@ -6,7 +6,7 @@ set -euo pipefail
 what=${1:-all}
 
 build=(build-essential cmake ninja-build pkg-config git)
-core=(librdkafka-dev libmosquitto-dev libsimdjson-dev libre2-dev libmaxminddb-dev)
+core=(librdkafka-dev libmosquitto-dev libsimdjson-dev libre2-dev libmaxminddb-dev zlib1g-dev)
 gui=(qtbase5-dev libqt5charts5-dev libqt5svg5-dev qttools5-dev-tools)
 test=(googletest libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth mosquitto
       mosquitto-clients kcat clang libclang-rt-14-dev)

@@ -33,6 +33,8 @@ public:
             c.messages = b.messages;
             c.attributes = b.attributes;
             c.ackToken = b.ackToken;
+            c.ingestTime = b.ingestTime;
+            c.endOfStream = b.endOfStream;
             out.push_back(std::move(c));
         }
         return out;
