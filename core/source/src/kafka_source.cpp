@@ -218,6 +218,14 @@ void KafkaSource::onError(int err, const char *reason) {
         setFatal("kafka: fatal error: " + why);
         break;
     default:
+        // A TLS client talking to a plaintext listener (or the reverse) only sees the
+        // connection close during the handshake: before the first assignment, that is a
+        // configuration mismatch, not an outage.
+        if (!m_everAssigned && (!m_options.tlsCaFile.empty() || !m_options.tlsCertFile.empty()) &&
+            why.find("SSL handshake failed") != std::string::npos) {
+            setFatal("kafka: TLS failure (is the listener TLS?): " + why);
+            break;
+        }
         setStatus("error, retrying: " + why);
         break;
     }
@@ -239,6 +247,7 @@ void KafkaSource::onRebalance(rd_kafka_t *rk, int err, rd_kafka_topic_partition_
             }
         }
         rd_kafka_assign(rk, parts);
+        m_everAssigned = true;
         m_assigned.clear();
         for (int i = 0; i < parts->cnt; ++i)
             m_assigned.insert({parts->elems[i].topic, parts->elems[i].partition});
@@ -511,6 +520,7 @@ void KafkaSource::run(IngestSink &sink) {
             }
         } else {
             m_allBrokersDown = false;
+            m_everAssigned = true;
             Pending &p = pending[channelOf(rd_kafka_topic_name(msg->rkt))];
             if (append(p.batch, msg, p.offsets)) {
                 ++pendingMessages;

@@ -137,6 +137,7 @@ private:
     std::map<PartitionKey, int64_t> m_nextOffset; // dedup: first offset not yet delivered
     std::set<PartitionKey> m_assigned;            // as of the last rebalance
     bool m_assignmentChanged = false;             // not yet announced to the engine
+    bool m_everAssigned = false;                  // assigned partitions or got a message
     uint64_t m_nextToken = 1;
     bool m_allBrokersDown = false;
 };
