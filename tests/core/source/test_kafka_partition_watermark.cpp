@@ -29,9 +29,10 @@ std::string eventsAt(std::initializer_list<int> seconds) {
     return out;
 }
 
-void produce(const std::string &bootstrap, int partition, const std::string &lines) {
+void produce(const std::string &bootstrap, int partition, const std::string &lines,
+             const std::string &topic = "wm") {
     const CommandResult r = runCommand(
-        {"kcat", "-P", "-b", bootstrap, "-t", "wm", "-p", std::to_string(partition)}, lines, 60s);
+        {"kcat", "-P", "-b", bootstrap, "-t", topic, "-p", std::to_string(partition)}, lines, 60s);
     ASSERT_EQ(r.status, 0) << r.err;
 }
 
@@ -87,7 +88,11 @@ TEST(KafkaPartitionWatermark, WindowWaitsForTheSlowestPartition) {
     // Partition 1 passes the end of the window: it closes with all six events of the minute.
     ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), 1, eventsAt({65})));
     snap = waitSnapshot(
-        engine, [](const engine::Snapshot &s) { return !s.windows.at(0)->finals.empty(); }, 90s);
+        engine,
+        [](const engine::Snapshot &s) {
+            return !s.windows.empty() && !s.windows[0]->finals.empty();
+        },
+        90s);
     engine.stop();
     ASSERT_EQ(snap->windows[0]->finals.size(), 1u);
     const window::Pane &p = snap->windows[0]->finals[0];
@@ -95,4 +100,62 @@ TEST(KafkaPartitionWatermark, WindowWaitsForTheSlowestPartition) {
     EXPECT_EQ(p.values.at(0).number, 6.0);
     EXPECT_EQ(snap->windows[0]->watermark.value,
               TimestampNs{1767225600LL * kNsPerSecond + 65 * kNsPerSecond}.value);
+}
+
+namespace {
+
+std::shared_ptr<engine::WindowProcessor> countWindow(int64_t idleTimeoutNs) {
+    engine::WindowProcessor::Options po;
+    std::string error;
+    EXPECT_TRUE(window::parseWindowSpec("fixed:60s", po.window.window, &error)) << error;
+    EXPECT_TRUE(window::parseAggregates("count", po.window.aggregates, &error)) << error;
+    po.window.idleTimeoutNs = idleTimeoutNs;
+    return std::make_shared<engine::WindowProcessor>(po);
+}
+
+std::unique_ptr<source::KafkaSource> earliest(const std::string &bootstrap,
+                                              const std::string &topic) {
+    source::KafkaSource::Options ko;
+    ko.brokers = bootstrap;
+    ko.topics = {topic};
+    ko.format = "json";
+    ko.startAt = source::KafkaSource::StartAt::Earliest;
+    return std::make_unique<source::KafkaSource>(ko);
+}
+
+} // namespace
+
+// An assigned partition that has produced nothing holds the watermark (the source announces
+// its assignment before any data); with an idle timeout it stops holding it once idle.
+TEST(KafkaPartitionWatermark, SilentAssignedPartitionHoldsUntilIdle) {
+    KafkaMock mock(WEIR_KAFKA_MOCK_PATH, {"quiet:2"});
+    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), 0, eventsAt({1, 5, 70, 80}), "quiet"));
+    {
+        engine::Engine engine;
+        auto windows = countWindow(0); // never idle
+        engine.addProcessor(windows);
+        engine.addSource(earliest(mock.bootstrap(), "quiet"));
+        engine.start();
+        const auto snap = waitSnapshot(
+            engine, [](const engine::Snapshot &s) { return s.stats.events >= 4; }, 90s);
+        engine.stop();
+        ASSERT_EQ(snap->stats.events, 4u);
+        EXPECT_TRUE(snap->windows.at(0)->finals.empty()) << "partition 1 did not hold";
+        EXPECT_EQ(snap->windows.at(0)->watermark, kMinTimestamp);
+    }
+    {
+        engine::Engine engine;
+        engine.addProcessor(countWindow(500 * kNsPerMs));
+        engine.addSource(earliest(mock.bootstrap(), "quiet"));
+        engine.start();
+        const auto snap = waitSnapshot(
+            engine,
+            [](const engine::Snapshot &s) {
+                return !s.windows.empty() && !s.windows[0]->finals.empty();
+            },
+            90s);
+        engine.stop();
+        ASSERT_EQ(snap->windows.at(0)->finals.size(), 1u);
+        EXPECT_EQ(snap->windows.at(0)->finals[0].values.at(0).number, 2.0);
+    }
 }
