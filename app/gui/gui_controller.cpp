@@ -2,9 +2,15 @@
 #include "gui_controller.h"
 
 #include "charts/rate_chart_view.h"
+#include "dialogs/rule_editor_dialog.h"
+#include "dialogs/window_dialog.h"
 #include "models/event_table_model.h"
+#include "views/analysis_docks.h"
 #include "views/main_window.h"
+#include "weir/alert/command_runner.h"
 #include "weir/common/text.h"
+#include "weir/engine/alert_processor.h"
+#include "weir/engine/window_processor.h"
 #include "weir/parse/format_registry.h"
 #include "weir/source/demo_source.h"
 #include "weir/source/file_source.h"
@@ -12,25 +18,40 @@
 
 #include <QApplication>
 #include <QFileInfo>
+#include <QMessageBox>
 #include <QPixmap>
+#include <QStatusBar>
+#include <QThreadPool>
 #include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
 
 namespace weir::app {
 
 GuiController::GuiController(GuiOptions options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options)) {
-    engine::Engine::Options eo;
-    if (m_options.memoryBudgetMb > 0)
-        eo.store.memoryBudgetBytes = m_options.memoryBudgetMb << 20;
-    eo.publishInterval = std::chrono::milliseconds(kTickMs);
-    m_engine = std::make_unique<engine::Engine>(eo);
-
     m_window = std::make_unique<ui::MainWindow>();
     m_window->setVersionText(QStringLiteral(WEIR_VERSION));
     if (m_options.maxRows > 0)
         m_window->model()->setMaxRows(m_options.maxRows);
     connect(m_window.get(), &ui::MainWindow::openFilesRequested, this, &GuiController::openFiles);
+    ui::AnalysisDocks *docks = m_window->analysisDocks();
+    connect(docks, &ui::AnalysisDocks::configureWindowsRequested, this,
+            &GuiController::configureWindows);
+    connect(docks, &ui::AnalysisDocks::editRulesRequested, this, &GuiController::editRules);
+    connect(docks, &ui::AnalysisDocks::alertsNotified, this, &GuiController::runAlertCommand);
+
+    if (!m_options.analysis.rulesPath.empty()) {
+        std::ifstream in(m_options.analysis.rulesPath, std::ios::binary);
+        std::stringstream text;
+        text << in.rdbuf();
+        m_rulesJson = text.str();
+    }
+    m_demo = m_options.files.empty();
+
+    m_commandPool.setMaxThreadCount(2);
 
     m_timer.setSingleShot(true);
     m_timer.setInterval(kTickMs);
@@ -39,19 +60,71 @@ GuiController::GuiController(GuiOptions options, QObject *parent)
 
 GuiController::~GuiController() {
     m_timer.stop();
-    m_engine->stop();
+    if (m_engine)
+        m_engine->stop();
+    // Alert commands still queued get one command timeout (at least 10 s) to run, then the
+    // ones not started are dropped; running ones end by their own timeout at the latest.
+    m_commandPool.waitForDone(std::max(10000, m_options.analysis.alertCommandTimeoutMs));
+    m_commandPool.clear();
+    m_commandPool.waitForDone();
 }
 
-void GuiController::start() {
-    if (m_options.files.empty()) {
+void GuiController::buildEngine() {
+    engine::Engine::Options eo;
+    if (m_options.memoryBudgetMb > 0)
+        eo.store.memoryBudgetBytes = m_options.memoryBudgetMb << 20;
+    eo.publishInterval = std::chrono::milliseconds(kTickMs);
+    m_engine = std::make_unique<engine::Engine>(eo);
+
+    QStringList problems;
+    const window::WindowSetupText &w = m_options.analysis.window;
+    if (!w.window.empty()) {
+        window::WindowSetup setup;
+        std::string error;
+        if (window::parseWindowSetup(w, setup, &error)) {
+            engine::WindowProcessor::Options po;
+            po.name = setup.name;
+            po.window = std::move(setup.op);
+            po.keyFields = std::move(setup.keyFields);
+            po.dedupFields = std::move(setup.dedupFields);
+            m_engine->addProcessor(std::make_shared<engine::WindowProcessor>(std::move(po)));
+        } else {
+            problems << tr("Window setup: %1").arg(QString::fromStdString(error));
+        }
+    }
+    std::map<std::string, std::vector<std::string>> ruleKeys;
+    if (!m_rulesJson.empty()) {
+        std::string error;
+        auto rules = alert::loadRules(m_rulesJson, &error);
+        std::unique_ptr<alert::AlertEngine> alerts;
+        if (rules) {
+            for (const auto &r : *rules)
+                ruleKeys[r.name] = r.key;
+            alerts = alert::AlertEngine::create(std::move(*rules), &error);
+        }
+        if (alerts)
+            m_engine->addProcessor(std::make_shared<engine::AlertProcessor>(std::move(alerts)));
+        else
+            problems << tr("Alert rules: %1").arg(QString::fromStdString(error));
+    }
+    m_window->analysisDocks()->setRuleKeys(std::move(ruleKeys));
+    if (!problems.isEmpty())
+        m_window->statusBar()->showMessage(problems.join(QStringLiteral("; ")), 30000);
+
+    if (m_demo) {
         source::DemoSource::Options d;
         d.seed = m_options.seed;
         d.eventsPerSecond = m_options.demoRate;
         m_engine->addSource(std::make_unique<source::DemoSource>(d));
-        m_titles.push_back("live demo");
     }
-    for (const auto &path : m_options.files)
-        addFile(path);
+    for (const auto &path : m_files)
+        addFileSource(path);
+}
+
+void GuiController::start() {
+    m_files = m_options.files;
+    buildEngine();
+    updateTitle();
     m_engine->start();
 
     m_window->show();
@@ -67,7 +140,80 @@ void GuiController::start() {
     m_timer.start();
 }
 
-void GuiController::addFile(const std::string &path) {
+void GuiController::restartPipeline() {
+    m_timer.stop();
+    m_engine->stop();
+    m_engine.reset();
+    m_window->model()->clear();
+    m_window->analysisDocks()->reset();
+    m_appliedVersion = 0;
+    buildEngine();
+    m_engine->start();
+    if (!m_finished)
+        m_timer.start();
+}
+
+void GuiController::configureWindows() {
+    ui::WindowDialog dialog(m_window.get());
+    window::WindowSetupText setup = m_options.analysis.window;
+    if (setup.window.empty())
+        setup.window = "fixed:60s";
+    dialog.setSetup(setup);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_options.analysis.window = dialog.setup();
+    restartPipeline();
+}
+
+void GuiController::editRules() {
+    ui::RuleEditorDialog dialog(m_window.get());
+    dialog.setRulesText(QString::fromStdString(
+        m_rulesJson.empty()
+            ? std::string("{\"rules\": [\n  {\"name\": \"5xx ratio\", \"window\": \"fixed:1m\",\n"
+                          "   \"condition\": \"count(status>=500) / count() > 0.05\"}\n]}\n")
+            : m_rulesJson));
+    dialog.setSnapshot(m_engine->snapshot());
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_rulesJson = dialog.rulesText().toStdString();
+    const std::string &path = m_options.analysis.rulesPath;
+    if (!path.empty()) {
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out << m_rulesJson;
+        out.close();
+        if (!out)
+            QMessageBox::warning(
+                m_window.get(), tr("Alert rules"),
+                tr("Cannot save the rules to %1.").arg(QString::fromStdString(path)));
+    }
+    restartPipeline();
+}
+
+void GuiController::runAlertCommand(const QByteArrayList &alerts) {
+    m_notified += static_cast<uint64_t>(alerts.size());
+    const std::string &command = m_options.analysis.alertCommand;
+    if (command.empty())
+        return;
+    // Two at a time on our own pool; a burst beyond kMaxPending is counted, not queued.
+    constexpr int kMaxPending = 64;
+    for (const QByteArray &json : alerts) {
+        if (m_commandsPending->load() >= kMaxPending) {
+            ++m_commandsSkipped;
+            continue;
+        }
+        ++*m_commandsPending;
+        const auto timeout = std::chrono::milliseconds(m_options.analysis.alertCommandTimeoutMs);
+        m_commandPool.start(
+            [command, input = json.toStdString() + "\n", timeout, pending = m_commandsPending] {
+                const alert::CommandResult r = alert::runShellCommand(command, input, timeout);
+                if (!r.ok())
+                    std::fprintf(stderr, "weir: alert command: %s\n", r.error.c_str());
+                --*pending;
+            });
+    }
+}
+
+void GuiController::addFileSource(const std::string &path) {
     source::FileSource::Options fo;
     fo.path = path;
     fo.format = m_options.format;
@@ -79,10 +225,20 @@ void GuiController::addFile(const std::string &path) {
             parse::makeParser(m_options.format == "auto" ? "combined" : m_options.format));
     }
     m_engine->addSource(std::move(src));
-    m_titles.push_back(QFileInfo(QString::fromStdString(path)).fileName().toStdString());
-    std::string title;
-    for (const auto &t : m_titles)
-        title += (title.empty() ? "" : ", ") + t;
+}
+
+void GuiController::addFile(const std::string &path) {
+    m_files.push_back(path);
+    addFileSource(path);
+    updateTitle();
+}
+
+void GuiController::updateTitle() {
+    std::string title = m_demo ? "live demo" : "";
+    for (const auto &f : m_files) {
+        title += (title.empty() ? "" : ", ") +
+                 QFileInfo(QString::fromStdString(f)).fileName().toStdString();
+    }
     m_window->setWindowTitle(tr("Weir — %1").arg(QString::fromStdString(title)));
 }
 
@@ -146,6 +302,14 @@ std::string GuiController::statsJson(const char *reason) const {
     out += ",\"update_ms_max\":";
     appendDouble(out, m_updateMsMax);
     out += ",\"tick_gap_ms_max\":" + std::to_string(m_maxTickGapMs);
+    out += ",\"window_results\":" +
+           std::to_string(snap->windows.empty()
+                              ? 0
+                              : snap->windows[0]->finals.size() + snap->windows[0]->live.size());
+    out += ",\"alerts_active\":" + std::to_string(snap->alerts ? snap->alerts->active.size() : 0);
+    out += ",\"alert_transitions\":" + std::to_string(snap->alerts ? snap->alerts->transitions : 0);
+    out += ",\"alerts_notified\":" + std::to_string(m_notified);
+    out += ",\"alert_commands_skipped\":" + std::to_string(m_commandsSkipped);
     out += ",\"finished\":";
     out += snap->stats.finished ? "true" : "false";
     out += ",\"exit\":";

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "gui_analysis_options.h"
 #include "weir/engine/engine.h"
 
+#include <QByteArrayList>
 #include <QElapsedTimer>
 #include <QObject>
+#include <QThreadPool>
 #include <QTimer>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +35,7 @@ struct GuiOptions {
     bool exitWhenFinished = false;
     bool printStats = false;
     std::string screenshotPath;
+    AnalysisOptions analysis; // windows and alerts
 };
 
 // Wires the engine to the main window: owns both, adds sources, and pulls a snapshot on a
@@ -51,9 +56,19 @@ public:
     int exitCode() const { return m_exitCode; }
 
 private:
+    // Creates the engine with its window and alert processors and adds every input. The
+    // processors are fixed once an engine starts, so a new window setup or rule set replays
+    // the inputs through a new engine (restartPipeline).
+    void buildEngine();
+    void restartPipeline();
+    void configureWindows();
+    void editRules();
+    void runAlertCommand(const QByteArrayList &alerts);
     void tick();
     void openFiles(const QStringList &paths);
     void addFile(const std::string &path);
+    void addFileSource(const std::string &path);
+    void updateTitle();
     void finish(const char *reason);
     std::string statsJson(const char *reason) const;
 
@@ -61,7 +76,14 @@ private:
     std::unique_ptr<engine::Engine> m_engine;
     std::unique_ptr<ui::MainWindow> m_window;
     QTimer m_timer;
-    std::vector<std::string> m_titles;
+    std::vector<std::string> m_files; // every file input, in order (replayed on restart)
+    std::string m_rulesJson;          // the rules in force; empty: none
+    bool m_demo = false;              // the built-in demo is an input
+    // User alert commands queued or running (shared with the workers that run them).
+    QThreadPool m_commandPool;
+    std::shared_ptr<std::atomic<int>> m_commandsPending = std::make_shared<std::atomic<int>>(0);
+    uint64_t m_commandsSkipped = 0;
+    uint64_t m_notified = 0; // Firing alerts notified (not silenced)
     uint64_t m_appliedVersion = 0;
     bool m_finished = false;
     int m_exitCode = 0;

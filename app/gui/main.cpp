@@ -72,6 +72,7 @@ weir::app::GuiOptions parseArgs(int argc, char **argv) {
         };
         if (a == "-h" || a == "--help") {
             std::fputs(kUsage, stdout);
+            std::fputs(weir::app::kAnalysisUsage, stdout);
             std::exit(0);
         } else if (a == "--version") {
             std::printf("weir %s\n", WEIR_VERSION);
@@ -102,6 +103,7 @@ weir::app::GuiOptions parseArgs(int argc, char **argv) {
             o.printStats = true;
         } else if (a == "--screenshot") {
             o.screenshotPath = next();
+        } else if (weir::app::parseAnalysisOption(a, next, o.analysis)) {
         } else if (isQtOptionWithValue(a)) {
             ++i; // QApplication takes it
         } else if (a == "-reverse" || a == "-nograb" || a == "-dograb" || a == "-sync") {
@@ -112,6 +114,8 @@ weir::app::GuiOptions parseArgs(int argc, char **argv) {
             o.files.push_back(a);
         }
     }
+    if (const std::string err = weir::app::checkAnalysisOptions(o.analysis); !err.empty())
+        fail(err);
     return o;
 }
 

@@ -7,6 +7,7 @@
 #include "dialogs/open_files_dialog.h"
 #include "models/event_table_model.h"
 #include "models/table_filter.h"
+#include "views/analysis_docks.h"
 #include "views/engine_status_bar.h"
 #include "views/event_details_view.h"
 #include "views/filter_bar.h"
@@ -119,6 +120,7 @@ void MainWindow::createActions() {
     createWorkbenchActions(edit, go);
     view->addAction(m_followAction);
     view->addAction(findFilter);
+    m_analysis = new AnalysisDocks(this, view, m_table, m_model);
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(about);
 
@@ -216,6 +218,7 @@ void MainWindow::applySnapshot(const std::shared_ptr<const engine::Snapshot> &sn
     m_status->applyStats(snapshot->stats, m_model->rowCount());
     m_status->applySources(snapshot->sources);
     reportSourceErrors(*snapshot);
+    m_analysis->applySnapshot(snapshot);
     // The chart's buckets are a second wide: a few redraws per second are plenty, and the
     // last snapshot always gets drawn.
     m_chartPending = snapshot;

@@ -16,6 +16,7 @@ class QSplitter;
 
 namespace weir::ui {
 
+class AnalysisDocks;
 class EngineStatusBar;
 class EventDetailsView;
 class EventTableModel;
@@ -58,6 +59,8 @@ public:
     RateChartView *chartView() const { return m_chart; }
     EngineStatusBar *engineStatusBar() const { return m_status; }
     QAction *followTailAction() const { return m_followAction; }
+    // Window results and alerts docks (see AnalysisDocks).
+    AnalysisDocks *analysisDocks() const { return m_analysis; }
 
 Q_SIGNALS:
     // The user asked to replay these files (File → Open or a drop).
@@ -86,6 +89,7 @@ private:
     EngineStatusBar *m_status;
     QSplitter *m_splitter;
     QAction *m_followAction = nullptr;
+    AnalysisDocks *m_analysis = nullptr;
     QString m_version;
     QSet<QString> m_reportedErrors;
     std::shared_ptr<const engine::Snapshot> m_chartPending;

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "weir/engine/engine.h"
+
+#include <QWidget>
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QTableView;
+
+namespace weir::ui {
+
+class ActiveAlertsModel;
+class AlertHistoryModel;
+
+// The Alerts panel: active alerts (state with its severity colour, since, value, key, rule)
+// above the history of transitions; acknowledge, silence for a duration, and "jump to
+// evidence" (emits evidenceRequested with the alert's window and key). Shows what the engine
+// published; evaluates nothing. GUI thread only.
+class AlertsPanel final : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit AlertsPanel(QWidget *parent = nullptr);
+
+    void applySnapshot(const engine::Snapshot &snapshot);
+    void clear();
+
+    ActiveAlertsModel *activeModel() const { return m_active; }
+    AlertHistoryModel *historyModel() const { return m_history; }
+    QTableView *activeView() const { return m_activeView; }
+    QTableView *historyView() const { return m_historyView; }
+    QComboBox *silenceDurationBox() const { return m_silenceFor; }
+    QString summaryText() const;
+
+    // Acts on the current row of the active table (or of the history table for evidence).
+    void acknowledgeCurrent();
+    void silenceCurrent();
+    void unsilenceCurrent();
+    void jumpToEvidence(bool fromHistory);
+
+Q_SIGNALS:
+    // The window [startNs, endNs) and key of an alert's evidence (start == end: an instant).
+    void evidenceRequested(qint64 startNs, qint64 endNs, const QString &rule, const QString &key);
+    void editRulesRequested();
+
+private:
+    int currentActiveRow() const;
+
+    ActiveAlertsModel *m_active;
+    AlertHistoryModel *m_history;
+    QTableView *m_activeView;
+    QTableView *m_historyView;
+    QComboBox *m_silenceFor;
+    QLabel *m_summary;
+    std::shared_ptr<const alert::AlertResults> m_results;
+    bool m_evidenceFromHistory = false;
+};
+
+} // namespace weir::ui
