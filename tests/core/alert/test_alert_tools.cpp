@@ -10,7 +10,6 @@
 
 #include <fstream>
 #include <gtest/gtest.h>
-#include <sstream>
 
 using namespace weir;
 
@@ -30,13 +29,6 @@ std::string hostsCsv() {
 const char kRules[] = R"j({"rules":[
     {"name":"hot","window":"fixed:10s","key":["host"],"condition":"max(value) > 90"},
     {"name":"busy","window":"fixed:10s","condition":"count() > 1000"}]})j";
-
-std::string readFile(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 } // namespace
 
@@ -106,7 +98,7 @@ TEST(CommandRunner, FeedsTheAlertOnStandardInput) {
     const alert::CommandResult r =
         alert::runShellCommand("cat > '" + out + "'", json, std::chrono::seconds(30));
     EXPECT_TRUE(r.ok()) << r.error;
-    EXPECT_EQ(readFile(out), json);
+    EXPECT_EQ(test::readFile(out), json);
 }
 
 TEST(CommandRunner, ReportsTheExitStatus) {
