@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -60,33 +61,96 @@ struct AnomalyState {
     uint32_t seen = 0;
 };
 
+// Absence rules: one per key seen.
 struct KeyState {
     AlertStateMachine machine;
     TimestampNs lastEval = kMinTimestamp;
     TimestampNs lastSeen = kMinTimestamp;
+};
+
+// Windowed rules: only keys that left the initial state have one (a fresh state machine that
+// observes False stays as it is, so those evaluations need no state at all).
+struct RuleKeyState {
+    AlertStateMachine machine;
     double lastValue = kNaN;
     std::unique_ptr<AnomalyState> anomaly;
 };
 
 struct AlertEngine::Rule {
     RuleSpec spec;
-    std::string path; // "rules[name]" for messages
+    uint32_t index = 0; // in the rules file; transitions are reported in this order
+    std::string path;   // "rules[name]" for messages
+    // Absence rules
+    std::optional<query::Query> filterQuery;
+    std::optional<query::Matcher> filter;
+    std::unordered_map<std::string, KeyState> keys;
+    int64_t maxTime = kMinTimestamp.value; // watermark source
+    int64_t lastSilenceCheck = kMinTimestamp.value;
+    // Windowed rules
+    Group *group = nullptr;
+    std::optional<Condition> condition; // threshold/pattern condition, anomaly value
+    std::optional<Condition::SimpleComparison> simple;
+    size_t simpleSlot = 0;                     // the group's main aggregate `simple` reads
+    std::vector<std::pair<int, size_t>> slots; // per condition aggregate: (0 main/1 ref, index)
+    // Per key of the group: 0, or 1 + the index of the key's state in `states`.
+    std::vector<uint32_t> stateSlot;
+    std::vector<RuleKeyState> states;
+    std::vector<uint32_t> stateKeys; // the group key index of each state
+    std::vector<double> values;      // scratch
+};
+
+// Rules with the same window, key, filter, out-of-orderness and lateness (and no reference
+// key or count(FILTER) predicates) share one group: one window operator computing the union
+// of their aggregates, one key table, and each pane evaluated by every rule of the group. A
+// rule with a reference key or predicates has a group of its own. Sharing changes nothing
+// observable: panes depend on the events and those settings only, and every rule of a group
+// evaluates the same panes in the same order (so their lastEval times are the group's).
+struct AlertEngine::Group {
+    window::WindowSpec windowSpec;
+    std::vector<std::string> key;
+    std::vector<std::string> referenceKey;
+    std::string filterText;
+    int64_t outOfOrderNs = 0;
+    int64_t latenessNs = 0;
+    bool shared = true; // other rules may join
     std::optional<query::Query> filterQuery;
     std::optional<query::Matcher> filter;
     std::vector<query::Query> predicateQueries; // count(FILTER) arguments
     std::vector<query::Matcher> predicates;
-    std::vector<std::string> predicateFields;  // the synthetic field each predicate fills
-    std::optional<Condition> condition;        // threshold/pattern condition, anomaly value
-    std::vector<std::pair<int, size_t>> slots; // per condition aggregate: (0 main/1 ref, index)
-    window::WindowSpec windowSpec;
+    std::vector<std::string> predicateFields; // the synthetic field each predicate fills
+    std::vector<std::string> aggregates[2];   // main, reference: as parseAggregates reads them
     std::unique_ptr<window::WindowOperator> main, ref;
     std::unique_ptr<window::EventBuilder> mainBuilder, refBuilder;
     std::map<window::Window, std::unordered_map<std::string, std::vector<double>>> refValues;
-    std::unordered_map<std::string, KeyState> keys;
-    int64_t maxTime = kMinTimestamp.value; // absence rules: watermark source
-    int64_t lastSilenceCheck = kMinTimestamp.value;
-    std::vector<window::Pane> panes; // scratch
-    std::vector<double> values;      // scratch
+    std::vector<Rule *> rules; // in file order
+    std::unordered_map<std::string, uint32_t> keyIndex;
+    std::vector<std::string> keyNames;
+    std::vector<TimestampNs> lastEval; // by key index
+    // Scratch of one drain
+    std::vector<window::Pane> panes;
+    std::vector<uint32_t> paneKeys;
+    std::vector<TimestampNs> paneTimes;
+    std::vector<double> paneValues; // panes x main aggregates
+    std::vector<uint64_t> keyStamp; // by key index: the last drain that saw the key
+    uint64_t drainStamp = 0;
+    bool uniqueKeys = true; // no key has two panes in this drain
+
+    size_t slotFor(int side, const std::string &aggregate) {
+        std::vector<std::string> &list = aggregates[side];
+        const auto it = std::find(list.begin(), list.end(), aggregate);
+        if (it != list.end())
+            return static_cast<size_t>(it - list.begin());
+        list.push_back(aggregate);
+        return list.size() - 1;
+    }
+    uint32_t keyOf(const std::string &k) {
+        const auto [it, inserted] = keyIndex.emplace(k, static_cast<uint32_t>(keyNames.size()));
+        if (inserted) {
+            keyNames.push_back(k);
+            lastEval.push_back(kMinTimestamp);
+        }
+        return it->second;
+    }
 };
 
 AlertEngine::~AlertEngine() = default;
@@ -101,6 +165,7 @@ std::unique_ptr<AlertEngine> AlertEngine::create(std::vector<RuleSpec> specs, st
     for (size_t r = 0; r < specs.size(); ++r) {
         auto rule = std::make_unique<Rule>();
         rule->spec = std::move(specs[r]);
+        rule->index = static_cast<uint32_t>(r);
         RuleSpec &s = rule->spec;
         rule->path = "rules[" + s.name + "]";
         const auto fail = [&](const std::string &field, const std::string &message) {
@@ -114,17 +179,21 @@ std::unique_ptr<AlertEngine> AlertEngine::create(std::vector<RuleSpec> specs, st
                 *error = message;
             return nullptr;
         }
+        std::optional<query::Query> filterQuery;
         if (!s.filter.empty()) {
             query::QueryError qe;
-            rule->filterQuery = query::Query::compile(s.filter, {}, &qe);
-            if (!rule->filterQuery)
+            filterQuery = query::Query::compile(s.filter, {}, &qe);
+            if (!filterQuery)
                 return fail("filter", qe.toString());
         }
         if (s.kind == RuleKind::Absence) {
+            rule->filterQuery = std::move(filterQuery);
+            engine->m_units.push_back({rule.get(), nullptr});
             engine->m_rules.push_back(std::move(rule));
             continue;
         }
-        if (!window::parseWindowSpec(s.window, rule->windowSpec, &message))
+        window::WindowSpec windowSpec;
+        if (!window::parseWindowSpec(s.window, windowSpec, &message))
             return fail("window", message);
         // The condition: written (threshold), built from pattern + min_count, or the value.
         std::string text = s.condition;
@@ -139,8 +208,14 @@ std::unique_ptr<AlertEngine> AlertEngine::create(std::vector<RuleSpec> specs, st
                                                       : "condition",
                         message);
         // Window aggregates for each side; count(FILTER) becomes the sum of a 0/1 field.
-        std::string lists[2];
-        size_t counts[2] = {0, 0};
+        struct Need {
+            int side;
+            std::string aggregate;
+        };
+        std::vector<Need> needs;
+        std::vector<query::Query> predicateQueries;
+        std::vector<std::string> predicateFields;
+        bool hasRef = false;
         for (const AggregateRef &a : rule->condition->aggregates()) {
             std::string agg;
             if (a.function == "count" && !a.argument.empty()) {
@@ -149,37 +224,87 @@ std::unique_ptr<AlertEngine> AlertEngine::create(std::vector<RuleSpec> specs, st
                 if (!q)
                     return fail(s.kind == RuleKind::Pattern ? "pattern" : "condition",
                                 "in " + a.text() + ": " + qe.toString());
-                rule->predicateQueries.push_back(*q);
-                rule->predicateFields.push_back("__weir_predicate_" +
-                                                std::to_string(predicateSerial++));
-                agg = "sum(" + rule->predicateFields.back() + ")";
+                predicateQueries.push_back(*q);
+                predicateFields.push_back("__weir_predicate_" + std::to_string(predicateSerial++));
+                agg = "sum(" + predicateFields.back() + ")";
             } else if (a.function == "count") {
                 agg = "count";
             } else {
                 agg = a.function + "(" + a.argument + ")";
             }
-            const int side = a.reference ? 1 : 0;
-            if (!lists[side].empty())
-                lists[side] += ',';
-            lists[side] += agg;
-            rule->slots.emplace_back(side, counts[side]++);
+            hasRef |= a.reference;
+            needs.push_back({a.reference ? 1 : 0, agg});
         }
+        // Join a group with the same settings, or start one.
+        const bool shareable = !hasRef && predicateQueries.empty();
+        Group *group = nullptr;
+        if (shareable) {
+            for (auto &g : engine->m_groups) {
+                if (g->shared && g->windowSpec.kind == windowSpec.kind &&
+                    g->windowSpec.size == windowSpec.size &&
+                    g->windowSpec.period == windowSpec.period &&
+                    g->windowSpec.gap == windowSpec.gap && g->key == s.key &&
+                    g->filterText == s.filter && g->outOfOrderNs == s.outOfOrderNs &&
+                    g->latenessNs == s.latenessNs) {
+                    group = g.get();
+                    break;
+                }
+            }
+        }
+        if (!group) {
+            auto g = std::make_unique<Group>();
+            g->windowSpec = windowSpec;
+            g->key = s.key;
+            g->referenceKey = s.referenceKey;
+            g->filterText = s.filter;
+            g->outOfOrderNs = s.outOfOrderNs;
+            g->latenessNs = s.latenessNs;
+            g->shared = shareable;
+            g->filterQuery = std::move(filterQuery);
+            g->predicateQueries = std::move(predicateQueries);
+            g->predicateFields = std::move(predicateFields);
+            group = g.get();
+            engine->m_units.push_back({nullptr, group});
+            engine->m_groups.push_back(std::move(g));
+        }
+        for (const Need &n : needs)
+            rule->slots.emplace_back(n.side, group->slotFor(n.side, n.aggregate));
+        rule->simple = rule->condition->simpleComparison();
+        if (rule->simple) {
+            const auto [side, slot] = rule->slots[rule->simple->aggregate];
+            if (side != 0 || s.kind == RuleKind::Anomaly)
+                rule->simple.reset();
+            else
+                rule->simpleSlot = slot;
+        }
+        rule->group = group;
+        group->rules.push_back(rule.get());
+        engine->m_rules.push_back(std::move(rule));
+    }
+    // Every group's operators, once its aggregate lists are complete.
+    for (auto &g : engine->m_groups) {
         for (int side = 0; side < 2; ++side) {
-            if (side == 1 && counts[1] == 0)
+            if (side == 1 && g->aggregates[1].empty())
                 break;
+            std::string list;
+            for (const std::string &a : g->aggregates[side])
+                list += (list.empty() ? "" : ",") + a;
             window::WindowOperator::Options o;
-            o.window = rule->windowSpec;
-            if (!window::parseAggregates(lists[side], o.aggregates, &message))
-                return fail("condition", message);
-            o.outOfOrderNs = s.outOfOrderNs;
-            o.allowedLatenessNs = s.latenessNs;
+            o.window = g->windowSpec;
+            std::string message;
+            if (!window::parseAggregates(list, o.aggregates, &message)) {
+                if (error)
+                    *error = g->rules.front()->path + ".condition: " + message;
+                return nullptr;
+            }
+            o.outOfOrderNs = g->outOfOrderNs;
+            o.allowedLatenessNs = g->latenessNs;
             auto op = std::make_unique<window::WindowOperator>(o);
             auto builder = std::make_unique<window::EventBuilder>(
-                side == 0 ? s.key : s.referenceKey, op->inputFields());
-            (side == 0 ? rule->main : rule->ref) = std::move(op);
-            (side == 0 ? rule->mainBuilder : rule->refBuilder) = std::move(builder);
+                side == 0 ? g->key : g->referenceKey, op->inputFields());
+            (side == 0 ? g->main : g->ref) = std::move(op);
+            (side == 0 ? g->mainBuilder : g->refBuilder) = std::move(builder);
         }
-        engine->m_rules.push_back(std::move(rule));
     }
     engine->setCatalog({});
     return engine;
@@ -189,20 +314,53 @@ void AlertEngine::setCatalog(const query::SourceCatalog &catalog) {
     for (auto &rule : m_rules) {
         if (rule->filterQuery)
             rule->filter.emplace(*rule->filterQuery, catalog);
-        rule->predicates.clear();
-        for (const auto &q : rule->predicateQueries)
-            rule->predicates.emplace_back(q, catalog);
     }
+    for (auto &g : m_groups) {
+        if (g->filterQuery)
+            g->filter.emplace(*g->filterQuery, catalog);
+        g->predicates.clear();
+        for (const auto &q : g->predicateQueries)
+            g->predicates.emplace_back(q, catalog);
+    }
+}
+
+void AlertEngine::report(const Rule &rule, Transition t) {
+    m_out.push_back(std::move(t));
+    m_outRule.push_back(rule.index);
+}
+
+void AlertEngine::restoreRuleOrder(size_t from) {
+    // Groups run in the order of their first rule, so one call's transitions can interleave
+    // rules differently from a rule-by-rule run: restore rule order (stable within a rule).
+    if (m_out.size() - from < 2 ||
+        std::is_sorted(m_outRule.begin() + static_cast<std::ptrdiff_t>(from), m_outRule.end()))
+        return;
+    std::vector<size_t> order(m_out.size() - from);
+    for (size_t i = 0; i < order.size(); ++i)
+        order[i] = from + i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return m_outRule[a] < m_outRule[b]; });
+    std::vector<Transition> out;
+    std::vector<uint32_t> ids;
+    out.reserve(order.size());
+    ids.reserve(order.size());
+    for (size_t i : order) {
+        out.push_back(std::move(m_out[i]));
+        ids.push_back(m_outRule[i]);
+    }
+    std::move(out.begin(), out.end(), m_out.begin() + static_cast<std::ptrdiff_t>(from));
+    std::copy(ids.begin(), ids.end(), m_outRule.begin() + static_cast<std::ptrdiff_t>(from));
 }
 
 void AlertEngine::process(const store::EventRecord &record, std::string_view raw,
                           const parse::FieldList &fields, int64_t nowNs) {
+    const size_t mark = m_out.size();
     m_scratch.fields = fields.fields;
-    for (auto &rulePtr : m_rules) {
-        Rule &rule = *rulePtr;
-        if (rule.filter && !rule.filter->matches(record, raw, fields))
-            continue;
-        if (rule.spec.kind == RuleKind::Absence) {
+    for (const Unit &unit : m_units) {
+        if (Rule *rulePtr = unit.absence) {
+            Rule &rule = *rulePtr;
+            if (rule.filter && !rule.filter->matches(record, raw, fields))
+                continue;
             const std::string key = joinKey(rule.spec.key, fields);
             KeyState &ks = rule.keys[key];
             if (ks.machine.state() == AlertState::Firing) {
@@ -211,100 +369,103 @@ void AlertEngine::process(const store::EventRecord &record, std::string_view raw
                 ++m_evaluations;
                 if (ks.machine.step(t, Observation::False, rule.spec.stateOptions) ==
                     AlertState::Resolved)
-                    m_out.push_back(Transition{rule.spec.name,
-                                               key,
-                                               AlertState::Resolved,
-                                               t,
-                                               kNaN,
-                                               rule.spec.severity,
-                                               {},
-                                               {}});
+                    report(rule, Transition{rule.spec.name,
+                                            key,
+                                            AlertState::Resolved,
+                                            t,
+                                            kNaN,
+                                            rule.spec.severity,
+                                            {},
+                                            {}});
             }
             ks.lastSeen = std::max(ks.lastSeen, record.time);
             rule.maxTime = std::max(rule.maxTime, record.time.value);
-            drain(rule);
+            drainAbsence(rule);
             continue;
         }
-        // The rule's count(FILTER) predicates as 0/1 fields.
+        Group &g = *unit.group;
+        if (g.filter && !g.filter->matches(record, raw, fields))
+            continue;
+        // The group's count(FILTER) predicates as 0/1 fields.
         m_scratch.fields.resize(fields.fields.size());
-        for (size_t p = 0; p < rule.predicates.size(); ++p) {
+        for (size_t p = 0; p < g.predicates.size(); ++p) {
             parse::Field f;
-            f.name = rule.predicateFields[p];
-            const bool match = rule.predicates[p].matches(record, raw, fields);
+            f.name = g.predicateFields[p];
+            const bool match = g.predicates[p].matches(record, raw, fields);
             f.type = parse::FieldType::Int;
             f.i = match;
             f.f = match;
             f.text = match ? "1" : "0";
             m_scratch.fields.push_back(f);
         }
-        rule.main->process(rule.mainBuilder->build(record.time, record.source, m_scratch, raw),
-                           nowNs);
-        if (rule.ref)
-            rule.ref->process(rule.refBuilder->build(record.time, record.source, m_scratch, raw),
-                              nowNs);
-        if (rule.main->hasPanes() || (rule.ref && rule.ref->hasPanes()))
-            drain(rule);
+        g.main->process(g.mainBuilder->build(record.time, record.source, m_scratch, raw), nowNs);
+        if (g.ref)
+            g.ref->process(g.refBuilder->build(record.time, record.source, m_scratch, raw), nowNs);
+        if (g.main->hasPanes() || (g.ref && g.ref->hasPanes()))
+            drain(g);
+    }
+    restoreRuleOrder(mark);
+}
+
+void AlertEngine::drainAbsence(Rule &rule) {
+    const RuleSpec &s = rule.spec;
+    // Keys silent for silent_for below the watermark fire, once, at their deadline.
+    const int64_t watermark = rule.maxTime - s.outOfOrderNs;
+    if (rule.lastSilenceCheck != kMinTimestamp.value &&
+        watermark - rule.lastSilenceCheck < kNsPerSecond)
+        return;
+    rule.lastSilenceCheck = watermark;
+    std::vector<std::pair<TimestampNs, const std::string *>> due;
+    for (auto &[key, ks] : rule.keys) {
+        if (ks.machine.state() != AlertState::Firing &&
+            watermark - ks.lastSeen.value >= s.silentForNs)
+            due.emplace_back(TimestampNs{ks.lastSeen.value + s.silentForNs}, &key);
+    }
+    std::sort(due.begin(), due.end(), [](const auto &a, const auto &b) {
+        return a.first != b.first ? a.first < b.first : *a.second < *b.second;
+    });
+    for (const auto &[t, key] : due) {
+        KeyState &ks = rule.keys[*key];
+        const TimestampNs at = std::max(t, ks.lastEval);
+        ks.lastEval = at;
+        ++m_evaluations;
+        StateMachineOptions immediate;
+        if (ks.machine.step(at, Observation::True, immediate) == AlertState::Firing)
+            report(rule, Transition{s.name,
+                                    *key,
+                                    AlertState::Firing,
+                                    at,
+                                    static_cast<double>(at.value - ks.lastSeen.value) / 1e9,
+                                    s.severity,
+                                    {},
+                                    {}});
     }
 }
 
-void AlertEngine::drain(Rule &rule) {
-    const RuleSpec &s = rule.spec;
-    if (s.kind == RuleKind::Absence) {
-        // Keys silent for silent_for below the watermark fire, once, at their deadline.
-        const int64_t watermark = rule.maxTime - s.outOfOrderNs;
-        if (rule.lastSilenceCheck != kMinTimestamp.value &&
-            watermark - rule.lastSilenceCheck < kNsPerSecond)
-            return;
-        rule.lastSilenceCheck = watermark;
-        std::vector<std::pair<TimestampNs, const std::string *>> due;
-        for (auto &[key, ks] : rule.keys) {
-            if (ks.machine.state() != AlertState::Firing &&
-                watermark - ks.lastSeen.value >= s.silentForNs)
-                due.emplace_back(TimestampNs{ks.lastSeen.value + s.silentForNs}, &key);
-        }
-        std::sort(due.begin(), due.end(), [](const auto &a, const auto &b) {
-            return a.first != b.first ? a.first < b.first : *a.second < *b.second;
-        });
-        for (const auto &[t, key] : due) {
-            KeyState &ks = rule.keys[*key];
-            const TimestampNs at = std::max(t, ks.lastEval);
-            ks.lastEval = at;
-            ++m_evaluations;
-            StateMachineOptions immediate;
-            if (ks.machine.step(at, Observation::True, immediate) == AlertState::Firing)
-                m_out.push_back(Transition{s.name,
-                                           *key,
-                                           AlertState::Firing,
-                                           at,
-                                           static_cast<double>(at.value - ks.lastSeen.value) / 1e9,
-                                           s.severity,
-                                           {},
-                                           {}});
-        }
-        return;
-    }
-    if (rule.ref) {
-        rule.panes.clear();
-        rule.ref->takePanes(rule.panes);
-        for (const window::Pane &p : rule.panes) {
+void AlertEngine::drain(Group &g) {
+    if (g.ref) {
+        g.panes.clear();
+        g.ref->takePanes(g.panes);
+        for (const window::Pane &p : g.panes) {
             if (p.timing == window::PaneTiming::Early)
                 continue;
             std::vector<double> v(p.values.size());
             for (size_t i = 0; i < v.size(); ++i)
                 v[i] = toDouble(p.values[i]);
-            rule.refValues[p.window][p.key] = std::move(v);
+            g.refValues[p.window][p.key] = std::move(v);
         }
     }
-    rule.panes.clear();
-    rule.main->takePanes(rule.panes);
+    g.panes.clear();
+    g.main->takePanes(g.panes);
     // Speculative panes are not evaluated; with allowed lateness the closing pane repeats
     // the last evaluated value and is skipped too.
-    rule.panes.erase(std::remove_if(rule.panes.begin(), rule.panes.end(),
-                                    [&](const window::Pane &p) {
-                                        return p.timing == window::PaneTiming::Early ||
-                                               (s.latenessNs > 0 && p.final);
-                                    }),
-                     rule.panes.end());
+    const int64_t lateness = g.latenessNs;
+    g.panes.erase(std::remove_if(g.panes.begin(), g.panes.end(),
+                                 [&](const window::Pane &p) {
+                                     return p.timing == window::PaneTiming::Early ||
+                                            (lateness > 0 && p.final);
+                                 }),
+                  g.panes.end());
     // Panes are evaluated by window, then key. The operator already emits each window's panes
     // by key, so the sort is skipped when that order holds (the usual case).
     const auto byWindowThenKey = [](const window::Pane &a, const window::Pane &b) {
@@ -312,32 +473,156 @@ void AlertEngine::drain(Rule &rule) {
             return a.window < b.window;
         return a.key < b.key;
     };
-    if (!std::is_sorted(rule.panes.begin(), rule.panes.end(), byWindowThenKey))
-        std::sort(rule.panes.begin(), rule.panes.end(), byWindowThenKey);
+    if (!std::is_sorted(g.panes.begin(), g.panes.end(), byWindowThenKey))
+        std::sort(g.panes.begin(), g.panes.end(), byWindowThenKey);
+
+    // Once per pane for the whole group: key index, evaluation time, values.
+    const size_t n = g.panes.size();
+    const size_t aggs = g.aggregates[0].size();
+    g.paneKeys.resize(n);
+    g.paneTimes.resize(n);
+    g.paneValues.resize(n * aggs);
+    ++g.drainStamp;
+    g.uniqueKeys = true;
+    for (size_t i = 0; i < n; ++i) {
+        const window::Pane &pane = g.panes[i];
+        const uint32_t k = g.keyOf(pane.key);
+        if (g.keyStamp.size() < g.keyNames.size())
+            g.keyStamp.resize(g.keyNames.size(), 0);
+        g.uniqueKeys &= g.keyStamp[k] != g.drainStamp;
+        g.keyStamp[k] = g.drainStamp;
+        const TimestampNs t = std::max(pane.window.end, g.lastEval[k]);
+        g.lastEval[k] = t;
+        g.paneKeys[i] = k;
+        g.paneTimes[i] = t;
+        for (size_t a = 0; a < aggs; ++a)
+            g.paneValues[i * aggs + a] = a < pane.values.size() ? toDouble(pane.values[a]) : kNaN;
+    }
+    for (Rule *rule : g.rules)
+        evaluate(g, *rule);
+
+    // Reference values are needed until the main side's late panes can no longer come.
+    if (g.ref) {
+        const int64_t watermark = g.main->watermark().value;
+        while (!g.refValues.empty()) {
+            const auto &first = g.refValues.begin()->first;
+            if (first.end.value > kMaxTimestamp.value - g.latenessNs ||
+                first.end.value + g.latenessNs >= watermark)
+                break;
+            g.refValues.erase(g.refValues.begin());
+        }
+    }
+}
+
+void AlertEngine::evaluate(Group &g, Rule &rule) {
+    const RuleSpec &s = rule.spec;
     const Condition &condition = *rule.condition;
+    const size_t aggs = g.aggregates[0].size();
     const size_t refParts = s.referenceKey.size();
-    for (const window::Pane &pane : rule.panes) {
+    const size_t n = g.panes.size();
+    if (rule.stateSlot.size() < g.keyNames.size())
+        rule.stateSlot.resize(g.keyNames.size(), 0);
+    const auto fillValues = [&](size_t i) {
+        const window::Pane &pane = g.panes[i];
         rule.values.assign(rule.slots.size(), kNaN);
         const std::unordered_map<std::string, std::vector<double>> *refs = nullptr;
-        if (rule.ref) {
-            const auto it = rule.refValues.find(pane.window);
-            if (it != rule.refValues.end())
+        if (g.ref) {
+            const auto it = g.refValues.find(pane.window);
+            if (it != g.refValues.end())
                 refs = &it->second;
         }
         const std::string_view refKey = window::ResultJoin::keyPrefix(pane.key, refParts);
-        for (size_t i = 0; i < rule.slots.size(); ++i) {
-            const auto [side, index] = rule.slots[i];
+        for (size_t v = 0; v < rule.slots.size(); ++v) {
+            const auto [side, index] = rule.slots[v];
             if (side == 0) {
-                rule.values[i] = toDouble(pane.values[index]);
+                rule.values[v] = g.paneValues[i * aggs + index];
             } else if (refs) {
                 const auto it = refs->find(std::string(refKey));
                 if (it != refs->end())
-                    rule.values[i] = it->second[index];
+                    rule.values[v] = it->second[index];
             }
         }
-        const Condition::Result result = condition.evaluate(rule.values.data());
-        KeyState &ks = rule.keys[pane.key];
+    };
+    m_evaluations += n;
+    // Simple comparisons first scan for the panes that matter: a key in its initial state
+    // whose value compares False stays there, so most panes need no further work.
+    std::vector<uint32_t> &todo = m_todo;
+    todo.clear();
+    if (rule.simple && s.kind != RuleKind::Anomaly) {
+        const double c = rule.simple->constant;
+        const double *v = g.paneValues.data() + rule.simpleSlot;
+        const uint32_t *has = rule.stateSlot.data();
+        const uint32_t *keys = g.paneKeys.data();
+        RuleKeyState *states = rule.states.data();
+        const TimestampNs *times = g.paneTimes.data();
+        // A Firing key that stays true needs no more either, when each key has one pane in
+        // this drain (so handling it here cannot overtake an earlier pane of the same key).
+        const bool unique = g.uniqueKeys;
+        const auto scan = [&](auto cmp) {
+            for (size_t i = 0; i < n; ++i) {
+                const double x = v[i * aggs];
+                const uint32_t slot = has[keys[i]];
+                const bool finite = std::isfinite(x);
+                if (slot == 0) {
+                    if (finite && !cmp(x, c))
+                        continue;
+                } else if (unique && finite && cmp(x, c) &&
+                           states[slot - 1].machine.stayFiring(times[i])) {
+                    states[slot - 1].lastValue = x;
+                    continue;
+                }
+                todo.push_back(static_cast<uint32_t>(i));
+            }
+        };
+        switch (rule.simple->op) {
+        case Condition::Op::Less:
+            scan(std::less<double>());
+            break;
+        case Condition::Op::LessEq:
+            scan(std::less_equal<double>());
+            break;
+        case Condition::Op::Greater:
+            scan(std::greater<double>());
+            break;
+        case Condition::Op::GreaterEq:
+            scan(std::greater_equal<double>());
+            break;
+        case Condition::Op::Equal:
+            scan(std::equal_to<double>());
+            break;
+        default:
+            scan(std::not_equal_to<double>());
+            break;
+        }
+    } else {
+        todo.resize(n);
+        for (size_t i = 0; i < n; ++i)
+            todo[i] = static_cast<uint32_t>(i);
+    }
+    for (const uint32_t i : todo) {
+        Condition::Result result;
+        if (rule.simple) {
+            result = rule.simple->evaluate(g.paneValues[i * aggs + rule.simpleSlot]);
+        } else {
+            fillValues(i);
+            result = condition.evaluate(rule.values.data());
+        }
+        const uint32_t k = g.paneKeys[i];
         Observation obs = observe(result.verdict);
+        // A key in its initial state that observes False stays there: nothing to keep.
+        if (!rule.stateSlot[k] && obs == Observation::False && s.kind != RuleKind::Anomaly)
+            continue;
+        if (!rule.stateSlot[k]) {
+            rule.states.emplace_back();
+            rule.stateKeys.push_back(k);
+            rule.stateSlot[k] = static_cast<uint32_t>(rule.states.size());
+        }
+        RuleKeyState &ks = rule.states[rule.stateSlot[k] - 1];
+        if (result.verdict == Verdict::True && s.kind != RuleKind::Anomaly &&
+            ks.machine.stayFiring(g.paneTimes[i])) {
+            ks.lastValue = result.value; // still firing: nothing to report
+            continue;
+        }
         if (s.kind == RuleKind::Anomaly && result.verdict != Verdict::NoData &&
             result.verdict != Verdict::Error) {
             if (!ks.anomaly)
@@ -378,79 +663,82 @@ void AlertEngine::drain(Rule &rule) {
             }
             obs = anomalous ? Observation::True : Observation::False;
         }
-        const TimestampNs t = std::max(pane.window.end, ks.lastEval);
-        ks.lastEval = t;
+        const TimestampNs t = g.paneTimes[i];
         ks.lastValue = result.value;
-        ++m_evaluations;
         const AlertState reported = ks.machine.step(t, obs, s.stateOptions);
         if (reported == AlertState::Normal)
             continue;
+        if (rule.simple)
+            fillValues(i); // the evidence
+        const window::Pane &pane = g.panes[i];
         Transition tr{s.name, pane.key, reported, t, result.value, s.severity, pane.window, {}};
-        for (size_t i = 0; i < rule.slots.size(); ++i)
-            tr.evidence.emplace_back(condition.aggregates()[i].text(), rule.values[i]);
-        m_out.push_back(std::move(tr));
-    }
-    // Reference values are needed until the main side's late panes can no longer come.
-    if (rule.ref) {
-        const int64_t watermark = rule.main->watermark().value;
-        while (!rule.refValues.empty()) {
-            const auto &first = rule.refValues.begin()->first;
-            if (first.end.value > kMaxTimestamp.value - s.latenessNs ||
-                first.end.value + s.latenessNs >= watermark)
-                break;
-            rule.refValues.erase(rule.refValues.begin());
-        }
+        for (size_t v = 0; v < rule.slots.size(); ++v)
+            tr.evidence.emplace_back(condition.aggregates()[v].text(), rule.values[v]);
+        report(rule, std::move(tr));
     }
 }
 
 void AlertEngine::endSource(SourceId source) {
-    for (auto &rule : m_rules) {
-        if (rule->main) {
-            rule->main->endSource(source);
-            if (rule->ref)
-                rule->ref->endSource(source);
-            drain(*rule);
-        }
+    const size_t mark = m_out.size();
+    for (auto &g : m_groups) {
+        g->main->endSource(source);
+        if (g->ref)
+            g->ref->endSource(source);
+        drain(*g);
     }
+    restoreRuleOrder(mark);
 }
 
 void AlertEngine::endAll() {
-    for (auto &rule : m_rules) {
-        if (rule->main) {
-            if (rule->ref)
-                rule->ref->endAll();
-            rule->main->endAll();
+    const size_t mark = m_out.size();
+    for (const Unit &unit : m_units) {
+        if (unit.absence) {
+            drainAbsence(*unit.absence);
+            continue;
         }
-        drain(*rule);
+        Group &g = *unit.group;
+        if (g.ref)
+            g.ref->endAll();
+        g.main->endAll();
+        drain(g);
     }
+    restoreRuleOrder(mark);
 }
 
 void AlertEngine::onProcessingTime(int64_t nowNs) {
-    for (auto &rule : m_rules) {
-        if (!rule->main)
-            continue;
-        rule->main->onProcessingTime(nowNs);
-        if (rule->ref)
-            rule->ref->onProcessingTime(nowNs);
-        if (rule->main->hasPanes() || (rule->ref && rule->ref->hasPanes()))
-            drain(*rule);
+    const size_t mark = m_out.size();
+    for (auto &g : m_groups) {
+        g->main->onProcessingTime(nowNs);
+        if (g->ref)
+            g->ref->onProcessingTime(nowNs);
+        if (g->main->hasPanes() || (g->ref && g->ref->hasPanes()))
+            drain(*g);
     }
+    restoreRuleOrder(mark);
 }
 
 void AlertEngine::takeTransitions(std::vector<Transition> &out) {
     std::move(m_out.begin(), m_out.end(), std::back_inserter(out));
     m_out.clear();
+    m_outRule.clear();
 }
 
 std::vector<ActiveAlert> AlertEngine::active() const {
     std::vector<ActiveAlert> out;
+    const auto add = [&](const Rule &rule, const std::string &key, const AlertStateMachine &m,
+                         double value) {
+        const AlertState st = m.state();
+        if (st == AlertState::Normal || st == AlertState::Resolved)
+            return;
+        out.push_back(ActiveAlert{rule.spec.name, key, rule.spec.severity, st, m.since(), value});
+    };
     for (const auto &rule : m_rules) {
-        for (const auto &[key, ks] : rule->keys) {
-            const AlertState st = ks.machine.state();
-            if (st == AlertState::Normal || st == AlertState::Resolved)
-                continue;
-            out.push_back(ActiveAlert{rule->spec.name, key, rule->spec.severity, st,
-                                      ks.machine.since(), ks.lastValue});
+        for (const auto &[key, ks] : rule->keys)
+            add(*rule, key, ks.machine, kNaN);
+        if (rule->group) {
+            for (size_t i = 0; i < rule->states.size(); ++i)
+                add(*rule, rule->group->keyNames[rule->stateKeys[i]], rule->states[i].machine,
+                    rule->states[i].lastValue);
         }
     }
     std::sort(out.begin(), out.end(), [](const ActiveAlert &a, const ActiveAlert &b) {

@@ -417,4 +417,53 @@ Condition::Result Condition::evaluate(const double *values) const {
     return r;
 }
 
+std::optional<Condition::SimpleComparison> Condition::simpleComparison() const {
+    if (m_program.size() != 4 || m_program[0].op != Op::Agg || m_program[1].op != Op::Capture ||
+        m_program[2].op != Op::Const)
+        return std::nullopt;
+    switch (m_program[3].op) {
+    case Op::Less:
+    case Op::LessEq:
+    case Op::Greater:
+    case Op::GreaterEq:
+    case Op::Equal:
+    case Op::NotEqual:
+        return SimpleComparison{m_program[0].index, m_program[3].op, m_program[2].constant};
+    default:
+        return std::nullopt;
+    }
+}
+
+Condition::Result Condition::SimpleComparison::evaluate(double v) const {
+    // The same outcome as the stack program [Agg, Capture, Const, op] in evaluate().
+    if (std::isnan(v))
+        return {Verdict::NoData, v};
+    if (!std::isfinite(v))
+        return {Verdict::Error, v};
+    bool t = false;
+    switch (op) {
+    case Op::Less:
+        t = v < constant;
+        break;
+    case Op::LessEq:
+        t = v <= constant;
+        break;
+    case Op::Greater:
+        t = v > constant;
+        break;
+    case Op::GreaterEq:
+        t = v >= constant;
+        break;
+    case Op::Equal:
+        t = v == constant;
+        break;
+    case Op::NotEqual:
+        t = v != constant;
+        break;
+    default:
+        break;
+    }
+    return {t ? Verdict::True : Verdict::False, v};
+}
+
 } // namespace weir::alert

@@ -47,9 +47,11 @@ struct AlertResults {
     uint64_t evaluations = 0;
 };
 
-// Evaluates alert rules over the event stream in event time: every rule keeps its own
-// window operator (and one over the reference key for ref.* aggregates), evaluates its
-// condition on each ON_TIME or LATE pane, and drives one state machine per key. Because
+// Evaluates alert rules over the event stream in event time: rules with the same window,
+// key, filter, out-of-orderness and lateness share one window operator (a rule with ref.*
+// aggregates or count(FILTER) has its own, plus one over the reference key), evaluate their
+// conditions on each ON_TIME or LATE pane, and drive one state machine per rule and key
+// (kept only for keys that left the initial state). Because
 // evaluation follows event time and panes, a replay at any speed and a live run over the
 // same events produce the same transitions.
 //
@@ -86,11 +88,26 @@ public:
 
 private:
     struct Rule;
+    struct Group;
+    // What process() walks, in the order of each unit's first rule: an absence rule, or a
+    // group of windowed rules sharing one window operator.
+    struct Unit {
+        Rule *absence = nullptr;
+        Group *group = nullptr;
+    };
     AlertEngine() = default;
-    void drain(Rule &rule);
+    void drain(Group &group);
+    void drainAbsence(Rule &rule);
+    void evaluate(Group &group, Rule &rule);
+    void report(const Rule &rule, Transition t);
+    void restoreRuleOrder(size_t from);
 
     std::vector<std::unique_ptr<Rule>> m_rules;
+    std::vector<std::unique_ptr<Group>> m_groups;
+    std::vector<Unit> m_units;
     std::vector<Transition> m_out;
+    std::vector<uint32_t> m_outRule; // the rule index of each m_out entry
+    std::vector<uint32_t> m_todo;    // scratch: panes a rule must evaluate in full
     uint64_t m_evaluations = 0;
     parse::FieldList m_scratch; // event fields plus the rules' synthetic predicate fields
 };

@@ -80,6 +80,17 @@ public:
         double constant = 0;
     };
 
+    // The common shape "AGG <cmp> CONSTANT" (e.g. "mean(value) > 55"), which evaluators may
+    // run without the stack program: NoData when the value is NaN, Error when it is infinite,
+    // else the comparison; the reported value is the aggregate's. nullopt for anything else.
+    struct SimpleComparison {
+        uint32_t aggregate = 0;
+        Op op = Op::Greater;
+        double constant = 0;
+        Result evaluate(double v) const;
+    };
+    std::optional<SimpleComparison> simpleComparison() const;
+
 private:
     std::string m_text;
     std::vector<AggregateRef> m_aggregates;

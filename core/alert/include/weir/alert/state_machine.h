@@ -44,6 +44,14 @@ public:
 
     // Returns the transition to report (Pending, Firing, Resolved, NoData, Error) or Normal.
     AlertState step(TimestampNs time, Observation observation, const StateMachineOptions &o);
+    // The fast path of step(time, True, o) for a Firing alert (nothing to report): returns
+    // false, changing nothing, when the state is not Firing.
+    bool stayFiring(TimestampNs time) {
+        if (m_state != AlertState::Firing)
+            return false;
+        m_lastTrue = time;
+        return true;
+    }
 
 private:
     AlertState m_state = AlertState::Normal;
