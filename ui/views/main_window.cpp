@@ -8,6 +8,7 @@
 #include "models/event_table_model.h"
 #include "models/table_filter.h"
 #include "views/analysis_docks.h"
+#include "views/dead_letters_panel.h"
 #include "views/engine_status_bar.h"
 #include "views/event_details_view.h"
 #include "views/filter_bar.h"
@@ -16,6 +17,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QInputDialog>
@@ -74,6 +76,18 @@ MainWindow::MainWindow(QWidget *parent)
     m_chartTimer.setSingleShot(true);
     connect(&m_chartTimer, &QTimer::timeout, this, &MainWindow::updateChart);
 
+    // Dead Letters panel (issue 3), hidden until asked for from the View menu.
+    m_deadLetters = new DeadLettersPanel(this);
+    m_deadDock = new QDockWidget(tr("Dead Letters"), this);
+    m_deadDock->setObjectName(QStringLiteral("deadLettersDock"));
+    m_deadDock->setWidget(m_deadLetters);
+    addDockWidget(Qt::BottomDockWidgetArea, m_deadDock);
+    m_deadDock->hide();
+    connect(m_deadLetters, &DeadLettersPanel::positionRequested, this,
+            [this](int, qulonglong, const QString &where) {
+                statusBar()->showMessage(tr("Dead letter at %1").arg(where), 10000);
+            });
+
     createActions();
     resize(1280, 860);
 }
@@ -121,6 +135,7 @@ void MainWindow::createActions() {
     view->addAction(m_followAction);
     view->addAction(findFilter);
     m_analysis = new AnalysisDocks(this, view, m_table, m_model);
+    view->addAction(m_deadDock->toggleViewAction());
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(about);
 
@@ -212,6 +227,7 @@ void MainWindow::applySnapshot(const std::shared_ptr<const engine::Snapshot> &sn
         return;
     m_model->applySnapshot(snapshot);
     m_filter->applySnapshot(snapshot);
+    m_deadLetters->applySnapshot(snapshot);
     // Column layouts are kept per log format (of the first input).
     if (!snapshot->channels.empty() && !snapshot->channels.front().format.empty())
         m_table->setColumnsKey(QString::fromStdString(snapshot->channels.front().format));

@@ -11,12 +11,14 @@
 #include <memory>
 
 class QAction;
+class QDockWidget;
 class QMenu;
 class QSplitter;
 
 namespace weir::ui {
 
 class AnalysisDocks;
+class DeadLettersPanel;
 class EngineStatusBar;
 class EventDetailsView;
 class EventTableModel;
@@ -90,6 +92,8 @@ private:
     QSplitter *m_splitter;
     QAction *m_followAction = nullptr;
     AnalysisDocks *m_analysis = nullptr;
+    DeadLettersPanel *m_deadLetters = nullptr;
+    QDockWidget *m_deadDock = nullptr;
     QString m_version;
     QSet<QString> m_reportedErrors;
     std::shared_ptr<const engine::Snapshot> m_chartPending;
