@@ -6,6 +6,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -181,6 +182,8 @@ void TestDeadLettersPanel::panelCountsRawViewAndGoToPosition() {
     QCOMPARE(panel.summaryText(), QStringLiteral("3 dead letter(s): malformed 2, bad_timestamp 1"));
     panel.table()->setCurrentIndex(panel.model()->index(0, 0));
     QCOMPARE(panel.rawText(), QStringLiteral("<h1>not a heading</h1>"));
+    for (QLabel *label : panel.findChildren<QLabel *>())
+        QCOMPARE(label->textFormat(), Qt::PlainText);
     QSignalSpy spy(&panel, &DeadLettersPanel::positionRequested);
     panel.table()->setCurrentIndex(panel.model()->index(2, 0));
     auto *goTo = panel.findChild<QPushButton *>(QStringLiteral("goToPosition"));

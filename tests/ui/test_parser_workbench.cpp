@@ -4,6 +4,7 @@
 #include "dialogs/parser_workbench.h"
 
 #include <QAbstractItemModelTester>
+#include <QLabel>
 #include <QPlainTextEdit>
 #include <QStandardItemModel>
 #include <QtTest>
@@ -49,6 +50,8 @@ void TestParserWorkbench::showsMatchRateLinesAndFields() {
     QCOMPARE(f->item(2, ParserWorkbenchDialog::FieldNameColumn)->text(), QStringLiteral("msg"));
     QCOMPARE(f->item(2, ParserWorkbenchDialog::NullColumn)->text(), QStringLiteral("50.0 %"));
     QCOMPARE(dialog.format(), QStringLiteral("json"));
+    for (QLabel *label : dialog.findChildren<QLabel *>())
+        QCOMPARE(label->textFormat(), Qt::PlainText);
 }
 
 void TestParserWorkbench::followsEditsLive() {

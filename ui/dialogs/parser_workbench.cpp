@@ -81,8 +81,13 @@ ParserWorkbenchDialog::ParserWorkbenchDialog(QWidget *parent)
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
     auto *form = new QFormLayout;
-    form->addRow(tr("Format:"), m_format);
-    form->addRow(tr("Match rate:"), m_rate);
+    const auto plainLabel = [this](const QString &text) {
+        auto *label = new QLabel(text, this);
+        label->setTextFormat(Qt::PlainText);
+        return label;
+    };
+    form->addRow(plainLabel(tr("Format:")), m_format);
+    form->addRow(plainLabel(tr("Match rate:")), m_rate);
     auto *results = new QSplitter(Qt::Horizontal, this);
     results->addWidget(m_lineView);
     results->addWidget(m_fieldView);

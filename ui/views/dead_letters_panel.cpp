@@ -64,7 +64,9 @@ DeadLettersPanel::DeadLettersPanel(QWidget *parent)
     top->addWidget(m_summary, 1);
     top->addWidget(m_reason);
     auto *trial = new QHBoxLayout;
-    trial->addWidget(new QLabel(tr("Re-parse with:"), this));
+    auto *reparse = new QLabel(tr("Re-parse with:"), this);
+    reparse->setTextFormat(Qt::PlainText);
+    trial->addWidget(reparse);
     trial->addWidget(m_format, 1);
     trial->addWidget(m_try);
     trial->addWidget(m_workbench);
