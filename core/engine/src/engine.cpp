@@ -279,8 +279,11 @@ void Engine::addProcessor(std::shared_ptr<EventProcessor> processor) {
     m_processors.push_back(std::move(processor));
 }
 
-void Engine::processLine(Channel &ch, std::string_view line, uint64_t position, uint8_t msgFlags,
-                         TimestampNs ingest, bool ascii, std::string_view attrs) {
+// Inlined into processBatch's loops: it runs once per line.
+__attribute__((always_inline)) inline void Engine::processLine(Channel &ch, std::string_view line,
+                                                               uint64_t position, uint8_t msgFlags,
+                                                               TimestampNs ingest, bool ascii,
+                                                               std::string_view attrs) {
     ++m_stats.lines;
     if (!line.empty() && line.back() == '\r')
         line.remove_suffix(1);
