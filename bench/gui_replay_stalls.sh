@@ -55,20 +55,24 @@ run_weir() {
 field() { grep -o "\"$1\":[^,}]*" <<<"$2" | head -1 | cut -d: -f2; }
 
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-printf '| run | wall s | events | loop stall max ms | loop stall p99 ms | timer samples | snapshot update max ms | update mean ms | tick gap max ms |\n'
-printf '|----:|-------:|-------:|------------------:|------------------:|--------------:|-----------------------:|---------------:|----------------:|\n'
+printf '| run | wall s | events | loop stall max ms | loop stall p99 ms | GUI CPU busy max ms | GUI CPU busy p99 ms | timer samples | snapshot update max ms | update mean ms |\n'
+printf '|----:|-------:|-------:|------------------:|------------------:|--------------------:|--------------------:|--------------:|-----------------------:|---------------:|\n'
 for ((i = 1; i <= runs; i++)); do
     t0=$(date +%s%N)
     json=$(run_weir "$file" --exit-when-finished --exit-after 900000 --print-stats 2>/dev/null | tail -1)
     t1=$(date +%s%N)
     wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
-    printf '| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$i" "$wall" "$(field events "$json")" \
-        "$(field loop_stall_ms_max "$json")" "$(field loop_stall_ms_p99 "$json")" \
-        "$(field loop_samples "$json")" "$(field update_ms_max "$json")" \
-        "$(field update_ms_mean "$json")" "$(field tick_gap_ms_max "$json")"
+    ms() { awk -v v="$1" 'BEGIN { printf "%.1f", v }'; }
+    printf '| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$i" "$wall" "$(field events "$json")" \
+        "$(ms "$(field loop_stall_ms_max "$json")")" "$(field loop_stall_ms_p99 "$json")" \
+        "$(ms "$(field loop_busy_ms_max "$json")")" "$(field loop_busy_ms_p99 "$json")" \
+        "$(field loop_samples "$json")" "$(ms "$(field update_ms_max "$json")")" \
+        "$(ms "$(field update_ms_mean "$json")")"
     [ "$(field exit "$json")" = '"finished"' ] || echo "WARNING: run $i ended with exit=$(field exit "$json")" >&2
 done
 echo
 echo "file: $file ($(stat -c %s "$file") bytes); platform: $([ "$xvfb" = 1 ] && echo Xvfb || echo offscreen)"
-echo "weir: $WEIR_GUI; loop stall = lateness of a 10 ms Qt::PreciseTimer on the GUI thread (p99 in 1 ms buckets, upper bound)"
+echo "weir: $WEIR_GUI; loop stall = lateness of a 10 ms Qt::PreciseTimer on the GUI thread; GUI CPU busy = the GUI"
+echo "thread's CPU time between two of its timeouts (its own work: on a loaded machine the stall also counts waiting"
+echo "for a core); p99 columns in 1 ms buckets (upper bounds)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load average at start $load_start, at end $(cut -d' ' -f1-3 /proc/loadavg)"

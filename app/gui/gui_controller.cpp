@@ -129,6 +129,8 @@ void GuiController::start() {
 
     m_window->show();
     m_clock.start();
+    if (m_options.printStats)
+        m_stallProbe.start();
     if (m_options.exitAfterMs > 0) {
         QTimer::singleShot(m_options.exitAfterMs, this, [this] {
             const bool waiting = m_options.exitWhenRows > 0 || m_options.exitWhenFinished;
@@ -310,6 +312,17 @@ std::string GuiController::statsJson(const char *reason) const {
     out += ",\"alert_transitions\":" + std::to_string(snap->alerts ? snap->alerts->transitions : 0);
     out += ",\"alerts_notified\":" + std::to_string(m_notified);
     out += ",\"alert_commands_skipped\":" + std::to_string(m_commandsSkipped);
+    // How late a 10 ms timer on the GUI thread fired: the event loop's longest stalls.
+    out += ",\"loop_samples\":" + std::to_string(m_stallProbe.samples());
+    out += ",\"loop_stall_ms_max\":";
+    appendDouble(out, m_stallProbe.maxMs());
+    out += ",\"loop_stall_ms_p99\":";
+    appendDouble(out, m_stallProbe.percentileMs(0.99));
+    // The GUI thread's own CPU time between two of those timeouts (its work, not the load).
+    out += ",\"loop_busy_ms_max\":";
+    appendDouble(out, m_stallProbe.busyMaxMs());
+    out += ",\"loop_busy_ms_p99\":";
+    appendDouble(out, m_stallProbe.busyPercentileMs(0.99));
     out += ",\"finished\":";
     out += snap->stats.finished ? "true" : "false";
     out += ",\"exit\":";
@@ -323,6 +336,7 @@ void GuiController::finish(const char *reason) {
         return;
     m_finished = true;
     m_timer.stop();
+    m_stallProbe.stop();
     m_window->flushChart();
     // One more event-loop turn so pending layouts settle before the window is grabbed.
     QTimer::singleShot(100, this, [this, reason] {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "gui_analysis_options.h"
+#include "loop_stall_probe.h"
 #include "weir/engine/engine.h"
 
 #include <QByteArrayList>
@@ -96,6 +97,7 @@ private:
     uint64_t m_updates = 0;
     double m_updateMsTotal = 0;
     double m_updateMsMax = 0;
+    LoopStallProbe m_stallProbe; // event-loop lateness, for --print-stats
 };
 
 } // namespace weir::app
