@@ -3,8 +3,12 @@
 #include "charts/rate_chart_view.h"
 
 #include <QDateTime>
+#include <QSignalSpy>
+#include <QtCharts/QChart>
+#include <QtCharts/QLegendMarker>
 #include <QtCharts/QLineSeries>
 #include <QtTest>
+#include <random>
 
 using weir::TimestampNs;
 using weir::engine::RateTimeline;
@@ -41,7 +45,26 @@ private Q_SLOTS:
     void replacesWholeSeriesNeverAppends();
     void liveDataLeavesTheFillingBucketOutAndFollowsTheEdge();
     void emptyTimelineChangesNothing();
+    void dragSelectsATimeRangeAndClickClearsIt();
+    void markerLineAtTheSelectedRowsTime();
+    void zoomAndPanPauseFollowing();
+    void decimatesToThePlotWidth();
+    void stackedSeriesAddUp();
 };
+
+namespace {
+
+QImage shot(RateChartView &chart) {
+    return chart.grab().toImage();
+}
+
+bool near(const QColor &a, const QColor &b, int tolerance) {
+    return std::abs(a.red() - b.red()) <= tolerance &&
+           std::abs(a.green() - b.green()) <= tolerance &&
+           std::abs(a.blue() - b.blue()) <= tolerance;
+}
+
+} // namespace
 
 void TestRateChartView::showsOneSeriesPerClassSeen() {
     RateChartView chart;
@@ -101,6 +124,147 @@ void TestRateChartView::emptyTimelineChangesNothing() {
     chart.applyTimeline(RateTimeline{}, weir::kMaxTimestamp);
     QCOMPARE(chart.seriesCount(), 0);
     QCOMPARE(chart.pointCount(), 0);
+}
+
+void TestRateChartView::dragSelectsATimeRangeAndClickClearsIt() {
+    RateChartView chart;
+    chart.resize(900, 320);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    chart.applyTimeline(sampleTimeline(), weir::kMaxTimestamp);
+    QCoreApplication::processEvents();
+    const int x1 = int(chart.timeToX(TimestampNs{kBase + 30 * weir::kNsPerSecond}));
+    const int x2 = int(chart.timeToX(TimestampNs{kBase + 60 * weir::kNsPerSecond}));
+    QVERIFY2(x2 - x1 > 100, qPrintable(QStringLiteral("%1..%2").arg(x1).arg(x2)));
+    const int y = chart.height() / 2;
+    QSignalSpy selected(&chart, &RateChartView::timeRangeSelected);
+    QSignalSpy cleared(&chart, &RateChartView::timeRangeCleared);
+    QTest::mousePress(chart.viewport(), Qt::LeftButton, Qt::NoModifier, QPoint(x1, y));
+    QTest::mouseMove(chart.viewport(), QPoint((x1 + x2) / 2, y));
+    QTest::mouseRelease(chart.viewport(), Qt::LeftButton, Qt::NoModifier, QPoint(x2, y));
+    QCOMPARE(selected.count(), 1);
+    const TimestampNs from{selected.at(0).at(0).toLongLong()};
+    const TimestampNs to{selected.at(0).at(1).toLongLong()};
+    const int64_t slack = weir::kNsPerSecond; // a pixel is ~150 ms here
+    QVERIFY(std::abs(from.value - (kBase + 30 * weir::kNsPerSecond)) < slack);
+    QVERIFY(std::abs(to.value - (kBase + 60 * weir::kNsPerSecond)) < slack);
+    QVERIFY(chart.hasSelectedRange());
+
+    // The range is shaded (blue-ish) on screen; outside it is not.
+    const QImage img = shot(chart);
+    const QRectF plot = chart.chart()->plotArea();
+    const int yTop = int(plot.top()) + 4;
+    const QColor inside(img.pixel((x1 + x2) / 2 + 3, yTop));
+    const QColor outside(img.pixel(x2 + 40, yTop));
+    QVERIFY2(inside.blue() > inside.red() + 15, qPrintable(inside.name()));
+    QVERIFY2(std::abs(outside.blue() - outside.red()) < 15, qPrintable(outside.name()));
+    img.save(QDir::temp().filePath(QStringLiteral("weir-chart-brush.png")));
+
+    // A click without dragging clears the range.
+    QTest::mouseClick(chart.viewport(), Qt::LeftButton, Qt::NoModifier, QPoint(x1 + 10, y));
+    QCOMPARE(cleared.count(), 1);
+    QVERIFY(!chart.hasSelectedRange());
+}
+
+void TestRateChartView::markerLineAtTheSelectedRowsTime() {
+    RateChartView chart;
+    chart.resize(900, 320);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    chart.applyTimeline(sampleTimeline(), weir::kMaxTimestamp);
+    QCoreApplication::processEvents();
+    const TimestampNs t{kBase + 45 * weir::kNsPerSecond};
+    chart.setMarkerTime(t);
+    const QImage img = shot(chart);
+    const int x = qRound(chart.timeToX(t));
+    const int y = int(chart.chart()->plotArea().top()) + 10;
+    bool found = false;
+    for (int dx = -2; dx <= 2 && !found; ++dx)
+        found = near(QColor(img.pixel(x + dx, y)), QColor(0xd0, 0x00, 0xd0), 40);
+    QVERIFY2(found, qPrintable(QColor(img.pixel(x, y)).name()));
+    QVERIFY(!near(QColor(img.pixel(x + 60, y)), QColor(0xd0, 0x00, 0xd0), 40));
+    chart.setMarkerTime(weir::kMinTimestamp);
+    QVERIFY(!near(QColor(shot(chart).pixel(x, y)), QColor(0xd0, 0x00, 0xd0), 40));
+}
+
+void TestRateChartView::zoomAndPanPauseFollowing() {
+    RateChartView chart;
+    chart.resize(900, 320);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    RateTimeline t = sampleTimeline();
+    chart.applyTimeline(t, weir::kMaxTimestamp);
+    QSignalSpy paused(&chart, &RateChartView::pausedChanged);
+    const qint64 lo = chart.xMinMs();
+    const qint64 hi = chart.xMaxMs();
+    chart.zoomTime(0.5, double(lo + hi) / 2);
+    QVERIFY(chart.isPaused());
+    QCOMPARE(paused.count(), 1);
+    QCOMPARE(chart.xMaxMs() - chart.xMinMs(), (hi - lo) / 2);
+    chart.panTime(10000);
+    const qint64 zoomLo = chart.xMinMs();
+    QCOMPARE(zoomLo, lo + (hi - lo) / 4 + 10000);
+    // New data while paused: the axis stays put.
+    for (int s = 120; s < 180; ++s)
+        t.add(TimestampNs{kBase + s * weir::kNsPerSecond}, k2xx);
+    chart.applyTimeline(t, weir::kMaxTimestamp);
+    QCOMPARE(chart.xMinMs(), zoomLo);
+    // The wheel zooms too.
+    QWheelEvent wheel(QPointF(450, 150), chart.viewport()->mapToGlobal(QPoint(450, 150)), QPoint(),
+                      QPoint(0, 120), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(chart.viewport(), &wheel);
+    QVERIFY(chart.xMaxMs() - chart.xMinMs() < (hi - lo) / 2);
+    chart.resumeFollowing();
+    QVERIFY(!chart.isPaused());
+    QCOMPARE(chart.xMaxMs(), kBase / weir::kNsPerMs + 180000 + shiftMs());
+}
+
+void TestRateChartView::decimatesToThePlotWidth() {
+    RateChartView chart;
+    chart.resize(260, 240);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    RateTimeline t;
+    std::mt19937 rng(5);
+    for (int s = 0; s < 590; ++s) {
+        const int n = s == 333 ? 500 : int(rng() % 20);
+        for (int k = 0; k < n; ++k)
+            t.add(TimestampNs{kBase + s * weir::kNsPerSecond}, k2xx);
+    }
+    chart.applyTimeline(t, weir::kMaxTimestamp); // lays the plot out
+    QCoreApplication::processEvents();
+    chart.applyTimeline(t, weir::kMaxTimestamp);
+    const int columns = std::max(100, int(chart.chart()->plotArea().width()));
+    QVERIFY2(columns < 290, qPrintable(QString::number(columns)));
+    const QtCharts::QLineSeries *s = chart.series(k2xx);
+    QVERIFY2(s->count() <= 2 * columns + 2, qPrintable(QString::number(s->count())));
+    QVERIFY(s->count() < 590);
+    QCOMPARE(chart.maxSeriesPoints(), s->count());
+    double top = 0;
+    for (int i = 0; i < s->count(); ++i)
+        top = std::max(top, s->at(i).y());
+    QCOMPARE(top, 500.0); // the spike survives
+}
+
+void TestRateChartView::stackedSeriesAddUp() {
+    RateChartView chart;
+    chart.resize(900, 320);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    chart.applyTimeline(sampleTimeline(), weir::kMaxTimestamp);
+    chart.setStacked(true);
+    QCOMPARE(chart.series(k2xx)->at(50).y(), 10.0);
+    QCOMPARE(chart.series(k5xx)->at(50).y(), 13.0); // on top of the 2xx
+    QCOMPARE(chart.series(k5xx)->at(51).y(), 10.0);
+    QCOMPARE(chart.chart()->series().size(), 2); // one area per class
+    QCoreApplication::processEvents(); // the legend lays its markers out on a posted event
+    const auto markers = chart.chart()->legend()->markers();
+    QCOMPARE(markers.size(), 2);
+    for (const QtCharts::QLegendMarker *m : markers)
+        QVERIFY2(m->isVisible(), qPrintable(m->label()));
+    shot(chart).save(QDir::temp().filePath(QStringLiteral("weir-chart-stacked.png")));
+    chart.setStacked(false);
+    QCOMPARE(chart.series(k5xx)->at(50).y(), 3.0);
 }
 
 QTEST_MAIN(TestRateChartView)

@@ -2,6 +2,7 @@
 // The analyst's table features on the main window: columns from parsed fields (saved per
 // format), severity colouring and highlight rules (checked on grabbed pixels), bookmarks, go
 // to time, copy, and the details pane (raw text, every field, pretty JSON; plain text only).
+#include "charts/rate_chart_view.h"
 #include "dialogs/highlight_rules_dialog.h"
 #include "models/event_table_model.h"
 #include "models/table_filter.h"
@@ -78,6 +79,7 @@ private Q_SLOTS:
     void copiesRowCellAndRaw();
     void detailsShowFieldsRawAndPrettyJson();
     void highlightDialogRefusesBadExpressions();
+    void brushingTheChartFiltersTheTable();
 };
 
 void TestWorkbench::fieldColumnsAreChosenAndSavedPerFormat() {
@@ -253,6 +255,62 @@ void TestWorkbench::highlightDialogRefusesBadExpressions() {
     QCOMPARE(dialog.rules().size(), size_t{2});
     QCOMPARE(dialog.rules()[1].color, QColor(Qt::yellow));
     QCOMPARE(dialog.rules()[0].text, QStringLiteral("status>=500"));
+}
+
+void TestWorkbench::brushingTheChartFiltersTheTable() {
+    MainWindow window;
+    window.resize(1280, 860);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    StoreFeeder feed({});
+    feed.append(20000); // 10 ms apart: 200 s
+    auto snap = std::make_shared<weir::engine::Snapshot>(*feed.snapshot());
+    for (uint64_t i = 0; i < 20000; ++i) {
+        snap->timeline.add(
+            weir::TimestampNs{StoreFeeder::kBaseNs + static_cast<int64_t>(i) * 10 * weir::kNsPerMs},
+            weir::engine::RateTimeline::classOf(i % 5 == 4 ? 404 : 200, weir::Severity::Info));
+    }
+    window.applySnapshot(snap);
+    window.flushChart();
+    QCoreApplication::processEvents();
+    weir::ui::RateChartView *chart = window.chartView();
+    const auto at = [](int64_t s) {
+        return weir::TimestampNs{StoreFeeder::kBaseNs + s * weir::kNsPerSecond};
+    };
+    const int x1 = int(chart->timeToX(at(50)));
+    const int x2 = int(chart->timeToX(at(100)));
+    QVERIFY2(x2 - x1 > 50, qPrintable(QStringLiteral("%1..%2").arg(x1).arg(x2)));
+    const int y = chart->height() / 2;
+    QSignalSpy applied(window.tableFilter(), &weir::ui::TableFilter::applied);
+    QTest::mousePress(chart->viewport(), Qt::LeftButton, Qt::NoModifier, QPoint(x1, y));
+    QTest::mouseMove(chart->viewport(), QPoint(x2, y));
+    QTest::mouseRelease(chart->viewport(), Qt::LeftButton, Qt::NoModifier, QPoint(x2, y));
+    QVERIFY(window.tableFilter()->hasTimeRange());
+    QVERIFY(applied.wait(60000) || !applied.isEmpty());
+    // Exactly the events in the brushed range (inclusive, to the millisecond) are rows.
+    // The range is applied at millisecond precision: [floor(from), floor(to + 1 ms - 1)].
+    const int64_t from = chart->selectedFrom().value;
+    const int64_t lo = from - from % weir::kNsPerMs;
+    const int64_t toEdge = chart->selectedTo().value + weir::kNsPerMs - 1;
+    const int64_t hi = toEdge - toEdge % weir::kNsPerMs;
+    int expected = 0;
+    for (int64_t i = 0; i < 20000; ++i) {
+        const int64_t t = StoreFeeder::kBaseNs + i * 10 * weir::kNsPerMs;
+        expected += t >= lo && t <= hi;
+    }
+    QVERIFY2(std::abs(expected - 5000) < 300, qPrintable(QString::number(expected)));
+    QCOMPARE(window.model()->rowCount(), expected);
+
+    // Selecting a row marks its time on the chart.
+    window.tableView()->goToRow(10);
+    QCOMPARE(chart->markerTime().value,
+             window.model()->index(10, 0).data(EventTableModel::TimeNsRole).toLongLong());
+    window.grab().save(QDir::temp().filePath(QStringLiteral("weir-main-brushed.png")));
+
+    // A click on the chart clears the range: every row again.
+    QTest::mouseClick(chart->viewport(), Qt::LeftButton, Qt::NoModifier, QPoint(x1 + 5, y));
+    QVERIFY(!window.tableFilter()->hasTimeRange());
+    QCOMPARE(window.model()->rowCount(), 20000);
 }
 
 QTEST_MAIN(TestWorkbench)

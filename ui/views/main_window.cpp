@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "views/main_window.h"
 
+#include "charts/breakdown_chart_view.h"
 #include "charts/rate_chart_view.h"
 #include "dialogs/about_dialog.h"
+#include "dialogs/export_dialog.h"
 #include "dialogs/highlight_rules_dialog.h"
 #include "dialogs/open_files_dialog.h"
 #include "models/event_table_model.h"
@@ -18,6 +20,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QDockWidget>
+#include <QDateTime>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QInputDialog>
@@ -41,6 +44,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_filterBar(new FilterBar(m_filter, this))
     , m_table(new LogTableView(this))
     , m_chart(new RateChartView(this))
+    , m_breakdown(new BreakdownChartView(this))
     , m_details(new EventDetailsView(this))
     , m_status(new EngineStatusBar(this))
     , m_splitter(new QSplitter(Qt::Vertical, this)) {
@@ -56,7 +60,13 @@ MainWindow::MainWindow(QWidget *parent)
     tableLayout->addWidget(m_filterBar);
     tableLayout->addWidget(m_table);
 
-    m_splitter->addWidget(m_chart);
+    auto *charts = new QSplitter(Qt::Horizontal, this);
+    charts->addWidget(m_chart);
+    charts->addWidget(m_breakdown);
+    charts->setStretchFactor(0, 4);
+    charts->setStretchFactor(1, 1);
+    charts->setSizes({960, 300});
+    m_splitter->addWidget(charts);
     m_splitter->addWidget(tablePane);
     m_splitter->addWidget(m_details);
     m_splitter->setStretchFactor(0, 2);
@@ -68,7 +78,26 @@ MainWindow::MainWindow(QWidget *parent)
     setStatusBar(m_status);
 
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex &current) { m_details->setCurrentEvent(current); });
+            [this](const QModelIndex &current) {
+                m_details->setCurrentEvent(current);
+                // Linked brushing, table -> charts: the selected row's time on every chart.
+                m_chart->setMarkerTime(
+                    current.isValid()
+                        ? TimestampNs{current.data(EventTableModel::TimeNsRole).toLongLong()}
+                        : kMinTimestamp);
+            });
+    // Linked brushing, chart -> table: a dragged time range filters the table.
+    connect(m_chart, &RateChartView::timeRangeSelected, this, [this](qint64 from, qint64 to) {
+        m_filter->setTimeRange(TimestampNs{from}, TimestampNs{to});
+    });
+    connect(m_chart, &RateChartView::timeRangeCleared, m_filter, &TableFilter::clearTimeRange);
+    connect(m_filter, &TableFilter::applied, this, [this] {
+        if (m_model->snapshot())
+            m_status->applyStats(m_model->snapshot()->stats, m_model->rowCount());
+        refreshBreakdown(true);
+    });
+    connect(m_model, &QAbstractItemModel::columnsInserted, this,
+            [this] { m_breakdown->setFieldNames(m_model->fieldColumns()); });
     // A row that scrolled away by eviction takes its details with it.
     connect(m_model, &QAbstractItemModel::modelReset, m_details,
             [this] { m_details->setCurrentEvent(QModelIndex()); });
@@ -121,11 +150,31 @@ void MainWindow::createActions() {
     connect(findFilter, &QAction::triggered, m_filterBar, &FilterBar::focusFilter);
     addAction(findFilter);
 
+    auto *exportAction = new QAction(tr("&Export…"), this);
+    exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    exportAction->setToolTip(
+        tr("Export the visible rows (CSV, JSON lines) or the chart (PNG, SVG)"));
+    connect(exportAction, &QAction::triggered, this, &MainWindow::openExportDialog);
+
+    auto *stacked = new QAction(tr("&Stacked chart"), this);
+    stacked->setCheckable(true);
+    stacked->setToolTip(tr("Stack the classes in the events-per-second chart"));
+    connect(stacked, &QAction::toggled, m_chart, &RateChartView::setStacked);
+    auto *pauseChart =
+        new QAction(style()->standardIcon(QStyle::SP_MediaPause), tr("&Pause chart"), this);
+    pauseChart->setCheckable(true);
+    pauseChart->setShortcut(QKeySequence(Qt::Key_Pause));
+    pauseChart->setToolTip(tr("Stop the time axis following live data (zooming and panning "
+                              "pause it too)"));
+    connect(pauseChart, &QAction::toggled, m_chart, &RateChartView::setPaused);
+    connect(m_chart, &RateChartView::pausedChanged, pauseChart, &QAction::setChecked);
+
     auto *about = new QAction(tr("&About Weir"), this);
     connect(about, &QAction::triggered, this, &MainWindow::showAbout);
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(open);
+    file->addAction(exportAction);
     file->addSeparator();
     file->addAction(quit);
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
@@ -134,6 +183,9 @@ void MainWindow::createActions() {
     createWorkbenchActions(edit, go);
     view->addAction(m_followAction);
     view->addAction(findFilter);
+    view->addSeparator();
+    view->addAction(stacked);
+    view->addAction(pauseChart);
     m_analysis = new AnalysisDocks(this, view, m_table, m_model);
     view->addAction(m_deadDock->toggleViewAction());
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -145,6 +197,9 @@ void MainWindow::createActions() {
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->addAction(open);
     bar->addAction(m_followAction);
+    bar->addAction(pauseChart);
+    bar->addAction(stacked);
+    bar->addAction(exportAction);
 }
 
 void MainWindow::createWorkbenchActions(QMenu *edit, QMenu *go) {
@@ -250,7 +305,38 @@ void MainWindow::updateChart() {
         return;
     m_chart->applyTimeline(m_chartPending->timeline, wallNow());
     m_chartPending.reset();
+    refreshBreakdown(!m_breakdownClock.isValid() ||
+                     m_breakdownClock.elapsed() >= kBreakdownIntervalMs);
     m_chartClock.start();
+}
+
+void MainWindow::refreshBreakdown(bool rowsToo) {
+    const engine::Snapshot *snap = m_model->snapshot();
+    if (!snap)
+        return;
+    // Status breakdown over the chart's time range (at most RateTimeline::kMaxBuckets sums).
+    const engine::RateTimeline &timeline = snap->timeline;
+    const qint64 shift = qint64{QDateTime::currentDateTime().offsetFromUtc()} * 1000;
+    const int64_t lo = (m_chart->xMinMs() - shift) * kNsPerMs;
+    const int64_t hi = (m_chart->xMaxMs() - shift) * kNsPerMs;
+    std::array<uint64_t, engine::RateTimeline::kClasses> totals{};
+    for (size_t i = 0; i < timeline.size(); ++i) {
+        const int64_t start = timeline.bucketStart(i).value;
+        if (start + timeline.bucketNs() <= lo || start >= hi)
+            continue;
+        for (size_t c = 0; c < totals.size(); ++c)
+            totals[c] += timeline.bucket(i)[c];
+    }
+    m_breakdown->setClassTotals(totals);
+    if (rowsToo && !m_breakdown->mode().isEmpty()) {
+        m_breakdown->setRows(m_model->snapshotShared(), m_model->visibleRowsShared());
+        m_breakdownClock.start();
+    }
+}
+
+void MainWindow::openExportDialog() {
+    ExportDialog dialog(m_model->snapshotShared(), m_model->visibleRowsShared(), m_chart, this);
+    dialog.exec();
 }
 
 void MainWindow::reportSourceErrors(const engine::Snapshot &snapshot) {

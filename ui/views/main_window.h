@@ -19,6 +19,7 @@ namespace weir::ui {
 
 class AnalysisDocks;
 class DeadLettersPanel;
+class BreakdownChartView;
 class EngineStatusBar;
 class EventDetailsView;
 class EventTableModel;
@@ -59,6 +60,7 @@ public:
     FilterBar *filterBar() const { return m_filterBar; }
     LogTableView *tableView() const { return m_table; }
     RateChartView *chartView() const { return m_chart; }
+    BreakdownChartView *breakdownView() const { return m_breakdown; }
     EngineStatusBar *engineStatusBar() const { return m_status; }
     QAction *followTailAction() const { return m_followAction; }
     // Window results and alerts docks (see AnalysisDocks).
@@ -76,6 +78,8 @@ private:
     void createActions();
     void createWorkbenchActions(QMenu *edit, QMenu *go);
     void askGoToTime();
+    void openExportDialog();
+    void refreshBreakdown(bool rowsToo);
     void editHighlightRules();
     void openFiles();
     void showAbout();
@@ -87,6 +91,7 @@ private:
     FilterBar *m_filterBar;
     LogTableView *m_table;
     RateChartView *m_chart;
+    BreakdownChartView *m_breakdown;
     EventDetailsView *m_details;
     EngineStatusBar *m_status;
     QSplitter *m_splitter;
@@ -99,6 +104,8 @@ private:
     std::shared_ptr<const engine::Snapshot> m_chartPending;
     QElapsedTimer m_chartClock;
     QTimer m_chartTimer;
+    QElapsedTimer m_breakdownClock; // top-N recounts at most every kBreakdownIntervalMs
+    static constexpr qint64 kBreakdownIntervalMs = 2000;
 };
 
 } // namespace weir::ui
