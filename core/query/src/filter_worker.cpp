@@ -141,12 +141,15 @@ void FilterWorker::run() {
             // Cancelled without a new edit (cannot normally happen): scan again.
             m_newSnapshot = true;
         }
-        m_busy = false;
-        lock.unlock();
-        m_cv.notify_all();
-        if (ready)
+        // The callback runs without the lock (it may call latest()), and before the worker
+        // counts as idle: waitIdle() returns only after every publication's callback ran.
+        if (ready) {
+            lock.unlock();
             ready(generation);
-        lock.lock();
+            lock.lock();
+        }
+        m_busy = false;
+        m_cv.notify_all();
     }
 }
 
