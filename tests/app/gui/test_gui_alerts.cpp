@@ -2,6 +2,8 @@
 // The real `weir` with --window, --rules and --alert-command, offscreen: window results and
 // alerts reach the GUI through snapshots, the Firing alerts match weir-cli's on the same
 // input, and the user command gets each one as JSON on stdin.
+#include "process_run.h"
+
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -19,32 +21,10 @@ const char kRules[] = R"({"rules":[
   "severity":"critical"},
  {"name":"busy path","window":"fixed:10s","key":["path"],"condition":"count() > 3"}]})";
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QJsonObject stats;
-};
+using Run = weir::test::ProcessRun;
 
 Run run(const QString &program, const QStringList &args) {
-    QProcess p;
-    p.start(program, args);
-    Run r;
-    if (!p.waitForStarted(30000))
-        return r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished(10000);
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    for (const QByteArray &line : r.out.split('\n')) {
-        if (line.startsWith('{'))
-            r.stats = QJsonDocument::fromJson(line).object();
-    }
-    return r;
+    return weir::test::runProcess(program, args);
 }
 
 QList<QJsonObject> jsonLines(const QString &path) {

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Starts the real `weir` executable offscreen and checks what it reports on exit.
+#include "process_run.h"
+
 #include <QImage>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -9,34 +11,10 @@
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QJsonObject stats; // the --print-stats line, if any
-};
+using Run = weir::test::ProcessRun;
 
 Run runWeir(const QStringList &args, const QProcessEnvironment &env = {}) {
-    QProcess p;
-    if (!env.isEmpty())
-        p.setProcessEnvironment(env);
-    p.start(QStringLiteral(WEIR_GUI_PATH), args);
-    Run r;
-    if (!p.waitForStarted(30000))
-        return r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished(10000);
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    for (const QByteArray &line : r.out.split('\n')) {
-        if (line.startsWith('{'))
-            r.stats = QJsonDocument::fromJson(line).object();
-    }
-    return r;
+    return weir::test::runProcess(QStringLiteral(WEIR_GUI_PATH), args, env);
 }
 
 } // namespace
