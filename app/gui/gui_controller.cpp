@@ -220,6 +220,7 @@ void GuiController::addFileSource(const std::string &path) {
     fo.path = path;
     fo.format = m_options.format;
     fo.speed = m_options.speed;
+    fo.zeroCopy = true; // map, as weir-cli does; truncation is survived (MappedRegionGuard)
     auto src = std::make_unique<source::FileSource>(fo);
     if (m_options.speed > 0) {
         // Pacing reads event times with the parser the engine will use (as weir-cli does).

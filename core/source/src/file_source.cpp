@@ -3,6 +3,7 @@
 
 #include "weir/common/time_util.h"
 #include "weir/parse/parser.h"
+#include "weir/source/mapped_region_guard.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -133,10 +134,13 @@ size_t lineEndFrom(int fd, size_t from, size_t size) {
 
 } // namespace
 
-bool FileSource::runMapped(IngestSink &sink, int fd, size_t size) {
+size_t FileSource::runMapped(IngestSink &sink, int fd, size_t size) {
     // Zero-copy replay: each batch is its own read-only mapping of a run of whole lines, which
     // the store references instead of copying. MAP_POPULATE maps the pages here, on the source
-    // thread, so the engine thread does not fault on them.
+    // thread, so the engine thread does not fault on them. Every mapping is registered with
+    // the MappedRegionGuard, so a file truncated later reads as zeros instead of killing the
+    // process with SIGBUS; a mapping that cannot be made or guarded ends the mapped part and
+    // the caller reads the rest.
     const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
     size_t pos = 0;
     bool ok = true;
@@ -148,23 +152,25 @@ bool FileSource::runMapped(IngestSink &sink, int fd, size_t size) {
         const size_t length = end - alignedStart;
         void *region = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd,
                               static_cast<off_t>(alignedStart));
-        if (region == MAP_FAILED) {
-            if (pos == 0)
-                return false; // not mappable: the caller reads it instead
-            std::lock_guard<std::mutex> lock(m_mutex);
-            m_error = "cannot map " + m_options.path + ": " + std::strerror(errno);
+        if (region == MAP_FAILED)
+            break;
+        const int slot = MappedRegionGuard::registerRegion(region, length);
+        if (slot < 0) {
+            ::munmap(region, length);
             break;
         }
         RawBatch b;
-        b.owner = std::shared_ptr<const void>(
-            region, [length](const void *p) { ::munmap(const_cast<void *>(p), length); });
+        b.owner = std::shared_ptr<const void>(region, [length, slot](const void *p) {
+            MappedRegionGuard::unregisterRegion(slot);
+            ::munmap(const_cast<void *>(p), length);
+        });
         b.external =
             std::string_view(static_cast<const char *>(region) + (pos - alignedStart), end - pos);
         b.ingestTime = wallNow();
         ok = sink.pushWait(std::move(b));
         pos = end;
     }
-    return true;
+    return pos;
 }
 
 void FileSource::run(IngestSink &sink) {
@@ -186,13 +192,17 @@ void FileSource::run(IngestSink &sink) {
 #endif
     struct stat st;
     if (!isStdin && m_options.zeroCopy && m_options.speed <= 0 && ::fstat(fd, &st) == 0 &&
-        S_ISREG(st.st_mode) && st.st_size > 0 &&
-        runMapped(sink, fd, static_cast<size_t>(st.st_size))) {
-        ::close(fd);
-        RawBatch end;
-        end.endOfStream = true;
-        sink.pushWait(std::move(end));
-        return;
+        S_ISREG(st.st_mode) && st.st_size > 0) {
+        const size_t size = static_cast<size_t>(st.st_size);
+        const size_t mapped = runMapped(sink, fd, size);
+        // The rest (if a mapping failed) is read below, from the start of a line.
+        if (mapped >= size || ::lseek(fd, static_cast<off_t>(mapped), SEEK_SET) < 0) {
+            ::close(fd);
+            RawBatch end;
+            end.endOfStream = true;
+            sink.pushWait(std::move(end));
+            return;
+        }
     }
     std::string pending;   // bytes after the last newline seen
     bool skipping = false; // inside the rest of an over-long line

@@ -28,9 +28,11 @@ public:
         double speed = 0; // 0: as fast as possible; otherwise event-time pacing factor
         size_t blockBytes = 4 << 20;
         size_t maxLineBytes = 1 << 20;
-        // Map regular files and let the store reference the mapping instead of copying. Much
-        // faster for bulk replay, but a file truncated by someone else while mapped raises
-        // SIGBUS on access: meant for short-lived headless runs over files nobody rewrites.
+        // Map regular files and let the store reference the mapping instead of copying (much
+        // faster for bulk replay: no fresh pages to clear, the page cache is shared). A file
+        // truncated by someone else while mapped reads as zeros past its new end (see
+        // MappedRegionGuard) instead of raising SIGBUS; lines appended after the start are not
+        // read. Ignored when pacing (speed > 0) and for stdin.
         bool zeroCopy = false;
     };
 
@@ -49,7 +51,8 @@ public:
 
 private:
     void run(IngestSink &sink);
-    bool runMapped(IngestSink &sink, int fd, size_t size);
+    // Returns the offset up to which it delivered (a line start); the caller reads the rest.
+    size_t runMapped(IngestSink &sink, int fd, size_t size);
     bool emitLines(IngestSink &sink, std::string &block);
     bool pacedEmit(IngestSink &sink, std::string_view lines);
     bool sleepUntil(int64_t monotonicNs);
