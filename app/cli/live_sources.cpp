@@ -9,6 +9,7 @@
 #include "weir/source/recording.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -33,6 +34,8 @@ const char kLiveUsage[] =
     "  --mqtt-version V      3.1.1 (default) or 5\n"
     "  --user U              user name (MQTT login, Kafka SASL PLAIN)\n"
     "  --password-file F     file whose first line is the password\n"
+    "  --password-env VAR    take the password from environment variable VAR (passwords are\n"
+    "                        never accepted on the command line, where ps shows them)\n"
     "  --tls-ca F            enable TLS and trust this CA file\n"
     "  --tls-cert F          client certificate (with --tls-key)\n"
     "  --tls-key F           client private key\n"
@@ -84,6 +87,11 @@ bool parseLiveOption(const std::string &a, const std::function<const char *()> &
         const std::string kv = next();
         if (kv.find('=') == std::string::npos || kv.front() == '=')
             fail("--kafka-property needs KEY=VALUE");
+        // Anything on the command line is visible to every user (ps, /proc/PID/cmdline).
+        if (source::KafkaSource::isSecretProperty(kv.substr(0, kv.find('='))))
+            fail("--kafka-property " + kv.substr(0, kv.find('=')) +
+                 " would put a secret on the command line; use --password-file or "
+                 "--password-env");
         o.kafkaProperties.push_back(kv);
     } else if (a == "--qos") {
         const double q = app::nonNegativeArg(a, next(), fail);
@@ -106,6 +114,11 @@ bool parseLiveOption(const std::string &a, const std::function<const char *()> &
         o.user = next();
     } else if (a == "--password-file") {
         o.passwordFile = next();
+    } else if (a == "--password-env") {
+        o.passwordEnv = next();
+    } else if (a == "--password") {
+        fail("--password would put the password on the command line, where ps shows it; use "
+             "--password-file F or --password-env VAR");
     } else if (a == "--tls-ca") {
         o.tlsCa = next();
     } else if (a == "--tls-cert") {
@@ -141,6 +154,10 @@ std::string checkLiveOptions(const LiveOptions &o) {
         return "--persistent-session needs --client-id";
     if (!o.passwordFile.empty() && o.user.empty())
         return "--password-file needs --user";
+    if (!o.passwordEnv.empty() && o.user.empty())
+        return "--password-env needs --user";
+    if (!o.passwordEnv.empty() && !o.passwordFile.empty())
+        return "give either --password-file or --password-env, not both";
     if (!o.partitions.empty() && !o.from.empty() && o.from != "earliest" && o.from != "latest")
         return "--partition works with --from earliest or latest";
     if (!o.partitions.empty() && !o.group.empty())
@@ -170,6 +187,12 @@ std::string addLiveSources(const LiveOptions &o, const std::string &format, engi
     std::string password;
     if (!o.passwordFile.empty() && !readPassword(o.passwordFile, password))
         return "cannot read the password file " + o.passwordFile;
+    if (!o.passwordEnv.empty()) {
+        const char *value = std::getenv(o.passwordEnv.c_str());
+        if (!value)
+            return "the environment variable " + o.passwordEnv + " (--password-env) is not set";
+        password = value;
+    }
     if (!o.mqttBroker.empty()) {
         source::MqttSource::Options m;
         m.host = o.mqttBroker;

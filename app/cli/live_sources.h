@@ -28,6 +28,7 @@ struct LiveOptions {
     int mqttVersion = 4;
     std::string user;
     std::string passwordFile;
+    std::string passwordEnv; // the name of an environment variable holding the password
     std::string tlsCa, tlsCert, tlsKey;
     bool tlsInsecure = false;
     // Recording (--record DIR): every batch of the live source, to rotating .wrec files.

@@ -49,7 +49,7 @@ GuiController::GuiController(GuiOptions options, QObject *parent)
         text << in.rdbuf();
         m_rulesJson = text.str();
     }
-    m_demo = m_options.files.empty();
+    m_demo = m_options.files.empty() && !m_options.noDemo;
 
     m_commandPool.setMaxThreadCount(2);
 
@@ -117,12 +117,13 @@ void GuiController::buildEngine() {
         d.eventsPerSecond = m_options.demoRate;
         m_engine->addSource(std::make_unique<source::DemoSource>(d));
     }
-    for (const auto &path : m_files)
-        addFileSource(path);
+    for (const Input &input : m_inputs)
+        m_engine->addSource(input.make());
 }
 
 void GuiController::start() {
-    m_files = m_options.files;
+    for (const auto &path : m_options.files)
+        addFile(path, m_options.format);
     buildEngine();
     updateTitle();
     m_engine->start();
@@ -215,39 +216,43 @@ void GuiController::runAlertCommand(const QByteArrayList &alerts) {
     }
 }
 
-void GuiController::addFileSource(const std::string &path) {
+void GuiController::addFile(const std::string &path, const std::string &format) {
     source::FileSource::Options fo;
     fo.path = path;
-    fo.format = m_options.format;
+    fo.format = format;
     fo.speed = m_options.speed;
     fo.zeroCopy = true; // map, as weir-cli does; truncation is survived (MappedRegionGuard)
-    auto src = std::make_unique<source::FileSource>(fo);
-    if (m_options.speed > 0) {
-        // Pacing reads event times with the parser the engine will use (as weir-cli does).
-        src->setPacingParser(
-            parse::makeParser(m_options.format == "auto" ? "combined" : m_options.format));
-    }
-    m_engine->addSource(std::move(src));
+    addSource(
+        [fo] {
+            auto src = std::make_unique<source::FileSource>(fo);
+            if (fo.speed > 0) {
+                // Pacing reads event times with the parser the engine will use (as weir-cli
+                // does).
+                src->setPacingParser(
+                    parse::makeParser(fo.format == "auto" ? "combined" : fo.format));
+            }
+            return src;
+        },
+        QFileInfo(QString::fromStdString(path)).fileName().toStdString());
 }
 
-void GuiController::addFile(const std::string &path) {
-    m_files.push_back(path);
-    addFileSource(path);
+void GuiController::addSource(SourceFactory make, const std::string &title) {
+    if (m_engine) // else buildEngine() adds it
+        m_engine->addSource(make());
+    m_inputs.push_back(Input{title, std::move(make)});
     updateTitle();
 }
 
 void GuiController::updateTitle() {
-    std::string title = m_demo ? "live demo" : "";
-    for (const auto &f : m_files) {
-        title += (title.empty() ? "" : ", ") +
-                 QFileInfo(QString::fromStdString(f)).fileName().toStdString();
-    }
-    m_window->setWindowTitle(tr("Weir — %1").arg(QString::fromStdString(title)));
+    std::string text = m_demo ? "live demo" : "";
+    for (const Input &input : m_inputs)
+        text += (text.empty() ? "" : ", ") + input.title;
+    m_window->setWindowTitle(tr("Weir — %1").arg(QString::fromStdString(text)));
 }
 
 void GuiController::openFiles(const QStringList &paths) {
     for (const QString &p : paths)
-        addFile(p.toStdString());
+        addFile(p.toStdString(), m_options.format);
 }
 
 void GuiController::tick() {

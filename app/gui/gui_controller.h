@@ -11,6 +11,7 @@
 #include <QThreadPool>
 #include <QTimer>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@ namespace weir::app {
 
 struct GuiOptions {
     std::vector<std::string> files; // none: the live demo
+    bool noDemo = false;            // no live demo even without files (a workspace brings sources)
     std::string format = "auto";
     double speed = 0; // file pacing factor; 0 = as fast as possible
     uint64_t seed = 42;
@@ -53,6 +55,18 @@ public:
     ~GuiController() override;
 
     void start();
+    ui::MainWindow *window() const { return m_window.get(); }
+    const GuiOptions &options() const { return m_options; }
+    // Adds sources to the running pipeline (and their names to the window title).
+    void openFiles(const QStringList &paths);
+    void addFile(const std::string &path, const std::string &format);
+    // Creates a source now and again whenever the pipeline restarts (a new window setup or
+    // rule set replays every input through a new engine), so live sources reconnect.
+    using SourceFactory = std::function<std::unique_ptr<source::Source>()>;
+    void addSource(SourceFactory make, const std::string &title);
+    // Replays every input through a new engine, as a new window setup or rule set does: files
+    // are read again, live sources reconnect (with the secrets they were given).
+    void restartPipeline();
     // 0, or 3 when an --exit-when-* condition was not met before --exit-after.
     int exitCode() const { return m_exitCode; }
 
@@ -61,14 +75,10 @@ private:
     // processors are fixed once an engine starts, so a new window setup or rule set replays
     // the inputs through a new engine (restartPipeline).
     void buildEngine();
-    void restartPipeline();
     void configureWindows();
     void editRules();
     void runAlertCommand(const QByteArrayList &alerts);
     void tick();
-    void openFiles(const QStringList &paths);
-    void addFile(const std::string &path);
-    void addFileSource(const std::string &path);
     void updateTitle();
     void finish(const char *reason);
     std::string statsJson(const char *reason) const;
@@ -77,9 +87,13 @@ private:
     std::unique_ptr<engine::Engine> m_engine;
     std::unique_ptr<ui::MainWindow> m_window;
     QTimer m_timer;
-    std::vector<std::string> m_files; // every file input, in order (replayed on restart)
-    std::string m_rulesJson;          // the rules in force; empty: none
-    bool m_demo = false;              // the built-in demo is an input
+    struct Input {
+        std::string title;
+        SourceFactory make;
+    };
+    std::vector<Input> m_inputs; // every input but the demo, in order (recreated on restart)
+    std::string m_rulesJson;     // the rules in force; empty: none
+    bool m_demo = false;         // the built-in demo is an input
     // User alert commands queued or running (shared with the workers that run them).
     QThreadPool m_commandPool;
     std::shared_ptr<std::atomic<int>> m_commandsPending = std::make_shared<std::atomic<int>>(0);

@@ -1,12 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // weir: the desktop monitor. `weir` alone shows the live demo; `weir FILE...` replays files.
 #include "common/arg_util.h"
+#include "desktop/app_icon.h"
+#include "desktop/secret_prompt.h"
+#include "desktop/secret_store.h"
+#include "desktop/single_instance.h"
+#include "desktop/theme.h"
+#include "desktop_session.h"
 #include "gui_controller.h"
+#include "views/main_window.h"
 #include "weir/common/text.h"
 #include "weir/parse/format_registry.h"
 #include "weir_version.h"
 
 #include <QApplication>
+#include <QFileInfo>
+#include <QSettings>
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -31,6 +40,10 @@ const char kUsage[] =
     "  --demo-rate N         demo events per second (default 400)\n"
     "  --memory-budget MB    event store budget; the oldest events are evicted beyond it\n"
     "  --max-rows N          rows kept in the log table (default 20000000)\n"
+    "  --workspace F         open a workspace file (sources; passwords stay in the system\n"
+    "                        keychain, or are asked for)\n"
+    "  --new-instance        open a new window even if Weir already runs (by default\n"
+    "                        `weir FILE` hands FILE to the running window and exits)\n"
     "  -h, --help            this help\n"
     "  --version             print the version\n"
     "\n"
@@ -41,6 +54,12 @@ const char kUsage[] =
     "  --exit-when-finished  quit once every file is replayed and shown\n"
     "  --print-stats         print one JSON line (rows, events, update costs) on exit\n"
     "  --screenshot FILE     save the main window as PNG on exit\n"
+    "  --single-instance     hand over to / act as the running window even with the options\n"
+    "                        above (which otherwise imply --new-instance)\n"
+    "\n"
+    "Environment: WEIR_SECRET_STORE=keychain|session chooses where passwords are kept;\n"
+    "WEIR_COLOR_SCHEME=dark|light overrides the desktop's colour scheme;\n"
+    "WEIR_INSTANCE_SOCKET names the single-instance socket.\n"
     "\n"
     "Qt options such as -platform offscreen are passed through.\n";
 
@@ -60,9 +79,22 @@ bool isQtOptionWithValue(const std::string &a) {
                        [&](const char *o) { return a == o; });
 }
 
+struct Args {
+    weir::app::GuiOptions options;
+    std::string workspace;
+    bool newInstance = false;
+    bool singleInstance = false;
+    bool automated() const {
+        const auto &o = options;
+        return o.exitAfterMs > 0 || o.exitWhenRows > 0 || o.exitWhenFinished || o.printStats ||
+               !o.screenshotPath.empty();
+    }
+};
+
 // Runs before QApplication exists, so --help and --version work without a display.
-weir::app::GuiOptions parseArgs(int argc, char **argv) {
-    weir::app::GuiOptions o;
+Args parseArgs(int argc, char **argv) {
+    Args args;
+    weir::app::GuiOptions &o = args.options;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         const auto next = [&]() -> const char * {
@@ -93,6 +125,12 @@ weir::app::GuiOptions parseArgs(int argc, char **argv) {
             o.memoryBudgetMb = static_cast<size_t>(numberArg(a, next()));
         } else if (a == "--max-rows") {
             o.maxRows = static_cast<int>(std::min(numberArg(a, next()), 2.0e9));
+        } else if (a == "--workspace") {
+            args.workspace = next();
+        } else if (a == "--new-instance") {
+            args.newInstance = true;
+        } else if (a == "--single-instance") {
+            args.singleInstance = true;
         } else if (a == "--exit-after") {
             o.exitAfterMs = static_cast<int>(std::min(numberArg(a, next()), 2.0e9));
         } else if (a == "--exit-when-rows") {
@@ -116,22 +154,85 @@ weir::app::GuiOptions parseArgs(int argc, char **argv) {
     }
     if (const std::string err = weir::app::checkAnalysisOptions(o.analysis); !err.empty())
         fail(err);
-    return o;
+    return args;
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
-    weir::app::GuiOptions options = parseArgs(argc, argv);
+    Args args = parseArgs(argc, argv);
+    weir::app::GuiOptions &options = args.options;
 
     QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("weir"));
     QApplication::setApplicationName(QStringLiteral("weir"));
     QApplication::setApplicationDisplayName(QStringLiteral("Weir"));
     QApplication::setApplicationVersion(QStringLiteral(WEIR_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("weir"));
+    QApplication::setWindowIcon(weir::ui::applicationIcon());
+
+    // One window per user: `weir FILE` while Weir runs hands FILE over and exits. Automated
+    // runs (tests, screenshots) stay apart unless --single-instance says otherwise.
+    const bool automated = args.automated();
+    weir::ui::SingleInstance instance(weir::ui::SingleInstance::defaultName());
+    if (args.singleInstance || (!args.newInstance && !automated)) {
+        QStringList files;
+        for (const auto &f : options.files)
+            files << QString::fromStdString(f);
+        const QString workspace =
+            args.workspace.empty()
+                ? QString()
+                : QFileInfo(QString::fromStdString(args.workspace)).absoluteFilePath();
+        if (instance.sendToRunning(files, workspace))
+            return 0;
+        instance.listen();
+    }
+
+    QSettings settings;
+    weir::ui::applyTheme(weir::app::DesktopSession::themeChoice(settings));
+    // Optionally reopen the last workspace when started without inputs.
+    if (args.workspace.empty() && options.files.empty() && !automated &&
+        weir::app::DesktopSession::restoreLastWorkspaceEnabled(settings)) {
+        const QString last = weir::app::DesktopSession::lastWorkspace(settings);
+        if (!last.isEmpty() && QFileInfo::exists(last))
+            args.workspace = last.toStdString();
+    }
+    if (!args.workspace.empty())
+        options.noDemo = true;
 
     weir::app::GuiController controller(std::move(options));
+    weir::ui::MainWindow *window = controller.window();
+    weir::app::DesktopSession session(
+        controller, settings, weir::ui::createSecretStore(weir::ui::chooseSecretBackend()),
+        [window](const weir::ui::SecretRequest &request, bool persistent) {
+            return weir::ui::askSecretWithDialog(window, request, persistent);
+        });
+    session.setRecordRecent(!automated);
+    session.installMenus();
+    if (!automated) {
+        QStringList files;
+        for (const auto &f : controller.options().files)
+            files << QString::fromStdString(f);
+        for (const QString &f : files)
+            weir::ui::RecentFiles(settings).add(f, weir::ui::RecentFiles::Kind::LogFile);
+    }
+    QObject::connect(&instance, &weir::ui::SingleInstance::filesReceived, &controller,
+                     [&controller, &session](const QStringList &files) {
+                         controller.openFiles(files);
+                         session.noteFilesOpened(files);
+                     });
+    QObject::connect(&instance, &weir::ui::SingleInstance::workspaceReceived, &session,
+                     [&session](const QString &path) { session.openWorkspace(path); });
+    QObject::connect(&instance, &weir::ui::SingleInstance::activationRequested, window, [window] {
+        if (window->isMinimized())
+            window->showNormal();
+        window->raise();
+        window->activateWindow();
+    });
+
     controller.start();
+    if (!args.workspace.empty())
+        session.openWorkspace(QString::fromStdString(args.workspace), automated);
     const int rc = QApplication::exec();
     return rc != 0 ? rc : controller.exitCode();
 }

@@ -7,9 +7,11 @@ what=${1:-all}
 
 build=(build-essential cmake ninja-build pkg-config git)
 core=(librdkafka-dev libmosquitto-dev libsimdjson-dev libre2-dev libmaxminddb-dev zlib1g-dev)
-gui=(qtbase5-dev libqt5charts5-dev libqt5svg5-dev qttools5-dev-tools)
+# qtkeychain-qt5-dev: passwords in the system keychain (Secret Service, KWallet).
+gui=(qtbase5-dev libqt5charts5-dev libqt5svg5-dev qttools5-dev-tools qtkeychain-qt5-dev)
+# gnome-keyring, dbus-daemon, dbus-bin: a private Secret Service for the keychain test.
 test=(googletest libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth mosquitto
-      mosquitto-clients kcat clang libclang-rt-14-dev)
+      mosquitto-clients kcat clang libclang-rt-14-dev gnome-keyring dbus-daemon dbus-bin)
 bench=(libbenchmark-dev goaccess time) # bench/replay_access_log.sh compares with goaccess
 # Debian package, man pages, icons and their validators (build and test the .deb).
 pkg=(dpkg-dev file help2man librsvg2-bin desktop-file-utils appstream)

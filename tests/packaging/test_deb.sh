@@ -52,6 +52,8 @@ echo "Depends: $depends"
 case "$depends" in *libc6*) ok "Depends filled by dpkg-shlibdeps" ;; *) fail "Depends lacks libc6: '$depends'" ;; esac
 if [ $gui -eq 1 ]; then
     case "$depends" in *libqt5widgets5*) ok "Depends has Qt" ;; *) fail "Depends lacks libqt5widgets5" ;; esac
+    case "$depends" in *libqt5keychain1*) ok "Depends has QtKeychain" ;; *) fail "Depends lacks libqt5keychain1" ;; esac
+    case "$depends" in *libqt5svg5*) ok "Depends has the SVG icon engine" ;; *) fail "Depends lacks libqt5svg5" ;; esac
 fi
 
 # 3. Contents: everything under /usr/{bin,share}, owned by root.

@@ -3,6 +3,7 @@
 
 #include "charts/breakdown_chart_view.h"
 #include "charts/rate_chart_view.h"
+#include "desktop/shortcuts.h"
 #include "dialogs/about_dialog.h"
 #include "dialogs/export_dialog.h"
 #include "dialogs/highlight_rules_dialog.h"
@@ -126,12 +127,12 @@ MainWindow::~MainWindow() = default;
 void MainWindow::createActions() {
     auto *open =
         new QAction(style()->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open…"), this);
-    open->setShortcut(QKeySequence::Open);
+    setStandardShortcut(open, QKeySequence::Open, QKeySequence(Qt::CTRL | Qt::Key_O));
     open->setStatusTip(tr("Replay log files through the pipeline"));
     connect(open, &QAction::triggered, this, &MainWindow::openFiles);
 
     auto *quit = new QAction(tr("&Quit"), this);
-    quit->setShortcut(QKeySequence::Quit);
+    setStandardShortcut(quit, QKeySequence::Quit, QKeySequence(Qt::CTRL | Qt::Key_Q));
     quit->setMenuRole(QAction::QuitRole);
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
@@ -173,12 +174,14 @@ void MainWindow::createActions() {
     connect(about, &QAction::triggered, this, &MainWindow::showAbout);
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->setObjectName(QStringLiteral("fileMenu")); // others add their entries by name
     file->addAction(open);
     file->addAction(exportAction);
     file->addSeparator();
     file->addAction(quit);
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(QStringLiteral("viewMenu"));
     QMenu *go = menuBar()->addMenu(tr("&Go"));
     createWorkbenchActions(edit, go);
     view->addAction(m_followAction);
@@ -189,6 +192,7 @@ void MainWindow::createActions() {
     m_analysis = new AnalysisDocks(this, view, m_table, m_model);
     view->addAction(m_deadDock->toggleViewAction());
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->setObjectName(QStringLiteral("helpMenu"));
     help->addAction(about);
 
     QToolBar *bar = addToolBar(tr("Main"));

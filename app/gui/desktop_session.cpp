@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "desktop_session.h"
+
+#include "desktop/secret_store.h"
+#include "desktop/shortcuts.h"
+#include "gui_controller.h"
+#include "views/main_window.h"
+#include "weir/common/time_util.h"
+#include "weir/source/kafka_source.h"
+#include "weir/source/mqtt_source.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <cstdio>
+
+namespace weir::app {
+
+namespace {
+const QString kRestoreKey = QStringLiteral("session/restoreLastWorkspace");
+const QString kLastWorkspaceKey = QStringLiteral("session/lastWorkspace");
+const QString kThemeKey = QStringLiteral("view/theme");
+} // namespace
+
+DesktopSession::DesktopSession(GuiController &controller, QSettings &settings,
+                               std::unique_ptr<ui::SecretStore> secrets, ui::AskSecret ask,
+                               QObject *parent)
+    : QObject(parent)
+    , m_controller(controller)
+    , m_settings(settings)
+    , m_secrets(std::move(secrets))
+    , m_resolver(m_secrets.get(), std::move(ask))
+    , m_recent(settings) {
+    for (const std::string &f : controller.options().files) {
+        ui::WorkspaceSource s;
+        s.path = QFileInfo(QString::fromStdString(f)).absoluteFilePath();
+        s.format = QString::fromStdString(controller.options().format);
+        m_workspace.sources << s;
+    }
+    connect(controller.window(), &ui::MainWindow::openFilesRequested, this,
+            &DesktopSession::noteFilesOpened);
+    connect(&m_recent, &ui::RecentFiles::openRequested, this,
+            [this](const QString &path, ui::RecentFiles::Kind kind) {
+                if (kind == ui::RecentFiles::Kind::Workspace) {
+                    openWorkspace(path);
+                } else {
+                    m_controller.openFiles({path});
+                    noteFilesOpened({path});
+                }
+            });
+}
+
+DesktopSession::~DesktopSession() = default;
+
+bool DesktopSession::restoreLastWorkspaceEnabled(const QSettings &settings) {
+    return settings.value(kRestoreKey, false).toBool();
+}
+
+QString DesktopSession::lastWorkspace(const QSettings &settings) {
+    return settings.value(kLastWorkspaceKey).toString();
+}
+
+ui::ThemeChoice DesktopSession::themeChoice(const QSettings &settings) {
+    return ui::themeChoiceFromName(settings.value(kThemeKey).toString());
+}
+
+void DesktopSession::installMenus() {
+    ui::MainWindow *window = m_controller.window();
+    auto *openWorkspace = new QAction(tr("Open &Workspace…"), window);
+    openWorkspace->setObjectName(QStringLiteral("openWorkspaceAction"));
+    connect(openWorkspace, &QAction::triggered, this, &DesktopSession::openWorkspaceDialog);
+    auto *saveWorkspace = new QAction(tr("&Save Workspace As…"), window);
+    saveWorkspace->setObjectName(QStringLiteral("saveWorkspaceAction"));
+    saveWorkspace->setShortcuts(ui::standardShortcutsOr(
+        QKeySequence::SaveAs, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S)));
+    connect(saveWorkspace, &QAction::triggered, this, &DesktopSession::saveWorkspaceAs);
+    auto *recentMenu = new QMenu(tr("Open &Recent"), window);
+    recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    m_recent.attach(recentMenu);
+    auto *restore = new QAction(tr("Reopen the Last Workspace on Start"), window);
+    restore->setObjectName(QStringLiteral("restoreWorkspaceAction"));
+    restore->setCheckable(true);
+    restore->setChecked(restoreLastWorkspaceEnabled(m_settings));
+    connect(restore, &QAction::toggled, this, [this](bool on) {
+        m_settings.setValue(kRestoreKey, on);
+        m_settings.sync();
+    });
+
+    if (auto *file = window->findChild<QMenu *>(QStringLiteral("fileMenu"))) {
+        QAction *before = nullptr; // the separator above Quit
+        for (QAction *a : file->actions()) {
+            if (a->isSeparator())
+                before = a;
+        }
+        file->insertMenu(before, recentMenu);
+        file->insertSeparator(before);
+        file->insertAction(before, openWorkspace);
+        file->insertAction(before, saveWorkspace);
+        file->insertAction(before, restore);
+    }
+
+    auto *themeMenu = new QMenu(tr("&Theme"), window);
+    themeMenu->setObjectName(QStringLiteral("themeMenu"));
+    auto *group = new QActionGroup(themeMenu);
+    const ui::ThemeChoice current = themeChoice(m_settings);
+    const std::pair<ui::ThemeChoice, QString> choices[] = {
+        {ui::ThemeChoice::System, tr("Follow the &Desktop")},
+        {ui::ThemeChoice::Light, tr("&Light")},
+        {ui::ThemeChoice::Dark, tr("D&ark")}};
+    for (const auto &[choice, label] : choices) {
+        QAction *a = themeMenu->addAction(label);
+        a->setObjectName(QStringLiteral("theme-") + ui::themeChoiceName(choice));
+        a->setCheckable(true);
+        a->setChecked(choice == current);
+        group->addAction(a);
+        const ui::ThemeChoice c = choice;
+        connect(a, &QAction::triggered, this, [this, c] { setTheme(c); });
+    }
+    if (auto *view = window->findChild<QMenu *>(QStringLiteral("viewMenu"))) {
+        view->addSeparator();
+        view->addMenu(themeMenu);
+    }
+}
+
+void DesktopSession::setTheme(ui::ThemeChoice choice) {
+    m_settings.setValue(kThemeKey, ui::themeChoiceName(choice));
+    m_settings.sync();
+    ui::applyTheme(choice);
+}
+
+void DesktopSession::noteFilesOpened(const QStringList &paths) {
+    for (const QString &p : paths) {
+        ui::WorkspaceSource s;
+        s.path = QFileInfo(p).absoluteFilePath();
+        s.format = QString::fromStdString(m_controller.options().format);
+        m_workspace.sources << s;
+        if (m_recordRecent)
+            m_recent.add(p, ui::RecentFiles::Kind::LogFile);
+    }
+}
+
+void DesktopSession::reportError(const QString &message, bool quiet) {
+    std::fprintf(stderr, "weir: %s\n", qPrintable(message));
+    if (quiet)
+        return;
+    QMessageBox box(QMessageBox::Warning, tr("Weir"), message, QMessageBox::Ok,
+                    m_controller.window());
+    box.setTextFormat(Qt::PlainText); // paths and parser messages are not markup
+    box.exec();
+}
+
+void DesktopSession::openWorkspaceDialog() {
+    const QString path = QFileDialog::getOpenFileName(
+        m_controller.window(), tr("Open Workspace"), QFileInfo(lastWorkspace(m_settings)).path(),
+        tr("Weir workspaces (*.json);;All files (*)"));
+    if (!path.isEmpty())
+        openWorkspace(path);
+}
+
+bool DesktopSession::openWorkspace(const QString &path, bool quiet) {
+    ui::Workspace w;
+    QString error;
+    if (!ui::loadWorkspaceFile(path, &w, &error)) {
+        reportError(tr("Cannot open the workspace %1: %2").arg(path, error), quiet);
+        return false;
+    }
+    m_workspace.extra = w.extra;
+    for (const ui::WorkspaceSource &s : w.sources) {
+        m_workspace.sources << s;
+        addWorkspaceSource(s);
+    }
+    if (m_recordRecent) {
+        m_settings.setValue(kLastWorkspaceKey, QFileInfo(path).absoluteFilePath());
+        m_recent.add(path, ui::RecentFiles::Kind::Workspace);
+    }
+    return true;
+}
+
+void DesktopSession::addWorkspaceSource(const ui::WorkspaceSource &s) {
+    if (s.type == ui::WorkspaceSource::Type::File) {
+        m_controller.addFile(s.path.toStdString(), s.format.toStdString());
+        return;
+    }
+    // Secrets one after the other, then the source; a cancelled question skips the source.
+    const QString what =
+        s.type == ui::WorkspaceSource::Type::Mqtt ? tr("MQTT password") : tr("Kafka password");
+    const QString account = tr("%1 at %2").arg(s.user, s.endpoint());
+    auto withPassphrase = [this, s](const QString &password) {
+        if (s.tlsKeyPassphraseKey.isEmpty()) {
+            startLiveSource(s, password, QString());
+            return;
+        }
+        m_resolver.resolve(
+            ui::SecretRequest{s.tlsKeyPassphraseKey, tr("TLS key passphrase"), s.tlsKey},
+            [this, s, password](bool ok, const QString &passphrase) {
+                if (ok)
+                    startLiveSource(s, password, passphrase);
+                else
+                    m_controller.window()->statusBar()->showMessage(
+                        tr("%1 not started: no TLS key passphrase").arg(s.endpoint()), 15000);
+            });
+    };
+    if (!s.needsPassword()) {
+        withPassphrase(QString());
+        return;
+    }
+    m_resolver.resolve(ui::SecretRequest{s.passwordKey, what, account},
+                       [this, s, withPassphrase](bool ok, const QString &password) {
+                           if (ok)
+                               withPassphrase(password);
+                           else
+                               m_controller.window()->statusBar()->showMessage(
+                                   tr("%1 not started: no password").arg(s.endpoint()), 15000);
+                       });
+}
+
+void DesktopSession::startLiveSource(const ui::WorkspaceSource &s, const QString &password,
+                                     const QString &keyPassphrase) {
+    const std::string format = s.format.toStdString();
+    std::vector<std::string> topics;
+    for (const QString &t : s.topics)
+        topics.push_back(t.toStdString());
+    std::string error;
+    if (s.type == ui::WorkspaceSource::Type::Mqtt) {
+        source::MqttSource::Options m;
+        m.host = s.host.toStdString();
+        m.port = s.port > 0 ? s.port : (s.tlsCa.isEmpty() ? 1883 : 8883);
+        m.topics = topics;
+        m.qos = s.qos;
+        m.username = s.user.toStdString();
+        m.password = password.toStdString();
+        m.tlsCaFile = s.tlsCa.toStdString();
+        m.tlsCertFile = s.tlsCert.toStdString();
+        m.tlsKeyFile = s.tlsKey.toStdString();
+        m.tlsInsecure = s.tlsInsecure;
+        m.format = format;
+        if (!keyPassphrase.isEmpty())
+            error = "encrypted TLS keys are not supported for MQTT yet; decrypt the key file";
+        if (error.empty())
+            error = source::MqttSource::validate(m);
+        if (error.empty()) {
+            m_controller.addSource([m] { return std::make_unique<source::MqttSource>(m); },
+                                   "mqtt " + s.endpoint().toStdString());
+            return;
+        }
+    } else {
+        source::KafkaSource::Options k;
+        k.brokers = s.brokers.toStdString();
+        k.topics = topics;
+        k.groupId = s.group.toStdString();
+        if (s.from == QLatin1String("earliest"))
+            k.startAt = source::KafkaSource::StartAt::Earliest;
+        else if (!s.from.isEmpty() && s.from != QLatin1String("latest")) {
+            k.startAt = source::KafkaSource::StartAt::Timestamp;
+            if (!parseIso8601(s.from.toStdString(), k.startTime))
+                error = "from: expected earliest, latest or an ISO 8601 time";
+        }
+        k.username = s.user.toStdString();
+        k.password = password.toStdString();
+        k.tlsCaFile = s.tlsCa.toStdString();
+        k.tlsCertFile = s.tlsCert.toStdString();
+        k.tlsKeyFile = s.tlsKey.toStdString();
+        if (!keyPassphrase.isEmpty())
+            k.properties.emplace_back("ssl.key.password", keyPassphrase.toStdString());
+        k.format = format;
+        if (error.empty())
+            error = source::KafkaSource::validate(k);
+        if (error.empty()) {
+            m_controller.addSource([k] { return std::make_unique<source::KafkaSource>(k); },
+                                   "kafka " + s.brokers.toStdString());
+            return;
+        }
+    }
+    reportError(tr("%1 not started: %2").arg(s.endpoint(), QString::fromStdString(error)), true);
+    m_controller.window()->statusBar()->showMessage(
+        tr("%1 not started: %2").arg(s.endpoint(), QString::fromStdString(error)), 15000);
+}
+
+bool DesktopSession::saveWorkspace(const QString &path, QString *error) {
+    if (!ui::saveWorkspaceFile(path, m_workspace, error))
+        return false;
+    m_settings.setValue(kLastWorkspaceKey, QFileInfo(path).absoluteFilePath());
+    m_recent.add(path, ui::RecentFiles::Kind::Workspace);
+    return true;
+}
+
+void DesktopSession::saveWorkspaceAs() {
+    QString path =
+        QFileDialog::getSaveFileName(m_controller.window(), tr("Save Workspace"),
+                                     lastWorkspace(m_settings), tr("Weir workspaces (*.json)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".json");
+    QString error;
+    if (!saveWorkspace(path, &error))
+        reportError(error, false);
+}
+
+} // namespace weir::app

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "desktop/recent_files.h"
+#include "desktop/secret_prompt.h"
+#include "desktop/theme.h"
+#include "desktop/workspace.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <memory>
+
+class QAction;
+class QSettings;
+
+namespace weir::ui {
+class SecretStore;
+}
+
+namespace weir::app {
+
+class GuiController;
+
+// Desktop habits around the controller: workspaces (open, save, reopen on start), File → Open
+// Recent, View → Theme, and secrets for live sources (the system keychain, else asked each
+// time). Owns the secret store; the controller and settings must outlive it. GUI thread only.
+class DesktopSession final : public QObject {
+    Q_OBJECT
+
+public:
+    DesktopSession(GuiController &controller, QSettings &settings,
+                   std::unique_ptr<ui::SecretStore> secrets, ui::AskSecret ask,
+                   QObject *parent = nullptr);
+    ~DesktopSession() override;
+
+    // Adds the File and View menu entries to the controller's window.
+    void installMenus();
+    // Opens a workspace: adds its sources (asking for secrets as needed) and remembers it.
+    // False with a message (on stderr, and in a message box unless `quiet`) when unreadable.
+    bool openWorkspace(const QString &path, bool quiet = false);
+    // Writes the current sources as a workspace: references to secrets only.
+    bool saveWorkspace(const QString &path, QString *error);
+    // Whether opened files and workspaces go to Open Recent and the settings (not in
+    // automated runs). On by default.
+    void setRecordRecent(bool on) { m_recordRecent = on; }
+    // Files added through File → Open, a drop or another `weir FILE`.
+    void noteFilesOpened(const QStringList &paths);
+
+    const ui::Workspace &workspace() const { return m_workspace; }
+    ui::SecretStore *secretStore() const { return m_secrets.get(); }
+
+    // Settings keys.
+    static bool restoreLastWorkspaceEnabled(const QSettings &settings);
+    static QString lastWorkspace(const QSettings &settings);
+    static ui::ThemeChoice themeChoice(const QSettings &settings);
+
+private:
+    void addWorkspaceSource(const ui::WorkspaceSource &source);
+    void startLiveSource(const ui::WorkspaceSource &source, const QString &password,
+                         const QString &keyPassphrase);
+    void reportError(const QString &message, bool quiet);
+    void saveWorkspaceAs();
+    void openWorkspaceDialog();
+    void setTheme(ui::ThemeChoice choice);
+
+    GuiController &m_controller;
+    QSettings &m_settings;
+    std::unique_ptr<ui::SecretStore> m_secrets;
+    ui::SecretResolver m_resolver;
+    ui::RecentFiles m_recent;
+    ui::Workspace m_workspace;
+    bool m_recordRecent = true;
+};
+
+} // namespace weir::app

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A workspace with a password-protected MQTT input, end to end with a real mosquitto: Weir asks
+// for the password (no keychain here, as in CI), logs in with it, and a saved workspace holds
+// the keychain reference but never the password.
+#include "bus_fixtures.h"
+#include "desktop/recent_files.h"
+#include "desktop/secret_store.h"
+#include "desktop_session.h"
+#include "gui_controller.h"
+#include "models/event_table_model.h"
+#include "views/main_window.h"
+
+#include <QDeadlineTimer>
+#include <QFile>
+#include <QMenu>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <sys/stat.h>
+
+using namespace std::chrono_literals;
+
+namespace {
+const QString kSecret = QStringLiteral("only-in-memory-7f3a");
+}
+
+class TestDesktopSession : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void workspaceWithPasswordedMqttInput();
+    void menusAreInstalled();
+};
+
+void TestDesktopSession::workspaceWithPasswordedMqttInput() {
+    weir::testing::TempDir brokerDir;
+    const std::string pwfile = brokerDir.file("passwd");
+    QCOMPARE(weir::testing::runCommand(
+                 {"mosquitto_passwd", "-b", "-c", pwfile, "weir", kSecret.toStdString()}, "")
+                 .status,
+             0);
+    ::chmod(pwfile.c_str(), 0600);
+    weir::testing::MosquittoBroker broker("allow_anonymous false\npassword_file " + pwfile + "\n");
+
+    QTemporaryDir dir;
+    const QString workspacePath = dir.filePath(QStringLiteral("plant.json"));
+    {
+        QFile f(workspacePath);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral(R"({"weirWorkspace": 1, "sources": [{"id": "plant",
+            "type": "mqtt", "host": "127.0.0.1", "port": %1, "topics": ["plant/#"], "qos": 1,
+            "format": "json", "user": "weir",
+            "password": {"keychain": "weir/mqtt/127.0.0.1:%1/weir"}}],
+            "filters": [{"name": "hot", "expr": "temp > 80"}]})")
+                    .arg(broker.port())
+                    .toUtf8());
+    }
+
+    QSettings settings(dir.filePath(QStringLiteral("weir.conf")), QSettings::IniFormat);
+    weir::app::GuiOptions options;
+    options.noDemo = true;
+    weir::app::GuiController controller(options);
+    int asked = 0;
+    QString askedKey;
+    bool offeredKeychain = false;
+    weir::app::DesktopSession session(controller, settings,
+                                      std::make_unique<weir::ui::SessionSecretStore>(),
+                                      [&](const weir::ui::SecretRequest &request, bool persistent) {
+                                          ++asked;
+                                          askedKey = request.key;
+                                          offeredKeychain = persistent;
+                                          return weir::ui::SecretAnswer{true, kSecret, false};
+                                      });
+    controller.start();
+    QVERIFY(session.openWorkspace(workspacePath, true));
+    QCOMPARE(asked, 1);
+    QVERIFY(!offeredKeychain); // the session store: "remember until Weir quits"
+    QCOMPARE(askedKey, QStringLiteral("weir/mqtt/127.0.0.1:%1/weir").arg(broker.port()));
+    QVERIFY2(controller.window()->windowTitle().contains(QStringLiteral("mqtt 127.0.0.1")),
+             qPrintable(controller.window()->windowTitle()));
+
+    // Logged in with the password it was given: published messages reach the table. Publish
+    // once a second (the subscription may not be up yet) for at most 60 s.
+    const weir::ui::EventTableModel *model = controller.window()->model();
+    QDeadlineTimer deadline(60000);
+    int n = 0;
+    while (model->rowCount() == 0 && !deadline.hasExpired()) {
+        const std::string line = "{\"n\":" + std::to_string(++n) + ",\"temp\":20}\n";
+        weir::testing::runCommand({"mosquitto_pub", "-h", "127.0.0.1", "-p",
+                                   std::to_string(broker.port()), "-t", "plant/a", "-q", "1", "-l",
+                                   "-u", "weir", "-P", kSecret.toStdString()},
+                                  line, 30s);
+        QTest::qWait(1000);
+    }
+    QVERIFY2(model->rowCount() > 0, "no MQTT message arrived: the login failed?");
+
+    // A new window setup or rule set restarts the pipeline: the workspace's MQTT input is
+    // created again and logs in with the same password, without asking again.
+    controller.restartPipeline();
+    QCOMPARE(model->rowCount(), 0);
+    QDeadlineTimer again(60000);
+    while (model->rowCount() == 0 && !again.hasExpired()) {
+        const std::string line = "{\"n\":" + std::to_string(++n) + ",\"temp\":21}\n";
+        weir::testing::runCommand({"mosquitto_pub", "-h", "127.0.0.1", "-p",
+                                   std::to_string(broker.port()), "-t", "plant/a", "-q", "1", "-l",
+                                   "-u", "weir", "-P", kSecret.toStdString()},
+                                  line, 30s);
+        QTest::qWait(1000);
+    }
+    QVERIFY2(model->rowCount() > 0, "the MQTT input was not recreated by restartPipeline");
+    QCOMPARE(asked, 1);
+    QVERIFY(controller.window()->windowTitle().contains(QStringLiteral("mqtt 127.0.0.1")));
+
+    // Saved: the reference, the filters kept, never the password.
+    const QString saved = dir.filePath(QStringLiteral("saved.json"));
+    QString error;
+    QVERIFY2(session.saveWorkspace(saved, &error), qPrintable(error));
+    QFile f(saved);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray bytes = f.readAll();
+    QVERIFY(bytes.contains("\"keychain\""));
+    QVERIFY(bytes.contains("\"filters\""));
+    QVERIFY2(!bytes.contains(kSecret.toUtf8()), bytes.constData());
+    // Nor the settings file (recent files, last workspace).
+    settings.sync();
+    QFile conf(settings.fileName());
+    QVERIFY(conf.open(QIODevice::ReadOnly));
+    const QByteArray confBytes = conf.readAll();
+    QVERIFY(confBytes.contains("plant.json"));
+    QVERIFY(!confBytes.contains(kSecret.toUtf8()));
+}
+
+void TestDesktopSession::menusAreInstalled() {
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(QStringLiteral("weir.conf")), QSettings::IniFormat);
+    weir::app::GuiOptions options;
+    options.noDemo = true;
+    weir::app::GuiController controller(options);
+    weir::app::DesktopSession session(
+        controller, settings, std::make_unique<weir::ui::SessionSecretStore>(),
+        [](const weir::ui::SecretRequest &, bool) { return weir::ui::SecretAnswer{}; });
+    session.installMenus();
+    weir::ui::MainWindow *w = controller.window();
+    QVERIFY(w->findChild<QMenu *>(QStringLiteral("recentMenu")));
+    QVERIFY(w->findChild<QMenu *>(QStringLiteral("themeMenu")));
+    auto *restore = w->findChild<QAction *>(QStringLiteral("restoreWorkspaceAction"));
+    QVERIFY(restore);
+    QVERIFY(!restore->isChecked()); // off by default
+    restore->setChecked(true);
+    QVERIFY(weir::app::DesktopSession::restoreLastWorkspaceEnabled(settings));
+    auto *dark = w->findChild<QAction *>(QStringLiteral("theme-dark"));
+    QVERIFY(dark);
+    dark->trigger();
+    QCOMPARE(weir::app::DesktopSession::themeChoice(settings), weir::ui::ThemeChoice::Dark);
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightnessF() < 0.5);
+
+    // Files opened in the window go to Open Recent and into the workspace.
+    Q_EMIT w->openFilesRequested({QStringLiteral(WEIR_RESOURCES_DIR "/samples/access.log")});
+    QCOMPARE(session.workspace().sources.size(), 1);
+    weir::ui::RecentFiles recent(settings);
+    QCOMPARE(recent.entries().size(), 1);
+    QVERIFY(recent.entries()[0].path.endsWith(QStringLiteral("access.log")));
+}
+
+QTEST_MAIN(TestDesktopSession)
+#include "test_desktop_session.moc"
