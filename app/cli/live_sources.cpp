@@ -39,6 +39,8 @@ const char kLiveUsage[] =
     "  --tls-ca F            enable TLS and trust this CA file\n"
     "  --tls-cert F          client certificate (with --tls-key)\n"
     "  --tls-key F           client private key\n"
+    "  --tls-key-passphrase-file F  file whose first line decrypts an encrypted --tls-key\n"
+    "  --tls-key-passphrase-env VAR take that passphrase from environment variable VAR\n"
     "  --tls-insecure        do not check the server host name\n"
     "  --record DIR          record the live source to DIR (rotating compressed .wrec\n"
     "                        files with the messages' metadata); replay with weir-cli DIR\n"
@@ -125,6 +127,13 @@ bool parseLiveOption(const std::string &a, const std::function<const char *()> &
         o.tlsCert = next();
     } else if (a == "--tls-key") {
         o.tlsKey = next();
+    } else if (a == "--tls-key-passphrase-file") {
+        o.tlsKeyPassphraseFile = next();
+    } else if (a == "--tls-key-passphrase-env") {
+        o.tlsKeyPassphraseEnv = next();
+    } else if (a == "--tls-key-passphrase") {
+        fail("--tls-key-passphrase would put the passphrase on the command line, where ps shows "
+             "it; use --tls-key-passphrase-file F or --tls-key-passphrase-env VAR");
     } else if (a == "--tls-insecure") {
         o.tlsInsecure = true;
     } else if (a == "--record") {
@@ -158,6 +167,10 @@ std::string checkLiveOptions(const LiveOptions &o) {
         return "--password-env needs --user";
     if (!o.passwordEnv.empty() && !o.passwordFile.empty())
         return "give either --password-file or --password-env, not both";
+    if ((!o.tlsKeyPassphraseFile.empty() || !o.tlsKeyPassphraseEnv.empty()) && o.tlsKey.empty())
+        return "a TLS key passphrase needs --tls-key";
+    if (!o.tlsKeyPassphraseFile.empty() && !o.tlsKeyPassphraseEnv.empty())
+        return "give either --tls-key-passphrase-file or --tls-key-passphrase-env, not both";
     if (!o.partitions.empty() && !o.from.empty() && o.from != "earliest" && o.from != "latest")
         return "--partition works with --from earliest or latest";
     if (!o.partitions.empty() && !o.group.empty())
@@ -193,6 +206,16 @@ std::string addLiveSources(const LiveOptions &o, const std::string &format, engi
             return "the environment variable " + o.passwordEnv + " (--password-env) is not set";
         password = value;
     }
+    std::string passphrase;
+    if (!o.tlsKeyPassphraseFile.empty() && !readPassword(o.tlsKeyPassphraseFile, passphrase))
+        return "cannot read the passphrase file " + o.tlsKeyPassphraseFile;
+    if (!o.tlsKeyPassphraseEnv.empty()) {
+        const char *value = std::getenv(o.tlsKeyPassphraseEnv.c_str());
+        if (!value)
+            return "the environment variable " + o.tlsKeyPassphraseEnv +
+                   " (--tls-key-passphrase-env) is not set";
+        passphrase = value;
+    }
     if (!o.mqttBroker.empty()) {
         source::MqttSource::Options m;
         m.host = o.mqttBroker;
@@ -216,6 +239,7 @@ std::string addLiveSources(const LiveOptions &o, const std::string &format, engi
         m.tlsCaFile = o.tlsCa;
         m.tlsCertFile = o.tlsCert;
         m.tlsKeyFile = o.tlsKey;
+        m.tlsKeyPassphrase = passphrase;
         m.tlsInsecure = o.tlsInsecure;
         m.format = format;
         const std::string err = source::MqttSource::validate(m);
@@ -257,6 +281,8 @@ std::string addLiveSources(const LiveOptions &o, const std::string &format, engi
         k.tlsCaFile = o.tlsCa;
         k.tlsCertFile = o.tlsCert;
         k.tlsKeyFile = o.tlsKey;
+        if (!passphrase.empty())
+            k.properties.emplace_back("ssl.key.password", passphrase);
         k.format = format;
         const std::string err = source::KafkaSource::validate(k);
         if (!err.empty())

@@ -30,6 +30,8 @@ struct LiveOptions {
     std::string passwordFile;
     std::string passwordEnv; // the name of an environment variable holding the password
     std::string tlsCa, tlsCert, tlsKey;
+    std::string tlsKeyPassphraseFile; // like the password: a file or an environment variable
+    std::string tlsKeyPassphraseEnv;
     bool tlsInsecure = false;
     // Recording (--record DIR): every batch of the live source, to rotating .wrec files.
     std::string recordDir;

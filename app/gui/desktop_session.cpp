@@ -237,12 +237,10 @@ void DesktopSession::startLiveSource(const ui::WorkspaceSource &s, const QString
         m.tlsCaFile = s.tlsCa.toStdString();
         m.tlsCertFile = s.tlsCert.toStdString();
         m.tlsKeyFile = s.tlsKey.toStdString();
+        m.tlsKeyPassphrase = keyPassphrase.toStdString();
         m.tlsInsecure = s.tlsInsecure;
         m.format = format;
-        if (!keyPassphrase.isEmpty())
-            error = "encrypted TLS keys are not supported for MQTT yet; decrypt the key file";
-        if (error.empty())
-            error = source::MqttSource::validate(m);
+        error = source::MqttSource::validate(m);
         if (error.empty()) {
             m_controller.addSource([m] { return std::make_unique<source::MqttSource>(m); },
                                    "mqtt " + s.endpoint().toStdString());

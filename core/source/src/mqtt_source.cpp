@@ -113,6 +113,8 @@ std::string MqttSource::validate(const Options &o) {
         return "mqtt: a persistent session needs a client id";
     if (o.tlsCaFile.empty() && o.tlsCaPath.empty() && !o.tlsCertFile.empty())
         return "mqtt: a client certificate needs a CA file for TLS";
+    if (!o.tlsKeyPassphrase.empty() && o.tlsKeyFile.empty())
+        return "mqtt: a key passphrase needs a key file";
     return {};
 }
 
@@ -181,6 +183,20 @@ void MqttSource::messageCb(mosquitto *, void *self, const mosquitto_message *msg
     static_cast<MqttSource *>(self)->onMessage(msg);
 }
 
+int MqttSource::keyPassphraseCb(char *buf, int size, int, void *mosq) {
+    // libmosquitto passes its client as the userdata; ours is the client's userdata.
+    auto *self = static_cast<MqttSource *>(mosquitto_userdata(static_cast<mosquitto *>(mosq)));
+    if (!self || size <= 0)
+        return 0;
+    self->m_passphraseAsked = true;
+    const std::string &p = self->m_options.tlsKeyPassphrase;
+    if (p.empty() || p.size() >= static_cast<size_t>(size))
+        return 0; // no passphrase: decryption fails (and OpenSSL does not prompt)
+    std::memcpy(buf, p.data(), p.size());
+    buf[p.size()] = '\0';
+    return static_cast<int>(p.size());
+}
+
 bool MqttSource::setup(std::string &error) {
     initLibrary();
     m_mosq = mosquitto_new(m_options.clientId.c_str(), m_options.cleanSession, this);
@@ -205,9 +221,9 @@ bool MqttSource::setup(std::string &error) {
     }
     if (!m_options.tlsCaFile.empty() || !m_options.tlsCaPath.empty()) {
         const auto cstr = [](const std::string &s) { return s.empty() ? nullptr : s.c_str(); };
-        const int rc =
-            mosquitto_tls_set(m_mosq, cstr(m_options.tlsCaFile), cstr(m_options.tlsCaPath),
-                              cstr(m_options.tlsCertFile), cstr(m_options.tlsKeyFile), nullptr);
+        const int rc = mosquitto_tls_set(m_mosq, cstr(m_options.tlsCaFile),
+                                         cstr(m_options.tlsCaPath), cstr(m_options.tlsCertFile),
+                                         cstr(m_options.tlsKeyFile), &MqttSource::keyPassphraseCb);
         if (rc != MOSQ_ERR_SUCCESS) {
             error = "mqtt: TLS setup failed (check the CA, certificate and key files): " +
                     std::string(mosquitto_strerror(rc));
@@ -366,8 +382,11 @@ void MqttSource::run(IngestSink &sink) {
                 break;
             }
             if (rc == MOSQ_ERR_TLS && !m_everConnected) {
-                setFatal("mqtt: TLS handshake with " + where +
-                         " failed (certificate or CA mismatch?)");
+                setFatal(m_passphraseAsked
+                             ? "mqtt: cannot use the TLS key " + m_options.tlsKeyFile +
+                                   " (wrong or missing passphrase?)"
+                             : "mqtt: TLS handshake with " + where +
+                                   " failed (certificate or CA mismatch?)");
                 break;
             }
             ++m_localCounters.connectFailures;

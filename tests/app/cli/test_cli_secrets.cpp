@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // weir-cli takes passwords from a file or an environment variable, never from the command line
 // (where ps and /proc show them to every user): --password and secret --kafka-property keys are
-// refused without echoing the value, and --password-env logs in to a real mosquitto.
+// refused without echoing the value, and --password-env logs in to a real mosquitto. An
+// encrypted TLS client key is opened with a passphrase from a file or the environment.
 #include "bus_fixtures.h"
+#include "tls_client_certs.h"
 
 #include <cstdlib>
 #include <gtest/gtest.h>
@@ -28,6 +30,7 @@ TEST(CliSecrets, PasswordsOnTheCommandLineAreRefused) {
         {"--kafka", "127.0.0.1:1", "--topic", "t", "--kafka-property", "sasl.password=" + kSecret},
         {"--kafka", "127.0.0.1:1", "--topic", "t", "--kafka-property",
          "ssl.key.password=" + kSecret},
+        {"--mqtt", "127.0.0.1:1", "--topic", "t", "--tls-key-passphrase", kSecret},
     };
     for (const auto &args : cases) {
         const CommandResult r = cli(args);
@@ -86,4 +89,82 @@ TEST(CliSecrets, PasswordFromTheEnvironmentLogsIn) {
     EXPECT_NE(sub.out().find("\"events\":3"), std::string::npos) << sub.out();
     EXPECT_EQ(sub.err().find(kSecret), std::string::npos);
     EXPECT_EQ(sub.out().find(kSecret), std::string::npos);
+}
+
+TEST(CliSecrets, KeyPassphraseNeedsAKeyAndOneSource) {
+    CommandResult r = cli({"--mqtt", "127.0.0.1:1", "--topic", "t", "--tls-key-passphrase-env", "X",
+                           "--duration", "1"});
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_NE(r.err.find("needs --tls-key"), std::string::npos) << r.err;
+    r = cli({"--mqtt", "127.0.0.1:1", "--topic", "t", "--tls-ca", "ca.pem", "--tls-cert", "c",
+             "--tls-key", "k", "--tls-key-passphrase-env", "X", "--tls-key-passphrase-file", "f",
+             "--duration", "1"});
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_NE(r.err.find("not both"), std::string::npos) << r.err;
+}
+
+// A real mosquitto TLS listener that requires a client certificate; weir-cli's key is
+// encrypted. Without the passphrase, or with a wrong one, weir-cli fails at once with the
+// reason (it never prompts on a terminal); with it, from a file or the environment, it
+// receives what a publisher sends.
+TEST(CliSecrets, EncryptedTlsKeyWithAPassphraseFromAFileOrTheEnvironment) {
+    TlsClientCerts certs;
+    ASSERT_TRUE(certs.create()) << certs.error();
+    MosquittoBroker broker(certs.brokerConfig());
+    const std::string where = "127.0.0.1:" + std::to_string(broker.port());
+    const std::vector<std::string> tls = {"--mqtt",     where,
+                                          "--topic",    "t/#",
+                                          "--tls-ca",   certs.file("ca.pem"),
+                                          "--tls-cert", certs.file("client.pem"),
+                                          "--tls-key",  certs.file("client.key")};
+    const auto with = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = tls;
+        args.insert(args.end(), extra.begin(), extra.end());
+        return args;
+    };
+
+    CommandResult r = cli(with({"--idle-exit", "30", "--duration", "50"}));
+    EXPECT_EQ(r.status, 3) << r.err;
+    EXPECT_NE(r.err.find("passphrase"), std::string::npos) << r.err;
+
+    TempDir dir;
+    const std::string wrong = dir.write("wrong", "not-the-passphrase-5e1\n");
+    r = cli(with({"--tls-key-passphrase-file", wrong, "--idle-exit", "30", "--duration", "50"}));
+    EXPECT_EQ(r.status, 3) << r.err;
+    EXPECT_NE(r.err.find("passphrase"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("not-the-passphrase-5e1"), std::string::npos) << r.err;
+
+    const auto receives = [&](const std::vector<std::string> &source, int first) {
+        std::vector<std::string> args = with(source);
+        args.insert(args.begin(), WEIR_CLI_PATH);
+        for (const char *a :
+             {"--max-events", "3", "--idle-exit", "30", "--duration", "60", "--stats"})
+            args.push_back(a);
+        Process sub(args);
+        if (!sub.waitFor("subscribed", 30s, true))
+            return "not subscribed: " + sub.err() + broker.log();
+        std::vector<std::string> pub = {
+            "mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-t",
+            "t/x",           "-q", "1",         "-l"};
+        for (const auto &a : certs.publisherArgs())
+            pub.push_back(a);
+        std::string lines;
+        for (int i = first; i < first + 3; ++i)
+            lines += "{\"n\":" + std::to_string(i) + "}\n";
+        const CommandResult p = runCommand(pub, lines, 60s);
+        if (p.status != 0)
+            return "mosquitto_pub failed: " + p.err;
+        if (sub.wait(60s) != 0)
+            return "weir-cli failed: " + sub.err();
+        if (sub.out().find("\"events\":3") == std::string::npos)
+            return "not 3 events: " + sub.out();
+        if (sub.err().find(TlsClientCerts::kPassphrase) != std::string::npos ||
+            sub.out().find(TlsClientCerts::kPassphrase) != std::string::npos)
+            return std::string("the passphrase was printed");
+        return std::string();
+    };
+    EXPECT_EQ(receives({"--tls-key-passphrase-file", certs.file("passphrase")}, 1), "");
+    ::setenv("WEIR_TEST_KEY_PASSPHRASE", TlsClientCerts::kPassphrase, 1);
+    EXPECT_EQ(receives({"--tls-key-passphrase-env", "WEIR_TEST_KEY_PASSPHRASE"}, 10), "");
+    ::unsetenv("WEIR_TEST_KEY_PASSPHRASE");
 }

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A workspace with a password-protected MQTT input, end to end with a real mosquitto: Weir asks
 // for the password (no keychain here, as in CI), logs in with it, and a saved workspace holds
-// the keychain reference but never the password.
+// the keychain reference but never the password. An encrypted TLS client key's passphrase is
+// read from the system keychain (a private gnome-keyring, tests/ui/run_with_keyring.sh).
 #include "bus_fixtures.h"
 #include "desktop/recent_files.h"
 #include "desktop/secret_store.h"
 #include "desktop_session.h"
 #include "gui_controller.h"
 #include "models/event_table_model.h"
+#include "tls_client_certs.h"
 #include "views/main_window.h"
 
 #include <QDeadlineTimer>
@@ -30,6 +32,7 @@ class TestDesktopSession : public QObject {
 private Q_SLOTS:
     void workspaceWithPasswordedMqttInput();
     void menusAreInstalled();
+    void encryptedTlsKeyPassphraseFromTheKeychain();
 };
 
 void TestDesktopSession::workspaceWithPasswordedMqttInput() {
@@ -160,6 +163,83 @@ void TestDesktopSession::menusAreInstalled() {
     weir::ui::RecentFiles recent(settings);
     QCOMPARE(recent.entries().size(), 1);
     QVERIFY(recent.entries()[0].path.endsWith(QStringLiteral("access.log")));
+}
+
+// A workspace's MQTT input over TLS with a client certificate whose key is encrypted: the
+// workspace names the passphrase's keychain entry, Weir reads it from the keychain (no
+// question asked) and hands it to libmosquitto, and messages arrive.
+void TestDesktopSession::encryptedTlsKeyPassphraseFromTheKeychain() {
+    QVERIFY2(!qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"),
+             "run through tests/ui/run_with_keyring.sh");
+    weir::testing::TlsClientCerts certs;
+    QVERIFY2(certs.create(), certs.error().c_str());
+    weir::testing::MosquittoBroker broker(certs.brokerConfig());
+    const QString ref = QStringLiteral("weir/tls-key/127.0.0.1:%1/client").arg(broker.port());
+
+    auto store = std::make_unique<weir::ui::KeychainSecretStore>();
+    {
+        bool done = false;
+        bool ok = false;
+        store->write(ref, QString::fromLatin1(weir::testing::TlsClientCerts::kPassphrase),
+                     [&](const weir::ui::SecretStore::Result &r) {
+                         ok = r.ok;
+                         done = true;
+                     });
+        QTRY_VERIFY_WITH_TIMEOUT(done, 30000);
+        QVERIFY(ok);
+    }
+
+    QTemporaryDir dir;
+    const QString workspacePath = dir.filePath(QStringLiteral("tls.json"));
+    {
+        QFile f(workspacePath);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral(R"({"weirWorkspace": 1, "sources": [{"id": "tls",
+            "type": "mqtt", "host": "127.0.0.1", "port": %1, "topics": ["t/#"], "qos": 1,
+            "format": "json", "tls": {"ca": "%2", "cert": "%3", "key": "%4",
+            "keyPassphrase": {"keychain": "%5"}}}]})")
+                    .arg(broker.port())
+                    .arg(QString::fromStdString(certs.file("ca.pem")),
+                         QString::fromStdString(certs.file("client.pem")),
+                         QString::fromStdString(certs.file("client.key")), ref)
+                    .toUtf8());
+    }
+    QSettings settings(dir.filePath(QStringLiteral("weir.conf")), QSettings::IniFormat);
+    weir::app::GuiOptions options;
+    options.noDemo = true;
+    weir::app::GuiController controller(options);
+    int asked = 0;
+    weir::app::DesktopSession session(controller, settings, std::move(store),
+                                      [&](const weir::ui::SecretRequest &, bool) {
+                                          ++asked;
+                                          return weir::ui::SecretAnswer{};
+                                      });
+    session.setRecordRecent(false);
+    controller.start();
+    QVERIFY(session.openWorkspace(workspacePath, true));
+    // The keychain answers asynchronously; the source starts once it has.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        controller.window()->windowTitle().contains(QStringLiteral("mqtt 127.0.0.1")), 30000);
+    QCOMPARE(asked, 0);
+
+    const weir::ui::EventTableModel *model = controller.window()->model();
+    std::vector<std::string> pub = {
+        "mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-t",
+        "t/x",           "-q", "1",         "-l"};
+    for (const auto &a : certs.publisherArgs())
+        pub.push_back(a);
+    QDeadlineTimer deadline(60000);
+    int n = 0;
+    while (model->rowCount() == 0 && !deadline.hasExpired()) {
+        const auto r = weir::testing::runCommand(
+            pub, "{\"n\":" + std::to_string(++n) + ",\"temp\":20}\n", 30s);
+        QVERIFY2(r.status == 0, r.err.c_str());
+        QTest::qWait(1000);
+    }
+    QVERIFY2(
+        model->rowCount() > 0,
+        qPrintable(
+            QStringLiteral("no message over TLS: %1").arg(QString::fromStdString(broker.log()))));
 }
 
 QTEST_MAIN(TestDesktopSession)

@@ -42,7 +42,8 @@ public:
         std::string tlsCaPath;
         std::string tlsCertFile; // client certificate and key (optional)
         std::string tlsKeyFile;
-        bool tlsInsecure = false; // skip the host name check
+        std::string tlsKeyPassphrase; // decrypts tlsKeyFile; never logged nor shown
+        bool tlsInsecure = false;     // skip the host name check
         int keepAliveSeconds = 30;
         std::string format = "auto";
         int reconnectMinMs = 250;
@@ -98,6 +99,9 @@ private:
                             const mosquitto_property *);
     static void messageCb(mosquitto *, void *self, const mosquitto_message *msg,
                           const mosquitto_property *);
+    // OpenSSL's PEM password callback (network thread, while the TLS context is set up):
+    // hands over tlsKeyPassphrase, and never lets OpenSSL prompt on a terminal.
+    static int keyPassphraseCb(char *buf, int size, int rwflag, void *mosq);
 
     Options m_options;
     std::vector<std::string> m_filters;                 // per channel, as subscribed
@@ -120,7 +124,8 @@ private:
     uint64_t m_sequence = 0;
     bool m_everConnected = false;
     bool m_connected = false;
-    Counters m_localCounters; // published to m_counters at each flush
+    bool m_passphraseAsked = false; // the key file asked for a passphrase
+    Counters m_localCounters;       // published to m_counters at each flush
 };
 
 } // namespace weir::source
