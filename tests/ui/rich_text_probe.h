@@ -17,6 +17,7 @@
 // as HTML; item delegates, QPlainTextEdit, QStatusBar messages and buttons draw plain text.
 #include <QAbstractButton>
 #include <QAbstractItemModel>
+#include <QAbstractItemView>
 #include <QAction>
 #include <QLabel>
 #include <QLineEdit>
@@ -27,7 +28,10 @@
 #include <QTextEdit>
 #include <QWidget>
 #include <QtCharts/QAbstractAxis>
+#include <QtCharts/QAbstractBarSeries>
 #include <QtCharts/QAbstractSeries>
+#include <QtCharts/QBarCategoryAxis>
+#include <QtCharts/QBarSet>
 #include <QtCharts/QCategoryAxis>
 #include <QtCharts/QChart>
 #include <QtCharts/QChartView>
@@ -114,6 +118,14 @@ public:
         }
     }
 
+    // The models of every item view under `root` (tables, lists, trees), cell by cell.
+    void checkModels(QWidget *root) {
+        for (QAbstractItemView *view : root->findChildren<QAbstractItemView *>()) {
+            if (view->model())
+                check(view->model());
+        }
+    }
+
     // QtCharts draws these through QGraphicsTextItem::setHtml: they must arrive escaped.
     void check(QtCharts::QChart *chart, const QString &where = QStringLiteral("chart")) {
         if (!chart)
@@ -126,6 +138,16 @@ public:
             if (auto *categories = qobject_cast<QtCharts::QCategoryAxis *>(axis)) {
                 for (const QString &label : categories->categoriesLabels())
                     checkText(where + QStringLiteral(" axis label"), label, Qt::RichText);
+            }
+            if (auto *bars = qobject_cast<QtCharts::QBarCategoryAxis *>(axis)) {
+                for (const QString &label : bars->categories())
+                    checkText(where + QStringLiteral(" bar category"), label, Qt::RichText);
+            }
+        }
+        for (QtCharts::QAbstractSeries *s : chart->series()) {
+            if (auto *bars = qobject_cast<QtCharts::QAbstractBarSeries *>(s)) {
+                for (QtCharts::QBarSet *set : bars->barSets())
+                    checkText(where + QStringLiteral(" bar set"), set->label(), Qt::RichText);
             }
         }
         for (QtCharts::QLegendMarker *m : chart->legend()->markers())

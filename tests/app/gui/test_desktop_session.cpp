@@ -9,12 +9,14 @@
 #include "desktop_session.h"
 #include "gui_controller.h"
 #include "models/event_table_model.h"
+#include "rich_text_probe.h"
 #include "tls_client_certs.h"
 #include "views/main_window.h"
 
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QMenu>
+#include <QMessageBox>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -33,6 +35,7 @@ private Q_SLOTS:
     void workspaceWithPasswordedMqttInput();
     void menusAreInstalled();
     void encryptedTlsKeyPassphraseFromTheKeychain();
+    void errorMessageBoxesArePlainText();
 };
 
 void TestDesktopSession::workspaceWithPasswordedMqttInput() {
@@ -240,6 +243,43 @@ void TestDesktopSession::encryptedTlsKeyPassphraseFromTheKeychain() {
         model->rowCount() > 0,
         qPrintable(
             QStringLiteral("no message over TLS: %1").arg(QString::fromStdString(broker.log()))));
+}
+
+// A workspace that cannot be opened is reported in a message box: its name and the parser's
+// message are shown as plain text, whatever markup they hold.
+void TestDesktopSession::errorMessageBoxesArePlainText() {
+    using weir::test::RichTextProbe;
+    QTemporaryDir dir;
+    const QString path = dir.filePath(RichTextProbe::hostile()[1] + QStringLiteral(".json"));
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(RichTextProbe::hostileLine().toUtf8()); // not JSON
+    }
+    QSettings settings(dir.filePath(QStringLiteral("weir.conf")), QSettings::IniFormat);
+    weir::app::GuiOptions options;
+    options.noDemo = true;
+    weir::app::GuiController controller(options);
+    weir::app::DesktopSession session(
+        controller, settings, std::make_unique<weir::ui::SessionSecretStore>(),
+        [](const weir::ui::SecretRequest &, bool) { return weir::ui::SecretAnswer{}; });
+    session.setRecordRecent(false);
+    RichTextProbe probe;
+    QString shown;
+    QTimer::singleShot(0, this, [&] {
+        for (QWidget *w : QApplication::topLevelWidgets()) {
+            auto *box = qobject_cast<QMessageBox *>(w);
+            if (box && box->isVisible()) {
+                probe.check(box);
+                shown = box->text();
+                box->reject();
+            }
+        }
+    });
+    QVERIFY(!session.openWorkspace(path, false));
+    QVERIFY2(shown.contains(RichTextProbe::hostile()[1]), qPrintable(shown));
+    QVERIFY2(probe.failures().isEmpty(), qPrintable(probe.report()));
+    QVERIFY(probe.seen() >= 1);
 }
 
 QTEST_MAIN(TestDesktopSession)
