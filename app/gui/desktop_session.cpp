@@ -65,6 +65,13 @@ QString DesktopSession::lastWorkspace(const QSettings &settings) {
     return settings.value(kLastWorkspaceKey).toString();
 }
 
+QString DesktopSession::workspaceToRestore(const QSettings &settings) {
+    if (!restoreLastWorkspaceEnabled(settings))
+        return {};
+    const QString last = lastWorkspace(settings);
+    return !last.isEmpty() && QFileInfo::exists(last) ? last : QString();
+}
+
 ui::ThemeChoice DesktopSession::themeChoice(const QSettings &settings) {
     return ui::themeChoiceFromName(settings.value(kThemeKey).toString());
 }

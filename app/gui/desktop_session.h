@@ -53,6 +53,8 @@ public:
     // Settings keys.
     static bool restoreLastWorkspaceEnabled(const QSettings &settings);
     static QString lastWorkspace(const QSettings &settings);
+    // The last workspace when "reopen on start" is on and the file still exists, else empty.
+    static QString workspaceToRestore(const QSettings &settings);
     static ui::ThemeChoice themeChoice(const QSettings &settings);
 
 private:

@@ -56,6 +56,8 @@ const char kUsage[] =
     "  --screenshot FILE     save the main window as PNG on exit\n"
     "  --single-instance     hand over to / act as the running window even with the options\n"
     "                        above (which otherwise imply --new-instance)\n"
+    "  --restore-session     reopen the last workspace when the setting asks for it, even\n"
+    "                        with the options above (which otherwise skip it)\n"
     "\n"
     "Environment: WEIR_SECRET_STORE=keychain|session chooses where passwords are kept;\n"
     "WEIR_COLOR_SCHEME=dark|light overrides the desktop's colour scheme;\n"
@@ -84,6 +86,7 @@ struct Args {
     std::string workspace;
     bool newInstance = false;
     bool singleInstance = false;
+    bool restoreSession = false;
     bool automated() const {
         const auto &o = options;
         return o.exitAfterMs > 0 || o.exitWhenRows > 0 || o.exitWhenFinished || o.printStats ||
@@ -131,6 +134,8 @@ Args parseArgs(int argc, char **argv) {
             args.newInstance = true;
         } else if (a == "--single-instance") {
             args.singleInstance = true;
+        } else if (a == "--restore-session") {
+            args.restoreSession = true;
         } else if (a == "--exit-after") {
             o.exitAfterMs = static_cast<int>(std::min(numberArg(a, next()), 2.0e9));
         } else if (a == "--exit-when-rows") {
@@ -191,12 +196,8 @@ int main(int argc, char **argv) {
     QSettings settings;
     weir::ui::applyTheme(weir::app::DesktopSession::themeChoice(settings));
     // Optionally reopen the last workspace when started without inputs.
-    if (args.workspace.empty() && options.files.empty() && !automated &&
-        weir::app::DesktopSession::restoreLastWorkspaceEnabled(settings)) {
-        const QString last = weir::app::DesktopSession::lastWorkspace(settings);
-        if (!last.isEmpty() && QFileInfo::exists(last))
-            args.workspace = last.toStdString();
-    }
+    if (args.workspace.empty() && options.files.empty() && (!automated || args.restoreSession))
+        args.workspace = weir::app::DesktopSession::workspaceToRestore(settings).toStdString();
     if (!args.workspace.empty())
         options.noDemo = true;
 

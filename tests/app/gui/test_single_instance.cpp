@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Single-instance behaviour with two real `weir` processes, offscreen: the second `weir FILE`
-// hands FILE to the first, which adds it as a source, and exits 0 at once.
+// hands FILE to the first, which adds it as a source, and exits 0 at once. And the start of a
+// real `weir` with "reopen the last workspace on start" on, off, or with a file given.
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSettings>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QtTest>
@@ -35,6 +37,7 @@ private Q_SLOTS:
     void secondWeirHandsItsFileToTheFirst();
     void staleSocketDoesNotStopWeir();
     void newInstanceStaysApart();
+    void restoresTheLastWorkspaceOnStart();
 
 private:
     QProcessEnvironment environment() const;
@@ -149,6 +152,73 @@ void TestSingleInstance::newInstanceStaysApart() {
     QVERIFY2(b.exitCode() == 0, b.readAllStandardError().constData());
     QCOMPARE(statsLine(b.readAllStandardOutput()).value(QStringLiteral("rows")).toInt(),
              kSampleRows);
+}
+
+void TestSingleInstance::restoresTheLastWorkspaceOnStart() {
+    // A workspace with one file input, remembered as the last one in Weir's own settings file
+    // (QSettings: $XDG_CONFIG_HOME/weir/weir.conf).
+    const QString log = m_dir->filePath(QStringLiteral("restored.log"));
+    QVERIFY(QFile::copy(kSample, log));
+    const QString workspace = m_dir->filePath(QStringLiteral("last.json"));
+    {
+        QFile f(workspace);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral(R"({"weirWorkspace": 1, "sources": [{"id": "web", "type": "file",
+            "path": "%1", "format": "combined"}]})")
+                    .arg(log)
+                    .toUtf8());
+    }
+    const auto setRestore = [&](bool on) {
+        QSettings settings(m_dir->filePath(QStringLiteral("config/weir/weir.conf")),
+                           QSettings::IniFormat);
+        settings.setValue(QStringLiteral("session/restoreLastWorkspace"), on);
+        settings.setValue(QStringLiteral("session/lastWorkspace"), workspace);
+        settings.sync();
+        return settings.status() == QSettings::NoError;
+    };
+    const auto run = [&](const QStringList &args) {
+        QProcess p;
+        p.setProcessEnvironment(environment());
+        p.start(QStringLiteral(WEIR_GUI_PATH),
+                QStringList{QStringLiteral("--restore-session"), QStringLiteral("--print-stats"),
+                            QStringLiteral("--demo-rate"), QStringLiteral("1")} +
+                    args);
+        if (!p.waitForStarted(30000) || !p.waitForFinished(150000)) {
+            p.kill();
+            p.waitForFinished(10000);
+            return QJsonObject{{QStringLiteral("error"), QStringLiteral("did not finish")}};
+        }
+        QJsonObject stats = statsLine(p.readAllStandardOutput());
+        stats.insert(QStringLiteral("status"), p.exitCode());
+        stats.insert(QStringLiteral("stderr"), QString::fromLocal8Bit(p.readAllStandardError()));
+        return stats;
+    };
+
+    // On: no input on the command line, so the workspace's file is replayed (not the demo).
+    QVERIFY(setRestore(true));
+    QJsonObject stats = run({QStringLiteral("--exit-when-finished"), QStringLiteral("--exit-after"),
+                             QStringLiteral("120000")});
+    QVERIFY2(stats.value(QStringLiteral("status")).toInt() == 0,
+             qPrintable(stats.value(QStringLiteral("stderr")).toString()));
+    QCOMPARE(stats.value(QStringLiteral("exit")).toString(), QStringLiteral("finished"));
+    QCOMPARE(stats.value(QStringLiteral("rows")).toInt(), kSampleRows);
+
+    // A file on the command line wins over the setting: only that file is replayed.
+    const QString other = m_dir->filePath(QStringLiteral("other.log"));
+    QVERIFY(QFile::copy(kSample, other));
+    stats = run({QStringLiteral("--exit-when-finished"), QStringLiteral("--exit-after"),
+                 QStringLiteral("120000"), other});
+    QCOMPARE(stats.value(QStringLiteral("exit")).toString(), QStringLiteral("finished"));
+    QCOMPARE(stats.value(QStringLiteral("rows")).toInt(), kSampleRows);
+
+    // Off (the default): the live demo at one event per second, nowhere near the file's rows
+    // in the time given; --exit-when-rows is not met, so the exit is a timeout (3).
+    QVERIFY(setRestore(false));
+    stats = run({QStringLiteral("--exit-when-rows"), QString::number(kSampleRows),
+                 QStringLiteral("--exit-after"), QStringLiteral("3000")});
+    QCOMPARE(stats.value(QStringLiteral("exit")).toString(), QStringLiteral("timeout"));
+    QCOMPARE(stats.value(QStringLiteral("status")).toInt(), 3);
+    QVERIFY(stats.value(QStringLiteral("rows")).toInt() < kSampleRows);
 }
 
 QTEST_GUILESS_MAIN(TestSingleInstance)
