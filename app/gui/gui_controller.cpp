@@ -34,6 +34,7 @@ GuiController::GuiController(GuiOptions options, QObject *parent)
     , m_options(std::move(options)) {
     m_window = std::make_unique<ui::MainWindow>();
     m_window->setVersionText(QStringLiteral(WEIR_VERSION));
+    m_window->setTableUpdateShare(0.25); // row insertions: at most ~1/4 of the GUI thread
     if (m_options.maxRows > 0)
         m_window->model()->setMaxRows(m_options.maxRows);
     connect(m_window.get(), &ui::MainWindow::openFilesRequested, this, &GuiController::openFiles);

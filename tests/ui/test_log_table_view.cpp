@@ -8,6 +8,7 @@
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QtTest>
+#include <limits>
 
 using weir::test::StoreFeeder;
 using weir::ui::EventTableModel;
@@ -20,6 +21,7 @@ private Q_SLOTS:
     void followsTailPausesAndResumes();
     void keepsRowsOnScreenWhenTopRowsAreEvicted();
     void rowsHaveOneFixedHeight();
+    void rowsStayWithinIntPixels();
 };
 
 namespace {
@@ -120,6 +122,30 @@ void TestLogTableView::rowsHaveOneFixedHeight() {
     QCOMPARE(view.rowHeight(0), view.rowHeight(99));
     QCOMPARE(view.rowHeight(0), view.verticalHeader()->defaultSectionSize());
     QVERIFY(!view.wordWrap());
+}
+
+void TestLogTableView::rowsStayWithinIntPixels() {
+    // Qt places rows at int pixel offsets: the view limits the model so that the last row's
+    // end still fits (otherwise ~86 M rows at 25 px overflow and scrolling breaks).
+    EventTableModel model;
+    model.setMaxRows(std::numeric_limits<int>::max());
+    LogTableView view;
+    view.setModel(&model);
+    const qint64 height = view.verticalHeader()->defaultSectionSize();
+    QVERIFY(height > 0);
+    QCOMPARE(model.maxRows(), view.maxPixelRows());
+    QVERIFY(qint64{model.maxRows()} * height <= qint64{std::numeric_limits<int>::max()});
+    QVERIFY(qint64{model.maxRows() + 2} * height > qint64{std::numeric_limits<int>::max()});
+    // A smaller --max-rows stays; the limit only lowers it.
+    model.setMaxRows(1000);
+    QCOMPARE(model.maxRows(), 1000);
+    // The limit caps the rows shown like maxRows does: the newest rows stay.
+    StoreFeeder feed({});
+    model.setRowLimit(100);
+    feed.append(150);
+    model.applySnapshot(feed.snapshot());
+    QCOMPARE(model.rowCount(), 100);
+    QCOMPARE(model.rowToIndex(0), uint64_t{50});
 }
 
 QTEST_MAIN(TestLogTableView)

@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QMimeData>
 #include <QPlainTextEdit>
+#include <QSet>
 #include <QSignalSpy>
 #include <QUrl>
 #include <QtTest>
@@ -50,6 +51,7 @@ private Q_SLOTS:
     void dropsBecomeOpenRequests();
     void logTextIsNeverRichText();
     void chartCatchesUpWithTheLastSnapshot();
+    void chartByStatusOrBySeverity();
 };
 
 void TestMainWindow::showsAReplayedFile() {
@@ -154,6 +156,55 @@ void TestMainWindow::chartCatchesUpWithTheLastSnapshot() {
     // Right behind it: held back by the chart interval, but drawn without another snapshot.
     window.applySnapshot(snapshotWithSeconds(150, 2));
     QTRY_COMPARE_WITH_TIMEOUT(window.chartView()->pointCount(), 150, 5000);
+}
+
+void TestMainWindow::chartByStatusOrBySeverity() {
+    weir::engine::Engine engine;
+    weir::source::FileSource::Options fo;
+    fo.path = kSample.toStdString();
+    engine.addSource(std::make_unique<weir::source::FileSource>(fo));
+    MainWindow window;
+    window.show();
+    engine.start();
+    QVERIFY(replay(engine, window)->stats.finished);
+    const auto snap = engine.snapshot();
+    window.applySnapshot(snap);
+    window.flushChart();
+    using weir::engine::RateTimeline;
+    // Total events per class over the chart's series: the sum of each series' points.
+    const auto classesShown = [&] {
+        QSet<size_t> shown;
+        for (size_t c = 0; c < RateTimeline::kClasses; ++c) {
+            if (window.chartView()->series(c))
+                shown.insert(c);
+        }
+        return shown;
+    };
+    const QSet<size_t> byStatus = classesShown();
+    QVERIFY(byStatus.contains(1) && byStatus.contains(4)); // 2xx and 5xx in the sample
+    for (size_t c : byStatus)
+        QVERIFY2(c < 5, qPrintable(QString::number(c))); // every access line has a status
+
+    window.setChartBySeverity(true);
+    QVERIFY(window.chartBySeverity());
+    const QSet<size_t> bySeverity = classesShown();
+    QVERIFY(!bySeverity.isEmpty());
+    for (size_t c : bySeverity)
+        QVERIFY2(c >= 5, qPrintable(QString::number(c)));
+    // The severity timeline counts every stored event once, as the status one does.
+    const auto total = [](const RateTimeline &t) {
+        uint64_t n = 0;
+        for (size_t i = 0; i < t.size(); ++i) {
+            for (uint32_t v : t.bucket(i))
+                n += v;
+        }
+        return n;
+    };
+    QCOMPARE(total(snap->severityTimeline), snap->stats.events);
+    QCOMPARE(total(snap->timeline), snap->stats.events);
+
+    window.setChartBySeverity(false);
+    QCOMPARE(classesShown(), byStatus);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -50,6 +50,8 @@ private Q_SLOTS:
     void zoomAndPanPauseFollowing();
     void decimatesToThePlotWidth();
     void stackedSeriesAddUp();
+    void openGlSeriesDoNotBreakOffscreen();
+    void clearSeriesStartsOver();
 };
 
 namespace {
@@ -265,6 +267,64 @@ void TestRateChartView::stackedSeriesAddUp() {
     shot(chart).save(QDir::temp().filePath(QStringLiteral("weir-chart-stacked.png")));
     chart.setStacked(false);
     QCOMPARE(chart.series(k5xx)->at(50).y(), 3.0);
+}
+
+void TestRateChartView::openGlSeriesDoNotBreakOffscreen() {
+    // Offscreen has no GL: the menu action stays disabled. Forcing the series onto OpenGL
+    // anyway must still leave a chart that updates, grabs and goes back to raster.
+    if (QGuiApplication::platformName() == QLatin1String("offscreen"))
+        QVERIFY(!RateChartView::openGlAvailable());
+    RateChartView chart;
+    chart.resize(1400, 320);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    RateTimeline t;
+    for (int s = 0; s < 590; ++s) {
+        for (int k = 0; k < 1 + s % 7; ++k)
+            t.add(TimestampNs{kBase + s * weir::kNsPerSecond}, k2xx);
+    }
+    chart.applyTimeline(t, weir::kMaxTimestamp);
+    QCoreApplication::processEvents();
+    chart.setOpenGlAllowed(true);
+    chart.applyTimeline(t, weir::kMaxTimestamp);
+    const QtCharts::QLineSeries *s = chart.series(k2xx);
+    QVERIFY(s);
+    QVERIFY2(size_t(s->count()) >= RateChartView::kOpenGlMinPoints,
+             qPrintable(QString::number(s->count())));
+    QVERIFY(s->useOpenGL());
+    QCOMPARE(s->at(5).y(), 6.0);
+    QCoreApplication::processEvents();
+    QVERIFY(!shot(chart).isNull());
+    chart.setStacked(true); // areas have no GL path
+    QVERIFY(!s->useOpenGL());
+    chart.setStacked(false);
+    chart.setOpenGlAllowed(false);
+    QVERIFY(!s->useOpenGL());
+    QCOMPARE(s->at(5).y(), 6.0);
+    QVERIFY(!shot(chart).isNull());
+}
+
+void TestRateChartView::clearSeriesStartsOver() {
+    RateChartView chart;
+    chart.applyTimeline(sampleTimeline(), weir::kMaxTimestamp);
+    chart.setStacked(true);
+    QCOMPARE(chart.seriesCount(), 2);
+    chart.clearSeries();
+    QCOMPARE(chart.seriesCount(), 0);
+    QCOMPARE(chart.chart()->series().size(), 0);
+    RateTimeline other;
+    for (int s = 0; s < 60; ++s)
+        other.add(TimestampNs{kBase + s * weir::kNsPerSecond},
+                  RateTimeline::classOf(0, weir::Severity::Warning));
+    chart.applyTimeline(other, weir::kMaxTimestamp);
+    QCOMPARE(chart.seriesCount(), 1);
+    QCOMPARE(chart.chart()->series().size(), 1);
+    const auto *warn = chart.series(RateTimeline::classOf(0, weir::Severity::Warning));
+    QVERIFY(warn);
+    QCOMPARE(
+        warn->name(),
+        QString::fromLatin1(
+            RateTimeline::className(RateTimeline::classOf(0, weir::Severity::Warning)).data()));
 }
 
 QTEST_MAIN(TestRateChartView)

@@ -7,8 +7,11 @@
 #include <QGraphicsLayout>
 #include <QGraphicsLineItem>
 #include <QGraphicsRectItem>
+#include <QGuiApplication>
 #include <QKeyEvent>
 #include <QMouseEvent>
+#include <QOffscreenSurface>
+#include <QOpenGLContext>
 #include <QPen>
 #include <QWheelEvent>
 #include <QtCharts/QAreaSeries>
@@ -173,10 +176,59 @@ void RateChartView::rebuildChartSeries() {
     }
 }
 
+bool RateChartView::openGlAvailable() {
+    // The offscreen and minimal platforms have no windows to draw GL into.
+    const QString platform = QGuiApplication::platformName();
+    if (platform == QLatin1String("offscreen") || platform == QLatin1String("minimal"))
+        return false;
+    QOpenGLContext context;
+    if (!context.create())
+        return false;
+    QOffscreenSurface surface;
+    surface.create();
+    const bool ok = surface.isValid() && context.makeCurrent(&surface);
+    if (ok)
+        context.doneCurrent();
+    return ok;
+}
+
+void RateChartView::setOpenGlAllowed(bool allowed) {
+    if (allowed == m_openGl)
+        return;
+    m_openGl = allowed;
+    if (!allowed) {
+        for (QLineSeries *s : m_series) {
+            if (s && s->useOpenGL())
+                s->setUseOpenGL(false);
+        }
+    }
+    redraw();
+}
+
+void RateChartView::clearSeries() {
+    for (size_t cls = 0; cls < m_series.size(); ++cls) {
+        if (m_areas[cls] && m_areas[cls]->chart())
+            chart()->removeSeries(m_areas[cls]);
+        if (m_series[cls] && m_series[cls]->chart())
+            chart()->removeSeries(m_series[cls]);
+        delete m_areas[cls]; // before the line series it draws between
+        delete m_lower[cls];
+        delete m_series[cls];
+        m_areas[cls] = nullptr;
+        m_lower[cls] = nullptr;
+        m_series[cls] = nullptr;
+    }
+    m_maxSeriesPoints = 0;
+}
+
 void RateChartView::setStacked(bool stacked) {
     if (stacked == m_stacked)
         return;
     m_stacked = stacked;
+    for (QLineSeries *s : m_series) {
+        if (s && s->useOpenGL())
+            s->setUseOpenGL(false); // the areas draw them
+    }
     rebuildChartSeries();
     redraw();
 }
@@ -426,6 +478,10 @@ void RateChartView::redraw() {
         // One replace() per series; min/max per pixel column when there are more points.
         const auto shown = series::decimateMinMax(points, xLo, xHi, columns);
         m_maxSeriesPoints = std::max(m_maxSeriesPoints, static_cast<int>(shown.size()));
+        // OpenGL draws line series only (not areas): large lines when allowed.
+        const bool gl = m_openGl && !m_stacked && shown.size() >= kOpenGlMinPoints;
+        if (upper->useOpenGL() != gl)
+            upper->setUseOpenGL(gl);
         upper->replace(toQt(shown));
         if (m_stacked && m_lower[cls])
             m_lower[cls]->replace(toQt(series::decimateMinMax(lower, xLo, xHi, columns)));

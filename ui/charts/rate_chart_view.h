@@ -51,6 +51,20 @@ public:
     // Draws `timeline` again with the current settings (after a pause, zoom or mode change).
     void redraw();
 
+    // OpenGL for line series of at least kOpenGlMinPoints points (not in stacked mode: area
+    // series have no OpenGL path). Off by default; openGlAvailable() says whether this
+    // platform can create a context (false on the offscreen and minimal platforms). A
+    // timeline has at most RateTimeline::kMaxBuckets (600) points per class, so only long
+    // timelines reach the threshold.
+    static constexpr size_t kOpenGlMinPoints = 500;
+    static bool openGlAvailable();
+    void setOpenGlAllowed(bool allowed);
+    bool openGlAllowed() const { return m_openGl; }
+
+    // Forgets every series (the next update creates those it needs): for switching to a
+    // timeline with other classes (by status ↔ by severity).
+    void clearSeries();
+
     void setStacked(bool stacked);
     bool isStacked() const { return m_stacked; }
     // Following pauses: the axis stays where it is while the data keeps coming.
@@ -115,6 +129,7 @@ private:
     std::unique_ptr<engine::RateTimeline> m_timeline; // last applied, for redraw()
     TimestampNs m_now = kMaxTimestamp;
     bool m_stacked = false;
+    bool m_openGl = false;
     bool m_paused = false;
     int m_maxSeriesPoints = 0;
     TimestampNs m_rangeFrom{0};

@@ -11,6 +11,7 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <algorithm>
+#include <limits>
 
 namespace weir::ui {
 
@@ -55,6 +56,8 @@ void LogTableView::setModel(QAbstractItemModel *newModel) {
     if (model())
         disconnect(model(), nullptr, this, nullptr);
     QTableView::setModel(newModel);
+    if (auto *events = qobject_cast<EventTableModel *>(newModel))
+        events->setRowLimit(maxPixelRows());
     if (newModel) {
         connect(newModel, &QAbstractItemModel::rowsRemoved, this, &LogTableView::onRowsRemoved);
         connect(newModel, &QAbstractItemModel::columnsInserted, this,
@@ -67,6 +70,13 @@ void LogTableView::setModel(QAbstractItemModel *newModel) {
     setColumnWidth(3, w * 7);
     if (newModel && newModel->columnCount() > EventTableModel::ColumnCount)
         onColumnsInserted(QModelIndex(), EventTableModel::ColumnCount, newModel->columnCount() - 1);
+}
+
+int LogTableView::maxPixelRows() const {
+    // QHeaderView keeps row positions and the total length in int pixels: beyond this many
+    // rows they overflow (about 86 M rows at 25 px) and scrolling and painting go wrong.
+    const int height = std::max(1, verticalHeader()->defaultSectionSize());
+    return std::numeric_limits<int>::max() / height - 1;
 }
 
 void LogTableView::onColumnsInserted(const QModelIndex &parent, int first, int last) {

@@ -24,6 +24,10 @@ public:
 
     void setModel(QAbstractItemModel *model) override;
 
+    // The most rows this view can place (int pixel offsets at the fixed row height); an
+    // EventTableModel set on the view is limited to it.
+    int maxPixelRows() const;
+
     bool followTail() const { return m_followTail; }
     void setFollowTail(bool follow);
 

@@ -35,6 +35,7 @@
 #include <QToolBar>
 #include <QUrl>
 #include <QVBoxLayout>
+#include <ctime>
 
 namespace weir::ui {
 
@@ -105,6 +106,9 @@ MainWindow::MainWindow(QWidget *parent)
 
     m_chartTimer.setSingleShot(true);
     connect(&m_chartTimer, &QTimer::timeout, this, &MainWindow::updateChart);
+    m_tableTimer.setSingleShot(true);
+    connect(&m_tableTimer, &QTimer::timeout, this, &MainWindow::updateTable);
+    m_tableClock.start();
 
     // Dead Letters panel (issue 3), hidden until asked for from the View menu.
     m_deadLetters = new DeadLettersPanel(this);
@@ -161,6 +165,18 @@ void MainWindow::createActions() {
     stacked->setCheckable(true);
     stacked->setToolTip(tr("Stack the classes in the events-per-second chart"));
     connect(stacked, &QAction::toggled, m_chart, &RateChartView::setStacked);
+    m_chartBySeverityAction = new QAction(tr("Chart by se&verity"), this);
+    m_chartBySeverityAction->setCheckable(true);
+    m_chartBySeverityAction->setToolTip(
+        tr("Class the events-per-second chart by severity instead of HTTP status class"));
+    connect(m_chartBySeverityAction, &QAction::toggled, this, &MainWindow::setChartBySeverity);
+    auto *openGl = new QAction(tr("Chart with &OpenGL"), this);
+    openGl->setCheckable(true);
+    openGl->setEnabled(RateChartView::openGlAvailable());
+    openGl->setToolTip(openGl->isEnabled()
+                           ? tr("Draw large chart lines with OpenGL (not in stacked mode)")
+                           : tr("OpenGL is not available on this display"));
+    connect(openGl, &QAction::toggled, m_chart, &RateChartView::setOpenGlAllowed);
     auto *pauseChart =
         new QAction(style()->standardIcon(QStyle::SP_MediaPause), tr("&Pause chart"), this);
     pauseChart->setCheckable(true);
@@ -188,6 +204,8 @@ void MainWindow::createActions() {
     view->addAction(findFilter);
     view->addSeparator();
     view->addAction(stacked);
+    view->addAction(m_chartBySeverityAction);
+    view->addAction(openGl);
     view->addAction(pauseChart);
     m_analysis = new AnalysisDocks(this, view, m_table, m_model);
     view->addAction(m_deadDock->toggleViewAction());
@@ -284,8 +302,11 @@ void MainWindow::editHighlightRules() {
 void MainWindow::applySnapshot(const std::shared_ptr<const engine::Snapshot> &snapshot) {
     if (!snapshot)
         return;
-    m_model->applySnapshot(snapshot);
-    m_filter->applySnapshot(snapshot);
+    m_tablePending = snapshot;
+    if (const qint64 wait = m_tablePacer.delayMs(m_tableClock.elapsed()); wait <= 0)
+        updateTable();
+    else if (!m_tableTimer.isActive())
+        m_tableTimer.start(static_cast<int>(wait));
     m_deadLetters->applySnapshot(snapshot);
     // Column layouts are kept per log format (of the first input).
     if (!snapshot->channels.empty() && !snapshot->channels.front().format.empty())
@@ -303,11 +324,42 @@ void MainWindow::applySnapshot(const std::shared_ptr<const engine::Snapshot> &sn
         m_chartTimer.start(static_cast<int>(kChartIntervalMs - m_chartClock.elapsed()));
 }
 
+void MainWindow::updateTable() {
+    m_tableTimer.stop();
+    if (!m_tablePending)
+        return;
+    const qint64 start = m_tableClock.elapsed();
+    timespec t0{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+    m_model->applySnapshot(m_tablePending);
+    m_filter->applySnapshot(m_tablePending);
+    m_tablePending.reset();
+    timespec t1{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+    const double cpuMs = static_cast<double>(t1.tv_sec - t0.tv_sec) * 1e3 +
+                         static_cast<double>(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    m_tablePacer.recordUpdate(start, cpuMs);
+}
+
+void MainWindow::setChartBySeverity(bool bySeverity) {
+    if (bySeverity == m_chartBySeverity)
+        return;
+    m_chartBySeverity = bySeverity;
+    m_chart->clearSeries();
+    if (!m_chartPending)
+        m_chartPending = m_chartShown;
+    updateChart();
+    if (m_chartBySeverityAction)
+        m_chartBySeverityAction->setChecked(bySeverity);
+}
+
 void MainWindow::updateChart() {
     m_chartTimer.stop();
     if (!m_chartPending)
         return;
-    m_chart->applyTimeline(m_chartPending->timeline, wallNow());
+    m_chart->applyTimeline(
+        m_chartBySeverity ? m_chartPending->severityTimeline : m_chartPending->timeline, wallNow());
+    m_chartShown = std::move(m_chartPending);
     m_chartPending.reset();
     refreshBreakdown(!m_breakdownClock.isValid() ||
                      m_breakdownClock.elapsed() >= kBreakdownIntervalMs);

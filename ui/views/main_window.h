@@ -2,6 +2,7 @@
 #pragma once
 
 #include "models/event_table_model.h"
+#include "models/update_pacer.h"
 #include "weir/engine/engine.h"
 
 #include <QElapsedTimer>
@@ -50,8 +51,21 @@ public:
     void goToBookmark(bool forward);
     void setHighlightRules(std::vector<HighlightRule> rules);
 
+    // The events/s chart classes events by HTTP status class (else severity), or by
+    // severity alone.
+    void setChartBySeverity(bool bySeverity);
+    bool chartBySeverity() const { return m_chartBySeverity; }
+
     // Draws a chart update still held back by the interval, now.
     void flushChart() { updateChart(); }
+
+    // Row updates of the table (model and filter) may take at most about `share` of the GUI
+    // thread (see UpdatePacer): with millions of rows Qt's per-row header work makes each
+    // insertion O(rows), so they are spaced out, the latest snapshot always applied last.
+    // 0 (the default): every snapshot reaches the table at once.
+    void setTableUpdateShare(double share) { m_tablePacer.setShare(share); }
+    // Applies a table update still held back by the pacer, now.
+    void flushTable() { updateTable(); }
 
     static constexpr qint64 kChartIntervalMs = 200;
 
@@ -85,6 +99,7 @@ private:
     void showAbout();
     void reportSourceErrors(const engine::Snapshot &snapshot);
     void updateChart();
+    void updateTable();
 
     EventTableModel *m_model;
     TableFilter *m_filter;
@@ -96,6 +111,7 @@ private:
     EngineStatusBar *m_status;
     QSplitter *m_splitter;
     QAction *m_followAction = nullptr;
+    QAction *m_chartBySeverityAction = nullptr;
     AnalysisDocks *m_analysis = nullptr;
     DeadLettersPanel *m_deadLetters = nullptr;
     QDockWidget *m_deadDock = nullptr;
@@ -104,6 +120,12 @@ private:
     std::shared_ptr<const engine::Snapshot> m_chartPending;
     QElapsedTimer m_chartClock;
     QTimer m_chartTimer;
+    std::shared_ptr<const engine::Snapshot> m_chartShown; // the last drawn
+    bool m_chartBySeverity = false;
+    std::shared_ptr<const engine::Snapshot> m_tablePending;
+    UpdatePacer m_tablePacer;
+    QElapsedTimer m_tableClock; // started once; the pacer's monotonic clock
+    QTimer m_tableTimer;
     QElapsedTimer m_breakdownClock; // top-N recounts at most every kBreakdownIntervalMs
     static constexpr qint64 kBreakdownIntervalMs = 2000;
 };

@@ -350,6 +350,7 @@ __attribute__((always_inline)) inline void Engine::processLine(Channel &ch, std:
     m_stats.minEventTime = std::min(m_stats.minEventTime, rec.time);
     m_stats.maxEventTime = std::max(m_stats.maxEventTime, rec.time);
     m_timeline.add(rec.time, RateTimeline::classOf(rec.status, rec.severity));
+    m_severityTimeline.add(rec.time, RateTimeline::classOf(0, rec.severity));
 }
 
 void Engine::publish() {
@@ -413,6 +414,7 @@ void Engine::publish() {
     snap->events = m_store.snapshot();
     snap->deadLetters = m_deadLetters.snapshot();
     snap->timeline = m_timeline;
+    snap->severityTimeline = m_severityTimeline;
     for (auto &p : m_processors)
         p->publish(*snap);
     std::function<void(uint64_t)> callback;

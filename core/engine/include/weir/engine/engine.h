@@ -86,6 +86,8 @@ struct Snapshot {
     std::vector<ChannelInfo> channels; // indexed by SourceId value
     std::vector<SourceStatus> sources;
     RateTimeline timeline;
+    // The same events classed by severity alone (the chart's "by severity" choice).
+    RateTimeline severityTimeline;
     // One per window processor (Engine::addProcessor), in registration order.
     std::vector<std::shared_ptr<const window::WindowResults>> windows;
     // From the alert processor, if one is registered.
@@ -152,6 +154,7 @@ private:
     store::EventStore m_store;
     store::DeadLetterStore m_deadLetters;
     RateTimeline m_timeline;
+    RateTimeline m_severityTimeline;
     EngineStats m_stats; // engine thread
 
     mutable std::mutex m_slotsMutex; // guards m_slots (the vector, not the slots' insides)
