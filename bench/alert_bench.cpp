@@ -6,6 +6,7 @@
 #include "weir/parse/csv_parser.h"
 
 #include <benchmark/benchmark.h>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,13 @@ void BM_WindowClose(benchmark::State &state) {
 
 } // namespace
 
+// WEIR_BENCH_ITERATIONS (default 3) sets the closes timed per case, e.g. to profile one case.
+int iterations() {
+    const char *env = std::getenv("WEIR_BENCH_ITERATIONS");
+    const int n = env ? std::atoi(env) : 0;
+    return n > 0 ? n : 3;
+}
+
 BENCHMARK(BM_WindowClose)
     ->ArgNames({"rules", "keys", "shape"})
     ->Args({10, 10000, 0})
@@ -112,6 +120,6 @@ BENCHMARK(BM_WindowClose)
     ->Args({1000, 10000, 2})
     ->Args({1000, 10000, 3})
     ->Unit(benchmark::kMillisecond)
-    ->Iterations(3);
+    ->Iterations(iterations());
 
 BENCHMARK_MAIN();

@@ -69,11 +69,19 @@ struct KeyState {
 };
 
 // Windowed rules: only keys that left the initial state have one (a fresh state machine that
-// observes False stays as it is, so those evaluations need no state at all).
+// observes False stays as it is, so those evaluations need no state at all). The reported
+// value of the latest evaluation is recomputed from the group's latest pane values.
 struct RuleKeyState {
     AlertStateMachine machine;
-    double lastValue = kNaN;
     std::unique_ptr<AnomalyState> anomaly;
+};
+
+// Per rule and group key, what the scan of a drain needs to know (one byte, so the scan of
+// 10k keys reads 10 kB per rule instead of the states).
+enum KeyMode : uint8_t {
+    kNoState = 0,    // initial state: a False verdict changes nothing
+    kHasState = 1,   // evaluate every pane
+    kFiringFast = 2, // Firing with no keep-firing-for: a True verdict changes nothing
 };
 
 struct AlertEngine::Rule {
@@ -90,13 +98,16 @@ struct AlertEngine::Rule {
     Group *group = nullptr;
     std::optional<Condition> condition; // threshold/pattern condition, anomaly value
     std::optional<Condition::SimpleComparison> simple;
-    size_t simpleSlot = 0;                     // the group's main aggregate `simple` reads
     std::vector<std::pair<int, size_t>> slots; // per condition aggregate: (0 main/1 ref, index)
-    // Per key of the group: 0, or 1 + the index of the key's state in `states`.
+    std::vector<size_t> columns;               // per condition aggregate: the group's column
+    std::vector<std::string> aggregateTexts;   // per condition aggregate, for the evidence
+    // Per key of the group: 0, or 1 + the index of the key's state in `states`. A state that
+    // returns to Normal is released (a Normal machine behaves as a fresh one).
     std::vector<uint32_t> stateSlot;
+    std::vector<uint8_t> mode; // per key of the group: a KeyMode
     std::vector<RuleKeyState> states;
-    std::vector<uint32_t> stateKeys; // the group key index of each state
-    std::vector<double> values;      // scratch
+    std::vector<uint32_t> stateKeys;            // the group key index of each state
+    std::vector<const double *> columnPointers; // scratch
 };
 
 // Rules with the same window, key, filter, out-of-orderness and lateness (and no reference
@@ -126,14 +137,14 @@ struct AlertEngine::Group {
     std::unordered_map<std::string, uint32_t> keyIndex;
     std::vector<std::string> keyNames;
     std::vector<TimestampNs> lastEval; // by key index
+    std::vector<double> lastValues;    // by key index x columns: the key's latest pane
     // Scratch of one drain
     std::vector<window::Pane> panes;
     std::vector<uint32_t> paneKeys;
     std::vector<TimestampNs> paneTimes;
-    std::vector<double> paneValues; // panes x main aggregates
-    std::vector<uint64_t> keyStamp; // by key index: the last drain that saw the key
-    uint64_t drainStamp = 0;
-    bool uniqueKeys = true; // no key has two panes in this drain
+    // Column-major: paneValues[c * panes + i] is column c of pane i; columns are the main
+    // aggregates, then the reference aggregates (of the pane's reference key and window).
+    std::vector<double> paneValues;
 
     size_t slotFor(int side, const std::string &aggregate) {
         std::vector<std::string> &list = aggregates[side];
@@ -269,20 +280,21 @@ std::unique_ptr<AlertEngine> AlertEngine::create(std::vector<RuleSpec> specs, st
         }
         for (const Need &n : needs)
             rule->slots.emplace_back(n.side, group->slotFor(n.side, n.aggregate));
+        for (const AggregateRef &a : rule->condition->aggregates())
+            rule->aggregateTexts.push_back(a.text());
         rule->simple = rule->condition->simpleComparison();
-        if (rule->simple) {
-            const auto [side, slot] = rule->slots[rule->simple->aggregate];
-            if (side != 0 || s.kind == RuleKind::Anomaly)
-                rule->simple.reset();
-            else
-                rule->simpleSlot = slot;
-        }
+        if (rule->simple && s.kind == RuleKind::Anomaly)
+            rule->simple.reset();
         rule->group = group;
         group->rules.push_back(rule.get());
         engine->m_rules.push_back(std::move(rule));
     }
     // Every group's operators, once its aggregate lists are complete.
     for (auto &g : engine->m_groups) {
+        for (Rule *rule : g->rules) {
+            for (const auto &[side, index] : rule->slots)
+                rule->columns.push_back(side == 0 ? index : g->aggregates[0].size() + index);
+        }
         for (int side = 0; side < 2; ++side) {
             if (side == 1 && g->aggregates[1].empty())
                 break;
@@ -335,11 +347,17 @@ void AlertEngine::restoreRuleOrder(size_t from) {
     if (m_out.size() - from < 2 ||
         std::is_sorted(m_outRule.begin() + static_cast<std::ptrdiff_t>(from), m_outRule.end()))
         return;
-    std::vector<size_t> order(m_out.size() - from);
-    for (size_t i = 0; i < order.size(); ++i)
-        order[i] = from + i;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](size_t a, size_t b) { return m_outRule[a] < m_outRule[b]; });
+    // A stable counting sort by rule index: linear in the transitions (a close can report
+    // hundreds of thousands).
+    const size_t count = m_out.size() - from;
+    std::vector<uint32_t> start(m_rules.size() + 1, 0);
+    for (size_t i = from; i < m_out.size(); ++i)
+        ++start[m_outRule[i] + 1];
+    for (size_t r = 1; r < start.size(); ++r)
+        start[r] += start[r - 1];
+    std::vector<size_t> order(count);
+    for (size_t i = from; i < m_out.size(); ++i)
+        order[start[m_outRule[i]]++] = i;
     std::vector<Transition> out;
     std::vector<uint32_t> ids;
     out.reserve(order.size());
@@ -479,24 +497,44 @@ void AlertEngine::drain(Group &g) {
     // Once per pane for the whole group: key index, evaluation time, values.
     const size_t n = g.panes.size();
     const size_t aggs = g.aggregates[0].size();
+    const size_t refAggs = g.aggregates[1].size();
     g.paneKeys.resize(n);
     g.paneTimes.resize(n);
-    g.paneValues.resize(n * aggs);
-    ++g.drainStamp;
-    g.uniqueKeys = true;
+    g.paneValues.assign(n * (aggs + refAggs), kNaN);
+    const std::unordered_map<std::string, std::vector<double>> *refs = nullptr;
+    const window::Window *refWindow = nullptr;
+    const size_t refParts = g.referenceKey.size();
+    std::string refKey;
+    const size_t columns = aggs + refAggs;
     for (size_t i = 0; i < n; ++i) {
         const window::Pane &pane = g.panes[i];
         const uint32_t k = g.keyOf(pane.key);
-        if (g.keyStamp.size() < g.keyNames.size())
-            g.keyStamp.resize(g.keyNames.size(), 0);
-        g.uniqueKeys &= g.keyStamp[k] != g.drainStamp;
-        g.keyStamp[k] = g.drainStamp;
         const TimestampNs t = std::max(pane.window.end, g.lastEval[k]);
         g.lastEval[k] = t;
         g.paneKeys[i] = k;
         g.paneTimes[i] = t;
-        for (size_t a = 0; a < aggs; ++a)
-            g.paneValues[i * aggs + a] = a < pane.values.size() ? toDouble(pane.values[a]) : kNaN;
+        for (size_t c = 0; c < aggs && c < pane.values.size(); ++c)
+            g.paneValues[c * n + i] = toDouble(pane.values[c]);
+        if (refAggs == 0)
+            continue;
+        if (!refWindow || *refWindow != pane.window) {
+            refWindow = &pane.window;
+            const auto it = g.refValues.find(pane.window);
+            refs = it != g.refValues.end() ? &it->second : nullptr;
+        }
+        if (!refs)
+            continue;
+        refKey.assign(window::ResultJoin::keyPrefix(pane.key, refParts));
+        const auto it = refs->find(refKey);
+        if (it == refs->end())
+            continue;
+        for (size_t c = 0; c < refAggs && c < it->second.size(); ++c)
+            g.paneValues[(aggs + c) * n + i] = it->second[c];
+    }
+    g.lastValues.resize(g.keyNames.size() * columns, kNaN);
+    for (size_t i = 0; i < n; ++i) {
+        for (size_t c = 0; c < columns; ++c)
+            g.lastValues[g.paneKeys[i] * columns + c] = g.paneValues[c * n + i];
     }
     for (Rule *rule : g.rules)
         evaluate(g, *rule);
@@ -516,102 +554,68 @@ void AlertEngine::drain(Group &g) {
 
 void AlertEngine::evaluate(Group &g, Rule &rule) {
     const RuleSpec &s = rule.spec;
-    const Condition &condition = *rule.condition;
-    const size_t aggs = g.aggregates[0].size();
-    const size_t refParts = s.referenceKey.size();
     const size_t n = g.panes.size();
-    if (rule.stateSlot.size() < g.keyNames.size())
+    if (rule.stateSlot.size() < g.keyNames.size()) {
         rule.stateSlot.resize(g.keyNames.size(), 0);
-    const auto fillValues = [&](size_t i) {
-        const window::Pane &pane = g.panes[i];
-        rule.values.assign(rule.slots.size(), kNaN);
-        const std::unordered_map<std::string, std::vector<double>> *refs = nullptr;
-        if (g.ref) {
-            const auto it = g.refValues.find(pane.window);
-            if (it != g.refValues.end())
-                refs = &it->second;
-        }
-        const std::string_view refKey = window::ResultJoin::keyPrefix(pane.key, refParts);
-        for (size_t v = 0; v < rule.slots.size(); ++v) {
-            const auto [side, index] = rule.slots[v];
-            if (side == 0) {
-                rule.values[v] = g.paneValues[i * aggs + index];
-            } else if (refs) {
-                const auto it = refs->find(std::string(refKey));
-                if (it != refs->end())
-                    rule.values[v] = it->second[index];
-            }
-        }
-    };
+        rule.mode.resize(g.keyNames.size(), kNoState);
+    }
     m_evaluations += n;
-    // Simple comparisons first scan for the panes that matter: a key in its initial state
-    // whose value compares False stays there, so most panes need no further work.
-    std::vector<uint32_t> &todo = m_todo;
-    todo.clear();
-    if (rule.simple && s.kind != RuleKind::Anomaly) {
-        const double c = rule.simple->constant;
-        const double *v = g.paneValues.data() + rule.simpleSlot;
-        const uint32_t *has = rule.stateSlot.data();
-        const uint32_t *keys = g.paneKeys.data();
-        RuleKeyState *states = rule.states.data();
-        const TimestampNs *times = g.paneTimes.data();
-        // A Firing key that stays true needs no more either, when each key has one pane in
-        // this drain (so handling it here cannot overtake an earlier pane of the same key).
-        const bool unique = g.uniqueKeys;
-        const auto scan = [&](auto cmp) {
-            for (size_t i = 0; i < n; ++i) {
-                const double x = v[i * aggs];
-                const uint32_t slot = has[keys[i]];
-                const bool finite = std::isfinite(x);
-                if (slot == 0) {
-                    if (finite && !cmp(x, c))
-                        continue;
-                } else if (unique && finite && cmp(x, c) &&
-                           states[slot - 1].machine.stayFiring(times[i])) {
-                    states[slot - 1].lastValue = x;
-                    continue;
-                }
-                todo.push_back(static_cast<uint32_t>(i));
-            }
-        };
-        switch (rule.simple->op) {
-        case Condition::Op::Less:
-            scan(std::less<double>());
-            break;
-        case Condition::Op::LessEq:
-            scan(std::less_equal<double>());
-            break;
-        case Condition::Op::Greater:
-            scan(std::greater<double>());
-            break;
-        case Condition::Op::GreaterEq:
-            scan(std::greater_equal<double>());
-            break;
-        case Condition::Op::Equal:
-            scan(std::equal_to<double>());
-            break;
-        default:
-            scan(std::not_equal_to<double>());
-            break;
-        }
+    if (n == 0)
+        return;
+    // The condition over every pane at once: verdicts and reported values.
+    m_verdicts.resize(n);
+    const double *reported = nullptr;
+    if (rule.simple) {
+        reported = g.paneValues.data() + rule.columns[rule.simple->aggregate] * n;
+        rule.simple->evaluateColumn(reported, n, m_verdicts.data());
     } else {
-        todo.resize(n);
+        rule.columnPointers.resize(rule.columns.size());
+        for (size_t v = 0; v < rule.columns.size(); ++v)
+            rule.columnPointers[v] = g.paneValues.data() + rule.columns[v] * n;
+        m_reported.resize(n);
+        rule.condition->evaluateColumns(rule.columnPointers.data(), n, m_verdicts.data(),
+                                        m_reported.data());
+        reported = m_reported.data();
+    }
+    // The panes that matter: a key in its initial state whose condition is False stays there,
+    // so only keys with a state, or a condition that is not False, go on (branch-free scan).
+    // Anomaly rules look at every value.
+    std::vector<uint32_t> &todo = m_todo;
+    todo.resize(n);
+    size_t count = 0;
+    if (s.kind == RuleKind::Anomaly) {
         for (size_t i = 0; i < n; ++i)
             todo[i] = static_cast<uint32_t>(i);
-    }
-    for (const uint32_t i : todo) {
-        Condition::Result result;
-        if (rule.simple) {
-            result = rule.simple->evaluate(g.paneValues[i * aggs + rule.simpleSlot]);
-        } else {
-            fillValues(i);
-            result = condition.evaluate(rule.values.data());
+        count = n;
+    } else {
+        // Candidate by [mode][verdict (False, True, NoData, Error)].
+        static constexpr uint8_t kCandidate[3][4] = {{0, 1, 1, 1}, {1, 1, 1, 1}, {1, 0, 1, 1}};
+        const uint8_t *mode = rule.mode.data();
+        const uint32_t *keys = g.paneKeys.data();
+        const Verdict *verdicts = m_verdicts.data();
+        for (size_t i = 0; i < n; ++i) {
+            todo[count] = static_cast<uint32_t>(i);
+            count += kCandidate[mode[keys[i]]][static_cast<uint8_t>(verdicts[i])];
         }
+    }
+    // Steady Firing keys may skip the scan when nothing of theirs needs updating: no
+    // keep-firing-for (which reads the last True time) and no anomaly statistics.
+    const bool fast = s.kind != RuleKind::Anomaly && s.stateOptions.keepFiringForNs <= 0;
+    // The candidates' states are scattered over memory that is too big for the caches with
+    // many rules: fetch them ahead (the slot 16 candidates ahead, the state 8 ahead).
+    const uint32_t *slots = rule.stateSlot.data();
+    const uint32_t *paneKeys = g.paneKeys.data();
+    for (size_t j = 0; j < count; ++j) {
+        if (j + 16 < count)
+            __builtin_prefetch(slots + paneKeys[todo[j + 16]]);
+        if (j + 8 < count) {
+            if (const uint32_t ahead = slots[paneKeys[todo[j + 8]]])
+                __builtin_prefetch(rule.states.data() + ahead - 1);
+        }
+        const uint32_t i = todo[j];
+        const Condition::Result result{m_verdicts[i], reported[i]};
         const uint32_t k = g.paneKeys[i];
         Observation obs = observe(result.verdict);
-        // A key in its initial state that observes False stays there: nothing to keep.
-        if (!rule.stateSlot[k] && obs == Observation::False && s.kind != RuleKind::Anomaly)
-            continue;
         if (!rule.stateSlot[k]) {
             rule.states.emplace_back();
             rule.stateKeys.push_back(k);
@@ -619,10 +623,8 @@ void AlertEngine::evaluate(Group &g, Rule &rule) {
         }
         RuleKeyState &ks = rule.states[rule.stateSlot[k] - 1];
         if (result.verdict == Verdict::True && s.kind != RuleKind::Anomaly &&
-            ks.machine.stayFiring(g.paneTimes[i])) {
-            ks.lastValue = result.value; // still firing: nothing to report
-            continue;
-        }
+            ks.machine.stayFiring(g.paneTimes[i]))
+            continue; // still firing: nothing to report
         if (s.kind == RuleKind::Anomaly && result.verdict != Verdict::NoData &&
             result.verdict != Verdict::Error) {
             if (!ks.anomaly)
@@ -664,17 +666,33 @@ void AlertEngine::evaluate(Group &g, Rule &rule) {
             obs = anomalous ? Observation::True : Observation::False;
         }
         const TimestampNs t = g.paneTimes[i];
-        ks.lastValue = result.value;
-        const AlertState reported = ks.machine.step(t, obs, s.stateOptions);
-        if (reported == AlertState::Normal)
-            continue;
-        if (rule.simple)
-            fillValues(i); // the evidence
-        const window::Pane &pane = g.panes[i];
-        Transition tr{s.name, pane.key, reported, t, result.value, s.severity, pane.window, {}};
-        for (size_t v = 0; v < rule.slots.size(); ++v)
-            tr.evidence.emplace_back(condition.aggregates()[v].text(), rule.values[v]);
-        report(rule, std::move(tr));
+        const AlertState state = ks.machine.step(t, obs, s.stateOptions);
+        const bool release = ks.machine.state() == AlertState::Normal && !ks.anomaly;
+        rule.mode[k] = release                                            ? kNoState
+                       : fast && ks.machine.state() == AlertState::Firing ? kFiringFast
+                                                                          : kHasState;
+        if (state != AlertState::Normal) {
+            const window::Pane &pane = g.panes[i];
+            Transition tr{s.name, pane.key, state, t, result.value, s.severity, pane.window, {}};
+            tr.evidence.reserve(rule.columns.size());
+            for (size_t v = 0; v < rule.columns.size(); ++v)
+                tr.evidence.emplace_back(rule.aggregateTexts[v],
+                                         g.paneValues[rule.columns[v] * n + i]);
+            report(rule, std::move(tr));
+        }
+        if (release) {
+            // Back in the initial state: drop the state (the last one takes its place).
+            const uint32_t index = rule.stateSlot[k] - 1;
+            const uint32_t last = static_cast<uint32_t>(rule.states.size() - 1);
+            if (index != last) {
+                rule.states[index] = std::move(rule.states[last]);
+                rule.stateKeys[index] = rule.stateKeys[last];
+                rule.stateSlot[rule.stateKeys[index]] = index + 1;
+            }
+            rule.states.pop_back();
+            rule.stateKeys.pop_back();
+            rule.stateSlot[k] = 0;
+        }
     }
 }
 
@@ -736,9 +754,19 @@ std::vector<ActiveAlert> AlertEngine::active() const {
         for (const auto &[key, ks] : rule->keys)
             add(*rule, key, ks.machine, kNaN);
         if (rule->group) {
-            for (size_t i = 0; i < rule->states.size(); ++i)
-                add(*rule, rule->group->keyNames[rule->stateKeys[i]], rule->states[i].machine,
-                    rule->states[i].lastValue);
+            // The reported value of the key's latest evaluation, from its latest pane.
+            const Group &g = *rule->group;
+            const size_t columns = g.aggregates[0].size() + g.aggregates[1].size();
+            std::vector<double> values(rule->columns.size());
+            for (size_t i = 0; i < rule->states.size(); ++i) {
+                const uint32_t k = rule->stateKeys[i];
+                for (size_t v = 0; v < values.size(); ++v) {
+                    const size_t at = k * columns + rule->columns[v];
+                    values[v] = at < g.lastValues.size() ? g.lastValues[at] : kNaN;
+                }
+                add(*rule, g.keyNames[k], rule->states[i].machine,
+                    rule->condition->evaluate(values.data()).value);
+            }
         }
     }
     std::sort(out.begin(), out.end(), [](const ActiveAlert &a, const ActiveAlert &b) {

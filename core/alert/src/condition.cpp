@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/alert/condition.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
+#include <vector>
 
 namespace weir::alert {
 
@@ -417,6 +420,163 @@ Condition::Result Condition::evaluate(const double *values) const {
     return r;
 }
 
+void Condition::evaluateColumns(const double *const *columns, size_t n, Verdict *verdicts,
+                                double *values) const {
+    // The stack depth after each instruction does not depend on the values: find the deepest.
+    size_t depth = 0;
+    size_t maxDepth = 0;
+    for (const Instr &in : m_program) {
+        if (in.op == Op::Const || in.op == Op::Agg)
+            ++depth;
+        else if (in.op != Op::Capture && in.op != Op::Neg && in.op != Op::Not)
+            --depth;
+        maxDepth = std::max(maxDepth, depth);
+    }
+    if (maxDepth >= 63 || maxDepth == 0) {
+        // evaluate() gives up mid-program at that depth: keep its exact outcome row by row.
+        std::vector<double> row(m_aggregates.size());
+        for (size_t r = 0; r < n; ++r) {
+            for (size_t a = 0; a < row.size(); ++a)
+                row[a] = columns[a][r];
+            const Result res = evaluate(row.data());
+            verdicts[r] = res.verdict;
+            values[r] = res.value;
+        }
+        return;
+    }
+    // Each stack entry is a constant or a block of values: a column read in place, or the
+    // entry's own scratch block. An operation writes into the scratch block of the slot its
+    // result takes (its left operand's), element by element, so reading that block as an
+    // operand while writing it is safe. Constants stay scalars (no fill, no copy).
+    constexpr size_t kBlock = 256;
+    struct Entry {
+        const double *values = nullptr; // nullptr: the constant
+        double constant = 0;
+    };
+    std::vector<Entry> stack(maxDepth);
+    std::vector<double> scratch(maxDepth * kBlock);
+    double captured[kBlock];
+    double missing[kBlock]; // 0 or 1: the values' width, so the loops vectorize
+    for (size_t base = 0; base < n; base += kBlock) {
+        const size_t m = std::min(kBlock, n - base);
+        size_t sp = 0;
+        const double nan = std::nan("");
+        bool capturedConstant = true;
+        double capturedValue = nan;
+        for (size_t j = 0; j < m; ++j)
+            missing[j] = 0;
+        for (const Instr &in : m_program) {
+            switch (in.op) {
+            case Op::Const:
+                stack[sp++] = Entry{nullptr, in.constant};
+                break;
+            case Op::Agg: {
+                const double *src = columns[in.index] + base;
+                for (size_t j = 0; j < m; ++j)
+                    missing[j] = src[j] != src[j] ? 1.0 : missing[j]; // NaN
+                stack[sp++] = Entry{src, 0};
+                break;
+            }
+            case Op::Capture: {
+                const Entry &top = stack[sp - 1];
+                capturedConstant = top.values == nullptr;
+                capturedValue = top.constant;
+                if (!capturedConstant)
+                    std::copy_n(top.values, m, captured);
+                break;
+            }
+            default: {
+                const bool unary = in.op == Op::Neg || in.op == Op::Not;
+                if (!unary)
+                    --sp;
+                Entry &a = stack[sp - 1];
+                const Entry b = unary ? Entry{} : stack[sp];
+                const auto apply = [&](auto f) {
+                    if (!a.values && (unary || !b.values)) {
+                        a.constant = f(a.constant, b.constant);
+                        return;
+                    }
+                    double *out = &scratch[(sp - 1) * kBlock];
+                    if (unary) {
+                        for (size_t j = 0; j < m; ++j)
+                            out[j] = f(a.values[j], 0.0);
+                    } else if (!a.values) {
+                        const double x = a.constant;
+                        for (size_t j = 0; j < m; ++j)
+                            out[j] = f(x, b.values[j]);
+                    } else if (!b.values) {
+                        const double y = b.constant;
+                        for (size_t j = 0; j < m; ++j)
+                            out[j] = f(a.values[j], y);
+                    } else {
+                        for (size_t j = 0; j < m; ++j)
+                            out[j] = f(a.values[j], b.values[j]);
+                    }
+                    a.values = out;
+                };
+                // The same expressions as evaluate(), element by element.
+                switch (in.op) {
+                case Op::Neg:
+                    apply([](double x, double) { return -x; });
+                    break;
+                case Op::Not:
+                    apply([](double x, double) { return x == 0 ? 1.0 : 0.0; });
+                    break;
+                case Op::Add:
+                    apply([](double x, double y) { return x + y; });
+                    break;
+                case Op::Sub:
+                    apply([](double x, double y) { return x - y; });
+                    break;
+                case Op::Mul:
+                    apply([](double x, double y) { return x * y; });
+                    break;
+                case Op::Div:
+                    apply([](double x, double y) { return x / y; });
+                    break;
+                case Op::Less:
+                    apply([](double x, double y) { return x < y ? 1.0 : 0.0; });
+                    break;
+                case Op::LessEq:
+                    apply([](double x, double y) { return x <= y ? 1.0 : 0.0; });
+                    break;
+                case Op::Greater:
+                    apply([](double x, double y) { return x > y ? 1.0 : 0.0; });
+                    break;
+                case Op::GreaterEq:
+                    apply([](double x, double y) { return x >= y ? 1.0 : 0.0; });
+                    break;
+                case Op::Equal:
+                    apply([](double x, double y) { return x == y ? 1.0 : 0.0; });
+                    break;
+                case Op::NotEqual:
+                    apply([](double x, double y) { return x != y ? 1.0 : 0.0; });
+                    break;
+                case Op::And:
+                    apply([](double x, double y) { return (x != 0) & (y != 0) ? 1.0 : 0.0; });
+                    break;
+                case Op::Or:
+                    apply([](double x, double y) { return (x != 0) | (y != 0) ? 1.0 : 0.0; });
+                    break;
+                default:
+                    break;
+                }
+            }
+            }
+        }
+        const Entry &top = stack[0];
+        for (size_t j = 0; j < m; ++j) {
+            const double v = capturedConstant ? capturedValue : captured[j];
+            const double result = top.values ? top.values[j] : top.constant;
+            values[base + j] = v;
+            verdicts[base + j] = missing[j]                     ? Verdict::NoData
+                                 : !std::isfinite(v) || sp != 1 ? Verdict::Error
+                                 : result != 0                  ? Verdict::True
+                                                                : Verdict::False;
+        }
+    }
+}
+
 std::optional<Condition::SimpleComparison> Condition::simpleComparison() const {
     if (m_program.size() != 4 || m_program[0].op != Op::Agg || m_program[1].op != Op::Capture ||
         m_program[2].op != Op::Const)
@@ -464,6 +624,42 @@ Condition::Result Condition::SimpleComparison::evaluate(double v) const {
         break;
     }
     return {t ? Verdict::True : Verdict::False, v};
+}
+
+void Condition::SimpleComparison::evaluateColumn(const double *column, size_t n,
+                                                 Verdict *verdicts) const {
+    const auto run = [&](auto cmp) {
+        for (size_t r = 0; r < n; ++r) {
+            const double v = column[r];
+            verdicts[r] = std::isnan(v)       ? Verdict::NoData
+                          : !std::isfinite(v) ? Verdict::Error
+                          : cmp(v, constant)  ? Verdict::True
+                                              : Verdict::False;
+        }
+    };
+    switch (op) {
+    case Op::Less:
+        run([](double x, double c) { return x < c; });
+        break;
+    case Op::LessEq:
+        run([](double x, double c) { return x <= c; });
+        break;
+    case Op::Greater:
+        run([](double x, double c) { return x > c; });
+        break;
+    case Op::GreaterEq:
+        run([](double x, double c) { return x >= c; });
+        break;
+    case Op::Equal:
+        run([](double x, double c) { return x == c; });
+        break;
+    case Op::NotEqual:
+        run([](double x, double c) { return x != c; });
+        break;
+    default:
+        run([](double, double) { return false; });
+        break;
+    }
 }
 
 } // namespace weir::alert

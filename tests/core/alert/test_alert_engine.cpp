@@ -3,8 +3,11 @@
 #include "weir/common/time_util.h"
 #include "weir/parse/csv_parser.h"
 
+#include <algorithm>
 #include <cmath>
 #include <gtest/gtest.h>
+#include <string>
+#include <vector>
 
 using namespace weir;
 using namespace weir::alert;
@@ -263,4 +266,94 @@ TEST(AlertEngine, ActiveAlertsAndCompileErrors) {
     ASSERT_TRUE(rules.has_value());
     EXPECT_FALSE(AlertEngine::create(std::move(*rules), &error));
     EXPECT_EQ(error.rfind("rules[w].window: ", 0), 0u) << error;
+}
+
+// Rules that share a window operator (and the engine's scan shortcuts: keys without state,
+// steady Firing keys, released states that fire again) report exactly what each rule
+// reports alone, with the same active alerts and values, over data that goes up and down.
+TEST(AlertEngine, SharedRulesReportWhatEachRuleReportsAlone) {
+    const std::vector<std::string> rules = {
+        R"j({"name":"simple","window":"fixed:10s","key":["key"],"condition":"mean(value) > 50"})j",
+        R"j({"name":"general","window":"fixed:10s","key":["key"],
+             "condition":"mean(value) * 2 > 90 and count() >= 2"})j",
+        R"j({"name":"for","window":"fixed:10s","key":["key"],"condition":"max(value) >= 60",
+             "for":"2 windows"})j",
+        R"j({"name":"keep","window":"fixed:10s","key":["key"],"condition":"min(value) < 30",
+             "keep_firing_for":"20s"})j",
+        R"j({"name":"ratio","window":"fixed:10s","key":["key"],
+             "condition":"count(value>70) / count() >= 0.5"})j",
+        R"j({"name":"lane","window":"fixed:10s","key":["key","lane"],"reference_key":["key"],
+             "condition":"mean(value) < 0.8 * ref.mean(value)"})j",
+        R"j({"name":"anomaly","kind":"anomaly","window":"fixed:10s","key":["key"],
+             "value":"mean(value)","min_history":3,"k":1.5})j",
+    };
+    const auto feedAll = [](AlertEngine &engine, std::vector<Transition> &out,
+                            std::vector<std::vector<ActiveAlert>> &actives) {
+        Feeder feed(engine);
+        uint64_t seed = 7;
+        for (int64_t second = 0; second < 600; second += 2) {
+            for (int k = 0; k < 6; ++k) {
+                seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+                const double wave = 50 + 40 * std::sin(static_cast<double>(second + 37 * k) / 40);
+                const double value = std::round(wave + static_cast<double>((seed >> 40) % 21) - 10);
+                feed.event(second, "k" + std::to_string(k), value, 200, Severity::Info,
+                           std::to_string(1 + (seed >> 20) % 3));
+            }
+            if (second % 50 == 0)
+                actives.push_back(engine.active());
+        }
+        engine.endAll();
+        engine.takeTransitions(out);
+        actives.push_back(engine.active());
+    };
+    std::string all = "[";
+    for (const auto &r : rules)
+        all += (all.size() > 1 ? "," : "") + r;
+    auto shared = engineFor(all + "]");
+    ASSERT_TRUE(shared);
+    std::vector<Transition> together;
+    std::vector<std::vector<ActiveAlert>> activeTogether;
+    feedAll(*shared, together, activeTogether);
+
+    std::vector<std::vector<ActiveAlert>> activeAlone(activeTogether.size());
+    size_t firing = 0;
+    size_t resolved = 0;
+    for (const auto &r : rules) {
+        auto alone = engineFor("[" + r + "]");
+        ASSERT_TRUE(alone);
+        std::vector<Transition> own;
+        std::vector<std::vector<ActiveAlert>> actives;
+        feedAll(*alone, own, actives);
+        ASSERT_FALSE(own.empty()) << r;
+        std::vector<std::string> expected, got;
+        for (const auto &t : own)
+            expected.push_back(transitionJson(t));
+        for (const auto &t : together) {
+            if (t.rule == own.front().rule)
+                got.push_back(transitionJson(t));
+        }
+        EXPECT_EQ(got, expected) << r;
+        for (const auto &t : own) {
+            firing += t.state == AlertState::Firing;
+            resolved += t.state == AlertState::Resolved;
+        }
+        ASSERT_EQ(actives.size(), activeAlone.size());
+        for (size_t i = 0; i < actives.size(); ++i)
+            activeAlone[i].insert(activeAlone[i].end(), actives[i].begin(), actives[i].end());
+    }
+    // The data makes every rule fire and resolve several times (released states fire again).
+    EXPECT_GT(firing, 2 * rules.size());
+    EXPECT_GT(resolved, 2 * rules.size());
+    const auto text = [](std::vector<ActiveAlert> v) {
+        std::sort(v.begin(), v.end(), [](const ActiveAlert &a, const ActiveAlert &b) {
+            return a.rule != b.rule ? a.rule < b.rule : a.key < b.key;
+        });
+        std::string s;
+        for (const auto &a : v)
+            s += a.rule + "/" + a.key + "/" + std::string(alertStateName(a.state)) + "/" +
+                 std::to_string(a.since.value) + "/" + std::to_string(a.value) + "\n";
+        return s;
+    };
+    for (size_t i = 0; i < activeTogether.size(); ++i)
+        EXPECT_EQ(text(activeTogether[i]), text(activeAlone[i])) << "snapshot " << i;
 }

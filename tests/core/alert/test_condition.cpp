@@ -2,7 +2,9 @@
 #include "weir/alert/condition.h"
 
 #include <cmath>
+#include <cstdint>
 #include <gtest/gtest.h>
+#include <vector>
 
 using namespace weir::alert;
 
@@ -114,4 +116,64 @@ TEST(Condition, ErrorsNameColumnAndReason) {
     EXPECT_NE(parseError(std::string(200, '(') + "count()" + std::string(200, ')'))
                   .find("nested too deeply"),
               std::string::npos);
+}
+
+// The column evaluator (used by the alert engine on every pane of a window close) gives
+// exactly the row-by-row results, special values included, across block boundaries.
+TEST(Condition, ColumnsGiveTheRowByRowResults) {
+    const char *const texts[] = {
+        "mean(a) > 5",
+        "mean(a) * 2 > 100 and count() >= 1",
+        "-mean(a) < 3",
+        "not (mean(a) > 1)",
+        "mean(a)",
+        "sum(a) / count()",
+        "sum(a) / count() > 0.5 or max(b) <= -1",
+        "1 > 0",
+        "2 * 3",
+        "mean(a) == mean(a)",
+        "(max(a) > 80 or min(b) < -10) and count() >= 3",
+        "mean(a) != 4 and not (count() == 0)",
+        "mean(a) < 0.5 * ref.mean(a)",
+        "count(status>=500) / count() > 0.05",
+    };
+    const double specials[] = {0,     1,        -1,        4,    5,    5.5, 100, -20,
+                               1e308, HUGE_VAL, -HUGE_VAL, kNaN, 0.05, 3,   81};
+    const size_t rows = 600; // two full blocks of 256 and a partial one
+    uint64_t seed = 12345;
+    const auto next = [&] {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        return specials[(seed >> 33) % (sizeof specials / sizeof specials[0])];
+    };
+    for (const char *text : texts) {
+        const Condition c = parseOk(text);
+        const size_t aggs = c.aggregates().size();
+        std::vector<std::vector<double>> columns(aggs, std::vector<double>(rows));
+        for (size_t r = 0; r < rows; ++r) {
+            for (size_t a = 0; a < aggs; ++a)
+                columns[a][r] = next();
+        }
+        std::vector<const double *> pointers;
+        for (const auto &col : columns)
+            pointers.push_back(col.data());
+        std::vector<Verdict> verdicts(rows);
+        std::vector<double> values(rows);
+        c.evaluateColumns(pointers.data(), rows, verdicts.data(), values.data());
+        std::vector<double> row(aggs);
+        for (size_t r = 0; r < rows; ++r) {
+            for (size_t a = 0; a < aggs; ++a)
+                row[a] = columns[a][r];
+            const auto expected = c.evaluate(row.data());
+            ASSERT_EQ(verdicts[r], expected.verdict) << text << " row " << r;
+            if (std::isnan(expected.value))
+                EXPECT_TRUE(std::isnan(values[r])) << text << " row " << r;
+            else
+                EXPECT_EQ(values[r], expected.value) << text << " row " << r;
+        }
+        if (const auto simple = c.simpleComparison()) {
+            std::vector<Verdict> simpleVerdicts(rows);
+            simple->evaluateColumn(columns[simple->aggregate].data(), rows, simpleVerdicts.data());
+            EXPECT_EQ(simpleVerdicts, verdicts) << text;
+        }
+    }
 }

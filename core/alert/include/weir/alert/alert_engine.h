@@ -108,6 +108,8 @@ private:
     std::vector<Transition> m_out;
     std::vector<uint32_t> m_outRule; // the rule index of each m_out entry
     std::vector<uint32_t> m_todo;    // scratch: panes a rule must evaluate in full
+    std::vector<Verdict> m_verdicts; // scratch: a rule's verdict per pane
+    std::vector<double> m_reported;  // scratch: a rule's reported value per pane
     uint64_t m_evaluations = 0;
     parse::FieldList m_scratch; // event fields plus the rules' synthetic predicate fields
 };

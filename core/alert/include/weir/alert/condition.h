@@ -54,6 +54,11 @@ public:
     };
     // values[i] is the value of aggregates()[i]; NaN means "no value".
     Result evaluate(const double *values) const;
+    // evaluate() on n rows at once, instruction by instruction over blocks of rows (no
+    // per-row interpretation): columns[a][r] is the value of aggregates()[a] in row r. Writes
+    // verdicts[r] and values[r], exactly what evaluate() gives for row r.
+    void evaluateColumns(const double *const *columns, size_t n, Verdict *verdicts,
+                         double *values) const;
 
     enum class Op : uint8_t {
         Const,
@@ -88,6 +93,8 @@ public:
         Op op = Op::Greater;
         double constant = 0;
         Result evaluate(double v) const;
+        // evaluate() on n values: verdicts[r] for column[r] (the reported value is column[r]).
+        void evaluateColumn(const double *column, size_t n, Verdict *verdicts) const;
     };
     std::optional<SimpleComparison> simpleComparison() const;
 
