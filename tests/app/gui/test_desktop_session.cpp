@@ -36,6 +36,7 @@ private Q_SLOTS:
     void menusAreInstalled();
     void encryptedTlsKeyPassphraseFromTheKeychain();
     void errorMessageBoxesArePlainText();
+    void kafkaWorkspaceInputIsReadAgainAfterARestart();
 };
 
 void TestDesktopSession::workspaceWithPasswordedMqttInput() {
@@ -280,6 +281,51 @@ void TestDesktopSession::errorMessageBoxesArePlainText() {
     QVERIFY2(shown.contains(RichTextProbe::hostile()[1]), qPrintable(shown));
     QVERIFY2(probe.failures().isEmpty(), qPrintable(probe.report()));
     QVERIFY(probe.seen() >= 1);
+}
+
+// A workspace's Kafka input (the librdkafka mock cluster) read from the earliest offset; a
+// restart of the pipeline (new window setup or rules) creates the consumer again, which reads
+// the topic again from the start.
+void TestDesktopSession::kafkaWorkspaceInputIsReadAgainAfterARestart() {
+    weir::testing::KafkaMock mock(WEIR_KAFKA_MOCK_PATH, {"logs:1"});
+    constexpr int kCount = 20;
+    std::string lines;
+    for (int i = 1; i <= kCount; ++i)
+        lines += "{\"n\":" + std::to_string(i) + ",\"level\":\"info\"}\n";
+    const auto produced =
+        weir::testing::runCommand({"kcat", "-P", "-b", mock.bootstrap(), "-t", "logs"}, lines, 60s);
+    QVERIFY2(produced.status == 0, produced.err.c_str());
+
+    QTemporaryDir dir;
+    const QString workspacePath = dir.filePath(QStringLiteral("kafka.json"));
+    {
+        QFile f(workspacePath);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral(R"({"weirWorkspace": 1, "sources": [{"id": "logs",
+            "type": "kafka", "brokers": "%1", "topics": ["logs"], "from": "earliest",
+            "format": "json"}]})")
+                    .arg(QString::fromStdString(mock.bootstrap()))
+                    .toUtf8());
+    }
+    QSettings settings(dir.filePath(QStringLiteral("weir.conf")), QSettings::IniFormat);
+    weir::app::GuiOptions options;
+    options.noDemo = true;
+    weir::app::GuiController controller(options);
+    weir::app::DesktopSession session(
+        controller, settings, std::make_unique<weir::ui::SessionSecretStore>(),
+        [](const weir::ui::SecretRequest &, bool) { return weir::ui::SecretAnswer{}; });
+    session.setRecordRecent(false);
+    controller.start();
+    QVERIFY(session.openWorkspace(workspacePath, true));
+    QVERIFY2(controller.window()->windowTitle().contains(QStringLiteral("kafka")),
+             qPrintable(controller.window()->windowTitle()));
+    const weir::ui::EventTableModel *model = controller.window()->model();
+    // At-least-once: a redelivery may add rows, never remove them.
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= kCount, 60000);
+
+    controller.restartPipeline();
+    QCOMPARE(model->rowCount(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= kCount, 60000);
 }
 
 QTEST_MAIN(TestDesktopSession)
