@@ -16,6 +16,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QFile>
+#include <QHash>
 #include <QJsonArray>
 #include <QLabel>
 #include <QMenu>
@@ -383,6 +384,25 @@ void TestDesktop::shortcutsHaveFallbacks() {
     }
     QVERIFY(quitAction);
     QVERIFY(!quitAction->shortcut().isEmpty());
+
+    // Every key the window binds does one thing: an ambiguous shortcut triggers nothing.
+    QHash<QKeySequence, QString> owners;
+    QStringList clashes;
+    int bound = 0;
+    for (QAction *a : window.findChildren<QAction *>()) {
+        for (const QKeySequence &k : a->shortcuts()) {
+            if (k.isEmpty())
+                continue;
+            ++bound;
+            const QString name = a->text().isEmpty() ? a->objectName() : a->text();
+            if (owners.contains(k) && owners.value(k) != name)
+                clashes << k.toString() + QStringLiteral(": ") + owners.value(k) +
+                               QStringLiteral(" / ") + name;
+            owners.insert(k, name);
+        }
+    }
+    QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(QStringLiteral("; "))));
+    QVERIFY(bound >= 5);
 }
 
 void TestDesktop::iconComesFromResources() {
