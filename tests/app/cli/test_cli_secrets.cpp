@@ -168,3 +168,27 @@ TEST(CliSecrets, EncryptedTlsKeyWithAPassphraseFromAFileOrTheEnvironment) {
     EXPECT_EQ(receives({"--tls-key-passphrase-env", "WEIR_TEST_KEY_PASSPHRASE"}, 10), "");
     ::unsetenv("WEIR_TEST_KEY_PASSPHRASE");
 }
+
+// Kafka: the passphrase reaches librdkafka (ssl.key.password). Without it the encrypted key
+// cannot be loaded and the consumer is not created (exit 3, the reason named); with it the
+// consumer starts (nothing listens on port 1, so it only retries until --duration).
+TEST(CliSecrets, KafkaEncryptedTlsKeyIsOpenedWithThePassphrase) {
+    TlsClientCerts certs;
+    ASSERT_TRUE(certs.create()) << certs.error();
+    const std::vector<std::string> tls = {"--kafka",    "127.0.0.1:1",
+                                          "--topic",    "logs",
+                                          "--tls-ca",   certs.file("ca.pem"),
+                                          "--tls-cert", certs.file("client.pem"),
+                                          "--tls-key",  certs.file("client.key"),
+                                          "--duration", "3"};
+    CommandResult r = cli(tls);
+    EXPECT_EQ(r.status, 3) << r.err;
+    EXPECT_NE(r.err.find("ssl.key"), std::string::npos) << r.err;
+
+    std::vector<std::string> args = tls;
+    args.insert(args.end(), {"--tls-key-passphrase-file", certs.file("passphrase")});
+    r = cli(args);
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.err.find("ssl.key"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find(TlsClientCerts::kPassphrase), std::string::npos) << r.err;
+}
