@@ -185,10 +185,13 @@ void GuiController::editRules() {
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         out << m_rulesJson;
         out.close();
-        if (!out)
-            QMessageBox::warning(
-                m_window.get(), tr("Alert rules"),
-                tr("Cannot save the rules to %1.").arg(QString::fromStdString(path)));
+        if (!out) {
+            QMessageBox box(QMessageBox::Warning, tr("Alert rules"),
+                            tr("Cannot save the rules to %1.").arg(QString::fromStdString(path)),
+                            QMessageBox::Ok, m_window.get());
+            box.setTextFormat(Qt::PlainText); // a path is not markup
+            box.exec();
+        }
     }
     restartPipeline();
 }
