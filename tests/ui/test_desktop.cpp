@@ -270,9 +270,14 @@ void TestDesktop::shippedExampleWorkspaceLoads() {
     QVERIFY2(loadWorkspaceFile(
                  QStringLiteral(WEIR_PACKAGING_DIR "/examples/workspace.example.json"), &w, &error),
              qPrintable(error));
-    QCOMPARE(w.sources.size(), 2);
+    QCOMPARE(w.sources.size(), 3);
     QCOMPARE(w.sources[1].type, WorkspaceSource::Type::Mqtt);
     QCOMPARE(w.sources[1].passwordKey, w.sources[1].defaultSecretKey());
+    // Kafka with SASL and an encrypted TLS key: two keychain references, no secret.
+    QCOMPARE(w.sources[2].type, WorkspaceSource::Type::Kafka);
+    QCOMPARE(w.sources[2].passwordKey, w.sources[2].defaultSecretKey());
+    QCOMPARE(w.sources[2].tlsKeyPassphraseKey,
+             w.sources[2].defaultSecretKey(QStringLiteral("tls-key")));
     QVERIFY(w.sources[0].extra.contains(QStringLiteral("follow"))); // kept for later versions
     QVERIFY(w.extra.contains(QStringLiteral("windows")));
 }
