@@ -370,8 +370,16 @@ void AlertEngine::restoreRuleOrder(size_t from) {
     std::copy(ids.begin(), ids.end(), m_outRule.begin() + static_cast<std::ptrdiff_t>(from));
 }
 
+void AlertEngine::holdSource(SourceId lane, int64_t nowNs) {
+    for (auto &g : m_groups) {
+        g->main->holdSource(lane, nowNs);
+        if (g->ref)
+            g->ref->holdSource(lane, nowNs);
+    }
+}
+
 void AlertEngine::process(const store::EventRecord &record, std::string_view raw,
-                          const parse::FieldList &fields, int64_t nowNs) {
+                          const parse::FieldList &fields, int64_t nowNs, SourceId lane) {
     const size_t mark = m_out.size();
     m_scratch.fields = fields.fields;
     for (const Unit &unit : m_units) {
@@ -416,9 +424,9 @@ void AlertEngine::process(const store::EventRecord &record, std::string_view raw
             f.text = match ? "1" : "0";
             m_scratch.fields.push_back(f);
         }
-        g.main->process(g.mainBuilder->build(record.time, record.source, m_scratch, raw), nowNs);
+        g.main->process(g.mainBuilder->build(record.time, lane, m_scratch, raw), nowNs);
         if (g.ref)
-            g.ref->process(g.refBuilder->build(record.time, record.source, m_scratch, raw), nowNs);
+            g.ref->process(g.refBuilder->build(record.time, lane, m_scratch, raw), nowNs);
         if (g.main->hasPanes() || (g.ref && g.ref->hasPanes()))
             drain(g);
     }

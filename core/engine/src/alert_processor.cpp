@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/engine/alert_processor.h"
 
+#include "weir/common/time_util.h"
 #include "weir/engine/engine.h"
 
 namespace weir::engine {
@@ -16,11 +17,24 @@ void AlertProcessor::setTransitionSink(
 
 ProcessorVerdict AlertProcessor::onEvent(const store::EventRecord &record, std::string_view raw,
                                          const parse::Parser &parser) {
+    if (m_now == 0)
+        m_now = monotonicNowNs(); // before the first tick
     m_fields.clear();
     parser.parseFields(raw, m_fields); // a line that does not split still counts (no fields)
-    m_alerts->process(record, raw, m_fields, m_now);
+    m_alerts->process(record, raw, m_fields, m_now, m_lanes.laneOf(record.source));
     drain();
     return {};
+}
+
+void AlertProcessor::onAssignment(SourceId channel, std::string_view partitions) {
+    if (m_now == 0)
+        m_now = monotonicNowNs();
+    m_lanes.assignment(channel, partitions, m_assigned, m_revoked);
+    for (const SourceId lane : m_assigned)
+        m_alerts->holdSource(lane, m_now);
+    for (const SourceId lane : m_revoked)
+        m_alerts->endSource(lane);
+    drain();
 }
 
 void AlertProcessor::onChannel(SourceId channel, const std::string &name) {
@@ -32,7 +46,8 @@ void AlertProcessor::onChannel(SourceId channel, const std::string &name) {
 }
 
 void AlertProcessor::onSourceEnd(SourceId channel) {
-    m_alerts->endSource(channel);
+    for (const SourceId lane : m_lanes.lanesOf(channel))
+        m_alerts->endSource(lane);
     drain();
 }
 

@@ -42,6 +42,10 @@ struct Engine::Slot {
     bool bounded = false;
     std::atomic<bool> ended{false};
     bool started = false;
+    // Engine thread (publish): the message rate over about a second.
+    int64_t rateSinceMono = 0;
+    uint64_t rateMessages = 0;
+    double messagesPerSecond = 0;
 };
 
 Engine::Engine(Options options)
@@ -374,6 +378,18 @@ void Engine::publish() {
         ss.error = s->source->error();
         ss.status = s->source->status();
         ss.queue = s->queue->counters();
+        ss.firstChannel = s->firstId;
+        ss.metrics = s->source->metrics();
+        if (s->rateSinceMono == 0 || ss.metrics.messages < s->rateMessages) {
+            s->rateSinceMono = now;
+            s->rateMessages = ss.metrics.messages;
+        } else if (now - s->rateSinceMono >= kNsPerSecond) {
+            s->messagesPerSecond = static_cast<double>(ss.metrics.messages - s->rateMessages) *
+                                   1e9 / static_cast<double>(now - s->rateSinceMono);
+            s->rateSinceMono = now;
+            s->rateMessages = ss.metrics.messages;
+        }
+        ss.messagesPerSecond = s->messagesPerSecond;
         st.droppedBatches += ss.queue.droppedBatches;
         st.droppedMessages += ss.queue.droppedMessages;
         st.droppedBytes += ss.queue.droppedBytes;

@@ -26,8 +26,7 @@ ProcessorVerdict WindowProcessor::onEvent(const store::EventRecord &record, std:
     m_fields.clear();
     parser.parseFields(raw, m_fields); // on failure: no fields, empty key parts
     window::InputEvent e = m_builder.build(record.time, record.source, m_fields, raw);
-    e.source = laneOf(record.source);
-    m_attrs = {};
+    e.source = m_lanes.laneOf(record.source);
     ProcessorVerdict v;
     switch (m_operator.process(e, m_now)) {
     case window::Disposition::Accepted:
@@ -48,78 +47,22 @@ ProcessorVerdict WindowProcessor::onEvent(const store::EventRecord &record, std:
     return v;
 }
 
-SourceId WindowProcessor::partitionLane(SourceId channel, std::string_view topic, int64_t partition,
-                                        bool *created) {
-    for (const PartitionLane &p : m_partitionLanes) {
-        if (p.channel == channel.value && p.partition == partition && p.topic == topic) {
-            *created = false;
-            return p.lane;
-        }
-    }
-    const SourceId lane{m_nextLane++};
-    if (m_lanesOfChannel.size() <= channel.value)
-        m_lanesOfChannel.resize(size_t{channel.value} + 1);
-    m_lanesOfChannel[channel.value].push_back(lane);
-    m_partitionLanes.push_back(
-        {channel.value, static_cast<int32_t>(partition), std::string(topic), lane});
-    *created = true;
-    return lane;
-}
-
-SourceId WindowProcessor::laneOf(SourceId channel) {
-    bool found = false;
-    const std::string_view partitionText =
-        m_attrs.empty() ? std::string_view()
-                        : store::findAttribute(m_attrs, store::attr::kPartition, &found);
-    int64_t partition = 0;
-    if (found && parseInt64(partitionText, partition)) {
-        bool created = false;
-        return partitionLane(channel, store::findAttribute(m_attrs, store::attr::kTopic), partition,
-                             &created);
-    }
-    if (m_channelLanes.size() <= channel.value)
-        m_channelLanes.resize(size_t{channel.value} + 1, -1);
-    int32_t &lane = m_channelLanes[channel.value];
-    if (lane < 0) {
-        lane = m_nextLane++;
-        if (m_lanesOfChannel.size() <= channel.value)
-            m_lanesOfChannel.resize(size_t{channel.value} + 1);
-        m_lanesOfChannel[channel.value].push_back(SourceId{static_cast<uint16_t>(lane)});
-    }
-    return SourceId{static_cast<uint16_t>(lane)};
-}
-
 void WindowProcessor::onAssignment(SourceId channel, std::string_view partitions) {
     if (m_now == 0)
         m_now = monotonicNowNs();
     // Newly assigned partitions hold the watermark back until their first event; lanes of
     // partitions no longer assigned stop holding it.
-    std::vector<SourceId> assigned;
-    std::string_view topic;
-    store::forEachAttribute(partitions, [&](std::string_view name, std::string_view value) {
-        int64_t partition = 0;
-        if (name == store::attr::kTopic) {
-            topic = value;
-        } else if (name == store::attr::kPartition && parseInt64(value, partition)) {
-            bool created = false;
-            const SourceId lane = partitionLane(channel, topic, partition, &created);
-            m_operator.holdSource(lane, m_now);
-            assigned.push_back(lane);
-        }
-    });
-    for (const PartitionLane &p : m_partitionLanes) {
-        if (p.channel == channel.value &&
-            std::find(assigned.begin(), assigned.end(), p.lane) == assigned.end())
-            m_operator.endSource(p.lane);
-    }
+    m_lanes.assignment(channel, partitions, m_assigned, m_revoked);
+    for (const SourceId lane : m_assigned)
+        m_operator.holdSource(lane, m_now);
+    for (const SourceId lane : m_revoked)
+        m_operator.endSource(lane);
     drain();
 }
 
 void WindowProcessor::onSourceEnd(SourceId channel) {
-    if (channel.value < m_lanesOfChannel.size()) {
-        for (const SourceId lane : m_lanesOfChannel[channel.value])
-            m_operator.endSource(lane);
-    }
+    for (const SourceId lane : m_lanes.lanesOf(channel))
+        m_operator.endSource(lane);
     drain();
 }
 

@@ -14,13 +14,6 @@ namespace weir::source {
 
 namespace {
 
-std::string randomGroupId() {
-    std::random_device rd;
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "weir-%08x%08x", rd(), rd());
-    return buf;
-}
-
 struct PartitionList {
     rd_kafka_topic_partition_list_t *list;
     explicit PartitionList(int size)
@@ -40,6 +33,10 @@ struct KafkaSource::Callbacks {
     static void error(rd_kafka_t *, int err, const char *reason, void *opaque) {
         static_cast<KafkaSource *>(opaque)->onError(err, reason);
     }
+    static int stats(rd_kafka_t *, char *json, size_t length, void *opaque) {
+        static_cast<KafkaSource *>(opaque)->onStats(json, length);
+        return 0; // librdkafka frees the JSON
+    }
     static void log(const rd_kafka_t *, int, const char *, const char *) {
         // librdkafka's own log lines are dropped: connection problems arrive through the
         // error callback and end up in status(); nothing is printed behind the caller's back.
@@ -49,7 +46,7 @@ struct KafkaSource::Callbacks {
 KafkaSource::KafkaSource(Options options)
     : m_options(std::move(options)) {
     if (m_options.groupId.empty())
-        m_options.groupId = randomGroupId();
+        m_options.groupId = privateGroupId();
     m_channelPerTopic = m_options.topics.size() > 1 &&
                         std::none_of(m_options.topics.begin(), m_options.topics.end(),
                                      [](const std::string &t) { return t.rfind('^', 0) == 0; });
@@ -85,6 +82,71 @@ size_t KafkaSource::channelOf(const char *topic) const {
             return i;
     }
     return 0;
+}
+
+std::string KafkaSource::privateGroupId() {
+    std::random_device rd;
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "weir-%08x%08x", rd(), rd());
+    return buf;
+}
+
+ProbeResult KafkaSource::testConnection(const Options &options, int timeoutMs) {
+    std::string error = validate(options);
+    if (!error.empty())
+        return {false, error};
+    KafkaSource probe(options); // never started: only its configuration and callbacks are used
+    rd_kafka_t *rk = probe.create(error);
+    if (!rk)
+        return {false, error};
+    const rd_kafka_metadata_t *md = nullptr;
+    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__TIMED_OUT;
+    const int64_t deadline = monotonicNowNs() + int64_t{timeoutMs} * kNsPerMs;
+    // Short steps, so that a refused login or a TLS failure (error callback) ends it early.
+    while (!probe.m_fatal && monotonicNowNs() < deadline) {
+        err = rd_kafka_metadata(rk, 1, nullptr, &md, 500);
+        if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+            break;
+        rd_kafka_poll(rk, 50);
+    }
+    rd_kafka_poll(rk, 0);
+    ProbeResult r;
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR && md) {
+        r.ok = true;
+        r.message = "connected: " + std::to_string(md->broker_cnt) + " broker" +
+                    (md->broker_cnt == 1 ? "" : "s");
+        for (const std::string &t : options.topics) {
+            if (t.rfind('^', 0) == 0) {
+                r.message += "; " + t + ": a pattern, matched when consuming";
+                continue;
+            }
+            const rd_kafka_metadata_topic_t *found = nullptr;
+            for (int i = 0; i < md->topic_cnt; ++i) {
+                if (t == md->topics[i].topic)
+                    found = &md->topics[i];
+            }
+            if (!found || found->err) {
+                r.ok = false;
+                r.message += "; topic " + t + ": " +
+                             (found ? rd_kafka_err2str(found->err) : "does not exist");
+            } else {
+                r.message += "; topic " + t + ": " + std::to_string(found->partition_cnt) +
+                             " partition" + (found->partition_cnt == 1 ? "" : "s");
+            }
+        }
+        rd_kafka_metadata_destroy(md);
+    } else {
+        std::lock_guard<std::mutex> lock(probe.m_mutex);
+        if (!probe.m_error.empty())
+            r.message = probe.m_error;
+        else
+            r.message = "kafka: no answer from " + options.brokers + " within " +
+                        std::to_string((timeoutMs + 999) / 1000) + " s: " +
+                        (probe.m_lastProblem.empty() ? std::string(rd_kafka_err2str(err))
+                                                     : probe.m_lastProblem);
+    }
+    rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+    return r;
 }
 
 bool KafkaSource::isSecretProperty(const std::string &key) {
@@ -135,6 +197,24 @@ std::vector<KafkaSource::PartitionProgress> KafkaSource::progress() const {
     return out;
 }
 
+SourceMetrics KafkaSource::metrics() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    SourceMetrics m;
+    m.state = m_state;
+    m.messages = m_counters.messages;
+    m.bytes = m_counters.bytes;
+    m.errors = m_counters.errors;
+    m.duplicates = m_counters.duplicates;
+    m.lastError = m_error.empty() ? m_lastProblem : m_error;
+    m.partitions.reserve(m_progress.size());
+    for (const auto &kv : m_progress) {
+        const PartitionProgress &p = kv.second;
+        m.partitions.push_back({p.topic, p.partition, p.nextOffset, p.highWatermark, p.lagMessages,
+                                p.lagSeconds, p.maxTimestamp, p.assigned});
+    }
+    return m;
+}
+
 TimestampNs KafkaSource::watermark() const {
     std::lock_guard<std::mutex> lock(m_mutex);
     TimestampNs w = kMaxTimestamp;
@@ -153,11 +233,56 @@ void KafkaSource::setStatus(std::string status) {
     m_status = std::move(status);
 }
 
+void KafkaSource::setState(SourceState state, std::string status, std::string problem) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_state != SourceState::Failed)
+        m_state = state;
+    m_status = std::move(status);
+    if (!problem.empty())
+        m_lastProblem = std::move(problem);
+}
+
+void KafkaSource::noteProblem(std::string status, std::string problem) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_status = std::move(status);
+    m_lastProblem = std::move(problem);
+}
+
 void KafkaSource::setFatal(std::string error) {
     m_fatal = true;
     std::lock_guard<std::mutex> lock(m_mutex);
     m_error = error;
+    m_lastProblem = error;
     m_status = "failed: " + error;
+    m_state = SourceState::Failed;
+}
+
+void KafkaSource::onStats(const char *json, size_t length) {
+    // Only the brokers' connection states are read: a broker entry has "source" (configured,
+    // learned, logical or internal) followed by "state" (UP, DOWN, CONNECT...).
+    const std::string_view text(json, length);
+    bool up = false;
+    size_t pos = 0;
+    while (!up) {
+        pos = text.find("\"source\":\"", pos);
+        if (pos == std::string_view::npos)
+            break;
+        pos += 10;
+        const size_t end = text.find('"', pos);
+        const size_t state = text.find("\"state\":\"", pos);
+        if (end == std::string_view::npos || state == std::string_view::npos)
+            break;
+        const std::string_view source = text.substr(pos, end - pos);
+        up = source != "internal" && source != "logical" && text.substr(state + 9, 3) == "UP\"";
+        pos = state;
+    }
+    if (!up)
+        return;
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_state == SourceState::Connecting || m_state == SourceState::Reconnecting) {
+        m_state = SourceState::Connected;
+        m_status = "connected";
+    }
 }
 
 void KafkaSource::start(IngestSink &sink) {
@@ -206,7 +331,8 @@ void KafkaSource::onError(int err, const char *reason) {
     switch (code) {
     case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
         m_allBrokersDown = true;
-        setStatus("all brokers down, retrying: " + why);
+        setState(SourceState::Reconnecting, "all brokers down, retrying: " + why,
+                 "all brokers down: " + why);
         break;
     case RD_KAFKA_RESP_ERR__AUTHENTICATION:
         setFatal("kafka: authentication failed: " + why);
@@ -226,7 +352,8 @@ void KafkaSource::onError(int err, const char *reason) {
             setFatal("kafka: TLS failure (is the listener TLS?): " + why);
             break;
         }
-        setStatus("error, retrying: " + why);
+        // One broker lost (others may still serve): the state stays, the problem shows.
+        noteProblem("error, retrying: " + why, why);
         break;
     }
 }
@@ -261,6 +388,8 @@ void KafkaSource::onRebalance(rd_kafka_t *rk, int err, rd_kafka_topic_partition_
         }
         m_status =
             "assigned " + std::to_string(parts->cnt) + " partition" + (parts->cnt == 1 ? "" : "s");
+        if (m_state != SourceState::Failed)
+            m_state = SourceState::Connected;
     } else {
         rd_kafka_assign(rk, nullptr);
         m_assigned.clear();
@@ -312,7 +441,9 @@ rd_kafka_t *KafkaSource::create(std::string &error) {
         set("enable.auto.commit", "true") && set("enable.auto.offset.store", "false") &&
         set("enable.partition.eof", "false") &&
         set("auto.offset.reset", m_options.startAt == StartAt::Earliest ? "earliest" : "latest") &&
-        set("client.id", "weir");
+        set("client.id", "weir") &&
+        // Broker connection states for metrics() (SourceState), once a second.
+        set("statistics.interval.ms", "1000");
     if (ok && (sasl || tls))
         ok = set("security.protocol",
                  sasl ? (tls ? "SASL_SSL" : "SASL_PLAINTEXT") : std::string("SSL"));
@@ -338,6 +469,7 @@ rd_kafka_t *KafkaSource::create(std::string &error) {
     rd_kafka_conf_set_opaque(conf, this);
     rd_kafka_conf_set_error_cb(conf, &Callbacks::error);
     rd_kafka_conf_set_log_cb(conf, &Callbacks::log);
+    rd_kafka_conf_set_stats_cb(conf, &Callbacks::stats);
     if (m_options.startAt != StartAt::Offsets)
         rd_kafka_conf_set_rebalance_cb(conf, &Callbacks::rebalance);
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
@@ -516,7 +648,7 @@ void KafkaSource::run(IngestSink &sink) {
                     msg->err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED)
                     setFatal("kafka: not authorized: " + why);
                 else
-                    setStatus("error, retrying: " + why);
+                    noteProblem("error, retrying: " + why, why);
             }
         } else {
             m_allBrokersDown = false;
@@ -577,6 +709,8 @@ void KafkaSource::run(IngestSink &sink) {
                     offs.emplace_back(kv.first, kv.second);
                 if (m_status.rfind("assigned", 0) != 0)
                     m_status = "consuming";
+                if (m_state != SourceState::Failed)
+                    m_state = SourceState::Connected;
             }
             p.batch.channel = static_cast<uint16_t>(ch);
             p.batch.ingestTime = wallNow();
@@ -615,7 +749,7 @@ void KafkaSource::run(IngestSink &sink) {
         rd_kafka_destroy(rk);
     }
     if (!m_fatal)
-        setStatus("stopped");
+        setState(SourceState::Stopped, "stopped");
 }
 
 } // namespace weir::source

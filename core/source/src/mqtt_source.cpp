@@ -133,16 +133,92 @@ MqttSource::Counters MqttSource::counters() const {
     return m_counters;
 }
 
-void MqttSource::setStatus(std::string status) {
+SourceMetrics MqttSource::metrics() const {
     std::lock_guard<std::mutex> lock(m_mutex);
+    SourceMetrics m;
+    m.state = m_state;
+    m.messages = m_counters.messages;
+    m.bytes = m_counters.bytes;
+    m.errors = m_counters.connectFailures;
+    m.connects = m_counters.connects;
+    m.lastError = m_error.empty() ? m_lastProblem : m_error;
+    return m;
+}
+
+void MqttSource::setStatus(SourceState state, std::string status, std::string problem) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_state != SourceState::Failed)
+        m_state = state;
     m_status = std::move(status);
+    if (!problem.empty())
+        m_lastProblem = std::move(problem);
 }
 
 void MqttSource::setFatal(std::string error) {
     m_fatal = true;
     std::lock_guard<std::mutex> lock(m_mutex);
     m_error = error;
+    m_lastProblem = error;
     m_status = "failed: " + error;
+    m_state = SourceState::Failed;
+}
+
+ProbeResult MqttSource::testConnection(const Options &options, int timeoutMs) {
+    std::string error = validate(options);
+    if (!error.empty())
+        return {false, error};
+    // Its own clean session: never take over the client id (and session) of a running source.
+    Options o = options;
+    o.clientId = randomClientId();
+    o.cleanSession = true;
+    MqttSource probe(o); // never started: its client runs on the calling thread
+    ProbeResult r;
+    const std::string where = o.host + ":" + std::to_string(o.port);
+    if (!probe.setup(error)) {
+        r.message = error;
+    } else {
+        const int rc = mosquitto_connect_bind_v5(probe.m_mosq, o.host.c_str(), o.port,
+                                                 o.keepAliveSeconds, nullptr, nullptr);
+        if (rc == MOSQ_ERR_TLS) {
+            r.message =
+                "mqtt: TLS handshake with " + where + " failed (certificate or CA mismatch?)";
+        } else if (rc != MOSQ_ERR_SUCCESS) {
+            r.message = "mqtt: cannot connect to " + where + ": " +
+                        (rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc));
+        } else {
+            const int64_t deadline = monotonicNowNs() + int64_t{timeoutMs} * kNsPerMs;
+            int loopRc = MOSQ_ERR_SUCCESS;
+            while (!probe.m_fatal && !probe.m_subscribed && monotonicNowNs() < deadline) {
+                loopRc = mosquitto_loop(probe.m_mosq, 100, 1);
+                if (loopRc != MOSQ_ERR_SUCCESS)
+                    break;
+            }
+            if (probe.m_subscribed) {
+                r.ok = true;
+                r.message = "connected to " + where + " and subscribed to " +
+                            std::to_string(o.topics.size()) + " filter" +
+                            (o.topics.size() == 1 ? "" : "s");
+            } else if (probe.m_fatal) {
+                r.message = probe.error();
+            } else if (loopRc == MOSQ_ERR_TLS) {
+                r.message =
+                    "mqtt: TLS handshake with " + where + " failed (certificate or CA mismatch?)";
+            } else if (loopRc != MOSQ_ERR_SUCCESS) {
+                r.message =
+                    "mqtt: the connection to " + where + " was closed: " +
+                    (loopRc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(loopRc)) +
+                    ((o.tlsCaFile.empty() && o.tlsCaPath.empty()) ? "" : " (TLS mismatch?)");
+            } else {
+                r.message = "mqtt: no answer from " + where + " within " +
+                            std::to_string((timeoutMs + 999) / 1000) + " s";
+            }
+            mosquitto_disconnect(probe.m_mosq);
+        }
+    }
+    if (probe.m_mosq)
+        mosquitto_destroy(probe.m_mosq);
+    probe.m_mosq = nullptr;
+    return r;
 }
 
 bool MqttSource::waitMs(int ms) {
@@ -241,7 +317,7 @@ void MqttSource::onConnect(int rc, bool v5) {
             setFatal("mqtt: " + m_options.host + ":" + std::to_string(m_options.port) +
                      " refused the connection: " + why);
         } else {
-            setStatus("refused: " + why);
+            setStatus(SourceState::Reconnecting, "refused: " + why, "refused: " + why);
         }
         return;
     }
@@ -253,7 +329,7 @@ void MqttSource::onConnect(int rc, bool v5) {
         filters.push_back(t.data());
     mosquitto_subscribe_multiple(m_mosq, nullptr, static_cast<int>(filters.size()), filters.data(),
                                  m_options.qos, 0, nullptr);
-    setStatus("connected, subscribing");
+    setStatus(SourceState::Connected, "connected, subscribing");
 }
 
 void MqttSource::onSubscribe(int count, const int *granted) {
@@ -266,7 +342,9 @@ void MqttSource::onSubscribe(int count, const int *granted) {
             return;
         }
     }
-    setStatus("subscribed to " + std::to_string(count) + " filter" + (count == 1 ? "" : "s"));
+    m_subscribed = true;
+    setStatus(SourceState::Connected,
+              "subscribed to " + std::to_string(count) + " filter" + (count == 1 ? "" : "s"));
 }
 
 void MqttSource::onMessage(const mosquitto_message *msg) {
@@ -359,7 +437,8 @@ void MqttSource::run(IngestSink &sink) {
     bool firstAttempt = true;
     while (!m_stop && !m_fatal && !sink.stopping()) {
         if (!socketUp) {
-            setStatus("connecting to " + where);
+            setStatus(m_everConnected ? SourceState::Reconnecting : SourceState::Connecting,
+                      "connecting to " + where);
             int rc;
             if (firstAttempt) {
                 mosquitto_property *props = nullptr;
@@ -392,8 +471,10 @@ void MqttSource::run(IngestSink &sink) {
             ++m_localCounters.connectFailures;
             const std::string why =
                 rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc);
-            setStatus("reconnecting to " + where + " in " + std::to_string(backoffMs) +
-                      " ms: " + why);
+            setStatus(m_everConnected ? SourceState::Reconnecting : SourceState::Connecting,
+                      "reconnecting to " + where + " in " + std::to_string(backoffMs) +
+                          " ms: " + why,
+                      "cannot connect to " + where + ": " + why);
             flush(sink, true);
             if (!waitMs(backoffMs))
                 break;
@@ -431,8 +512,11 @@ void MqttSource::run(IngestSink &sink) {
         ++m_localCounters.connectFailures;
         const std::string why =
             rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc);
-        setStatus(std::string(wasConnected ? "disconnected" : "connection failed") +
-                  ", reconnecting in " + std::to_string(backoffMs) + " ms: " + why);
+        setStatus(m_everConnected ? SourceState::Reconnecting : SourceState::Connecting,
+                  std::string(wasConnected ? "disconnected" : "connection failed") +
+                      ", reconnecting in " + std::to_string(backoffMs) + " ms: " + why,
+                  std::string(wasConnected ? "connection to " : "cannot connect to ") + where +
+                      (wasConnected ? " lost: " : ": ") + why);
         flush(sink, true);
         if (!waitMs(backoffMs))
             break;
@@ -444,7 +528,7 @@ void MqttSource::run(IngestSink &sink) {
     mosquitto_destroy(m_mosq);
     m_mosq = nullptr;
     if (!m_fatal)
-        setStatus("stopped");
+        setStatus(SourceState::Stopped, "stopped");
 }
 
 } // namespace weir::source

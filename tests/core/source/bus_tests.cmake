@@ -2,7 +2,8 @@
 # Message-bus tests (issue 5): real mosquitto, the librdkafka mock cluster, kcat, weir-cli.
 # Included from tests/core/source/CMakeLists.txt.
 foreach(t mqtt_source kafka_source kafka_engine_ack mqtt_kafka_same_answer
-        kafka_partition_watermark recording kafka_group)
+        kafka_partition_watermark recording kafka_group
+        source_connections)
     weir_add_gtest(test_${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_${t}.cpp
                    LIBS weir::engine weir::source Threads::Threads
                    LABELS "core;bus" TIMEOUT 240)

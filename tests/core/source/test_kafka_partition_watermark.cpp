@@ -4,6 +4,8 @@
 // both partitions passed its end. Real Kafka protocol against the librdkafka mock cluster.
 #include "bus_fixtures.h"
 #include "collect_sink.h"
+#include "weir/alert/rule.h"
+#include "weir/engine/alert_processor.h"
 #include "weir/engine/engine.h"
 #include "weir/engine/window_processor.h"
 #include "weir/source/kafka_source.h"
@@ -11,6 +13,7 @@
 #include "weir/window/window_spec.h"
 
 #include <gtest/gtest.h>
+#include <mutex>
 
 using namespace weir;
 using namespace weir::testing;
@@ -158,4 +161,56 @@ TEST(KafkaPartitionWatermark, SilentAssignedPartitionHoldsUntilIdle) {
         ASSERT_EQ(snap->windows.at(0)->finals.size(), 1u);
         EXPECT_EQ(snap->windows.at(0)->finals[0].values.at(0).number, 2.0);
     }
+}
+
+// Alert rules' windows track the same per-partition watermark: a rule's window over a topic of
+// two partitions is evaluated only once both partitions passed its end (before the fix they
+// tracked one watermark per channel, so the partition running ahead closed the window early
+// and the events of the slow partition arrived late).
+TEST(KafkaPartitionWatermark, AlertWindowWaitsForTheSlowestPartition) {
+    KafkaMock mock(WEIR_KAFKA_MOCK_PATH, {"awm:2"});
+    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), 0, eventsAt({1, 5, 10, 70, 80}), "awm"));
+    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), 1, eventsAt({2, 20, 30}), "awm"));
+
+    std::string error;
+    auto rules = alert::loadRules(
+        R"j([{"name":"busy","window":"fixed:60s","condition":"count() >= 6"}])j", &error);
+    ASSERT_TRUE(rules) << error;
+    auto alerts = alert::AlertEngine::create(std::move(*rules), &error);
+    ASSERT_TRUE(alerts) << error;
+    auto processor = std::make_shared<engine::AlertProcessor>(std::move(alerts));
+    std::mutex mutex; // the sink runs on the engine thread
+    std::vector<alert::Transition> sunk;
+    processor->setTransitionSink([&](const std::vector<alert::Transition> &batch) {
+        std::lock_guard<std::mutex> lock(mutex);
+        sunk.insert(sunk.end(), batch.begin(), batch.end());
+    });
+    engine::Engine engine;
+    engine.addProcessor(processor);
+    engine.addSource(earliest(mock.bootstrap(), "awm"));
+    engine.start();
+    auto snap = waitSnapshot(
+        engine, [](const engine::Snapshot &s) { return s.stats.events >= 8; }, 90s);
+    ASSERT_EQ(snap->stats.events, 8u) << snap->sources.at(0).status;
+    // Let a few more ticks pass: nothing may be evaluated while partition 1 is at 30 s.
+    const uint64_t version = engine.version();
+    waitSnapshot(
+        engine, [&](const engine::Snapshot &s) { return s.version >= version + 5; }, 30s);
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        EXPECT_TRUE(sunk.empty()) << "the window closed on partition 0's watermark alone";
+    }
+    EXPECT_EQ(engine.snapshot()->alerts->evaluations, 0u);
+
+    // Partition 1 passes the end of the minute: the window closes with all six events.
+    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), 1, eventsAt({65}), "awm"));
+    snap = waitSnapshot(
+        engine, [](const engine::Snapshot &s) { return s.alerts && s.alerts->transitions >= 1; },
+        90s);
+    engine.stop();
+    std::lock_guard<std::mutex> lock(mutex);
+    ASSERT_EQ(sunk.size(), 1u);
+    EXPECT_EQ(sunk[0].state, alert::AlertState::Firing);
+    EXPECT_EQ(sunk[0].time.value, 1767225600LL * kNsPerSecond + 60 * kNsPerSecond);
+    EXPECT_EQ(sunk[0].value, 6.0);
 }

@@ -73,7 +73,16 @@ public:
 
     // One stored event with its parsed fields. `nowNs` is processing time (monotonic).
     void process(const store::EventRecord &record, std::string_view raw,
-                 const parse::FieldList &fields, int64_t nowNs);
+                 const parse::FieldList &fields, int64_t nowNs) {
+        process(record, raw, fields, nowNs, record.source);
+    }
+    // The same, with the watermark lane the event advances: its channel, or its Kafka
+    // partition's own lane (engine::AlertProcessor); filters still see record.source.
+    void process(const store::EventRecord &record, std::string_view raw,
+                 const parse::FieldList &fields, int64_t nowNs, SourceId lane);
+    // A lane (e.g. a newly assigned partition) holds the watermark back until its first
+    // event; endSource releases it.
+    void holdSource(SourceId lane, int64_t nowNs);
     void endSource(SourceId source);
     // End of all input: windows close, final evaluations run.
     void endAll();

@@ -3,6 +3,7 @@
 
 #include "weir/alert/alert_engine.h"
 #include "weir/engine/event_processor.h"
+#include "weir/engine/watermark_lanes.h"
 
 #include <deque>
 #include <functional>
@@ -13,7 +14,8 @@ namespace weir::engine {
 
 // Runs an alert::AlertEngine inside the engine: every event's fields are parsed once with its
 // channel's parser and fed to every rule; the active alerts and the latest transitions are
-// published in Snapshot::alerts. Engine thread only (see EventProcessor).
+// published in Snapshot::alerts. Like WindowProcessor, the rules' windows keep one watermark
+// lane per channel and per Kafka partition. Engine thread only (see EventProcessor).
 class AlertProcessor final : public EventProcessor {
 public:
     explicit AlertProcessor(std::unique_ptr<alert::AlertEngine> alerts,
@@ -25,6 +27,8 @@ public:
 
     ProcessorVerdict onEvent(const store::EventRecord &record, std::string_view raw,
                              const parse::Parser &parser) override;
+    void onAttributes(std::string_view attrs) override { m_lanes.setAttributes(attrs); }
+    void onAssignment(SourceId channel, std::string_view partitions) override;
     void onChannel(SourceId channel, const std::string &name) override;
     void onSourceEnd(SourceId channel) override;
     void onInputFinished() override;
@@ -38,6 +42,8 @@ private:
     size_t m_kept;
     std::function<void(const std::vector<alert::Transition> &)> m_sink;
     query::SourceCatalog m_catalog;
+    WatermarkLanes m_lanes;
+    std::vector<SourceId> m_assigned, m_revoked; // scratch (onAssignment)
     parse::FieldList m_fields;
     int64_t m_now = 0;
     bool m_finished = false;

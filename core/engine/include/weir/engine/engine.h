@@ -74,6 +74,9 @@ struct SourceStatus {
     std::string error;
     std::string status; // live sources' connection state (Source::status)
     IngestQueue::Counters queue;
+    SourceId firstChannel;         // its channels are firstChannel, firstChannel + 1, ...
+    source::SourceMetrics metrics; // Source::metrics() (live sources)
+    double messagesPerSecond = 0;  // from metrics.messages, over the last second or so
 };
 
 // What the engine publishes: immutable, versioned. Readers keep the shared_ptr as long as they

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "weir/engine/event_processor.h"
+#include "weir/engine/watermark_lanes.h"
 #include "weir/window/event_builder.h"
 #include "weir/window/window_operator.h"
 #include "weir/window/window_results.h"
@@ -37,7 +38,7 @@ public:
     // Receives every batch of new panes, on the engine thread, in order (may move from them).
     void setPaneSink(std::function<void(std::vector<window::Pane> &)> sink);
 
-    void onAttributes(std::string_view attrs) override { m_attrs = attrs; }
+    void onAttributes(std::string_view attrs) override { m_lanes.setAttributes(attrs); }
     void onAssignment(SourceId channel, std::string_view partitions) override;
     ProcessorVerdict onEvent(const store::EventRecord &record, std::string_view raw,
                              const parse::Parser &parser) override;
@@ -50,27 +51,13 @@ public:
 
 private:
     void drain();
-    // The watermark lane of an event: its channel, or its channel's Kafka partition.
-    SourceId laneOf(SourceId channel);
-    SourceId partitionLane(SourceId channel, std::string_view topic, int64_t partition,
-                           bool *created);
-
-    struct PartitionLane {
-        uint16_t channel;
-        int32_t partition;
-        std::string topic;
-        SourceId lane;
-    };
 
     Options m_options;
     window::WindowOperator m_operator;
     window::EventBuilder m_builder;
     parse::FieldList m_fields;
-    std::string_view m_attrs;            // the next event's transport attributes (onAttributes)
-    std::vector<int32_t> m_channelLanes; // channel -> lane (-1: none yet)
-    std::vector<PartitionLane> m_partitionLanes;         // few: one per assigned partition
-    std::vector<std::vector<SourceId>> m_lanesOfChannel; // for onSourceEnd
-    uint16_t m_nextLane = 0;
+    WatermarkLanes m_lanes;
+    std::vector<SourceId> m_assigned, m_revoked; // scratch (onAssignment)
     int64_t m_now = 0;
     std::function<void(std::vector<window::Pane> &)> m_sink;
     std::vector<window::Pane> m_panes;

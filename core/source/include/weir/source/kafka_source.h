@@ -90,6 +90,8 @@ public:
     std::string status() const override;
     void acknowledge(uint64_t token) override;
 
+    SourceMetrics metrics() const override;
+
     Counters counters() const;
     std::vector<PartitionProgress> progress() const;
     // Minimum over assigned partitions of their event-time watermarks (kMinTimestamp if none).
@@ -99,6 +101,13 @@ public:
     static std::string validate(const Options &options);
     // True for property names whose values are secrets (never printed).
     static bool isSecretProperty(const std::string &key);
+    // A fresh private consumer group name ("weir-" and random hex).
+    static std::string privateGroupId();
+    // Connects with these options (same security settings) and asks for the cluster's
+    // metadata, bounded by `timeoutMs`: ok with the brokers and the partitions of each named
+    // topic, or why not (unreachable, refused login, TLS failure, unknown topic). Blocks the
+    // calling thread up to about timeoutMs + 1 s: never call it on the GUI thread.
+    static ProbeResult testConnection(const Options &options, int timeoutMs);
 
 private:
     struct PartitionState;
@@ -114,7 +123,10 @@ private:
     void pushAssignment(IngestSink &sink); // control batches: see RawBatch::attributes
     size_t channelOf(const char *topic) const;
     void setStatus(std::string status);
+    void setState(SourceState state, std::string status, std::string problem = {});
+    void noteProblem(std::string status, std::string problem);
     void setFatal(std::string error);
+    void onStats(const char *json, size_t length);
 
     struct Callbacks; // librdkafka callback trampolines (consumer thread)
 
@@ -128,6 +140,8 @@ private:
     std::condition_variable m_wake;
     std::string m_error;
     std::string m_status;
+    SourceState m_state = SourceState::Connecting;
+    std::string m_lastProblem; // kept after recovery (SourceMetrics::lastError)
     Counters m_counters;
     std::map<PartitionKey, PartitionProgress> m_progress;
     std::map<uint64_t, std::vector<std::pair<PartitionKey, int64_t>>> m_unacked;

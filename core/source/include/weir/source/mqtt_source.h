@@ -70,10 +70,16 @@ public:
     void stop() override;
     std::string error() const override;
     std::string status() const override;
+    SourceMetrics metrics() const override;
     Counters counters() const;
 
     // Checks options without connecting; returns an error message or empty.
     static std::string validate(const Options &options);
+    // Connects with these options (TLS, login, protocol version) under a random client id and
+    // a clean session, and subscribes to the filters, bounded by `timeoutMs`: ok, or why not
+    // (unreachable, refused login, TLS failure, refused subscription). Blocks the calling
+    // thread: never call it on the GUI thread.
+    static ProbeResult testConnection(const Options &options, int timeoutMs);
 
     struct NamedLevel {
         size_t level = 0;
@@ -90,7 +96,7 @@ private:
     void onSubscribe(int count, const int *granted);
     void onMessage(const mosquitto_message *msg);
     void flush(IngestSink &sink, bool force);
-    void setStatus(std::string status);
+    void setStatus(SourceState state, std::string status, std::string problem = {});
     void setFatal(std::string error);
     bool waitMs(int ms);
 
@@ -114,6 +120,8 @@ private:
     std::condition_variable m_wake;
     std::string m_error;
     std::string m_status;
+    SourceState m_state = SourceState::Connecting;
+    std::string m_lastProblem; // kept after recovery (SourceMetrics::lastError)
     Counters m_counters;
 
     // Network thread only.
@@ -125,6 +133,7 @@ private:
     bool m_everConnected = false;
     bool m_connected = false;
     bool m_passphraseAsked = false; // the key file asked for a passphrase
+    bool m_subscribed = false;      // a SUBACK arrived (testConnection)
     Counters m_localCounters;       // published to m_counters at each flush
 };
 

@@ -59,6 +59,48 @@ struct ChannelSpec {
     std::string format; // a parse format name, or "auto"
 };
 
+// A live source's connection state, as shown in the Sources panel.
+enum class SourceState : uint8_t {
+    None,         // not a live source (files, demo)
+    Connecting,   // first connection attempt under way
+    Connected,    // connected (MQTT: subscribed; Kafka: a broker is up)
+    Reconnecting, // the connection was lost or refused; retrying by itself
+    Failed,       // a fatal error (bad login, TLS mismatch...): error() says why
+    Stopped,      // stopped or disconnected by the user
+};
+
+const char *sourceStateName(SourceState state);
+
+// Progress of one Kafka partition (offsets are Kafka's: the next offset to read, the end).
+struct PartitionMetrics {
+    std::string topic;
+    int32_t partition = 0;
+    int64_t nextOffset = -1;    // -1: nothing consumed yet
+    int64_t highWatermark = -1; // -1: not known yet
+    int64_t lagMessages = 0;
+    double lagSeconds = 0;                 // age of the newest consumed message while behind
+    TimestampNs watermark = kMinTimestamp; // newest broker timestamp consumed
+    bool assigned = false;
+};
+
+// What a live source reports about itself; counters are totals since the source started.
+struct SourceMetrics {
+    SourceState state = SourceState::None;
+    uint64_t messages = 0;
+    uint64_t bytes = 0;
+    uint64_t errors = 0;     // transient errors and failed connection attempts
+    uint64_t duplicates = 0; // redeliveries dropped by the source
+    uint64_t connects = 0;   // successful connections (0 for Kafka: it has no such event)
+    std::string lastError;   // the latest problem, kept after recovery; empty if none
+    std::vector<PartitionMetrics> partitions; // Kafka only
+};
+
+// The outcome of a bounded connection test (Test connection in the source dialogs).
+struct ProbeResult {
+    bool ok = false;
+    std::string message; // what was reached, or why it failed
+};
+
 // The engine-side queue a source pushes into. Implementations are thread-safe.
 class IngestSink {
 public:
@@ -88,6 +130,9 @@ public:
     // Short human-readable connection state ("connected", "reconnecting in 2 s: ..."), empty
     // for sources without one. Any thread.
     virtual std::string status() const { return {}; }
+    // Counters, state and per-partition progress (live sources). Any thread; cheap (one
+    // lock), the engine calls it at each publication.
+    virtual SourceMetrics metrics() const { return {}; }
     // Engine thread: every message of the batch carrying `token` is stored. Must not block.
     virtual void acknowledge(uint64_t token) { (void)token; }
 };
