@@ -5,7 +5,9 @@
 #     weir-cli, against `kcat -C -e` reading the same topic (both read the partitions directly,
 #     without a consumer group, from the beginning).
 #  2. MQTT: weir-cli subscribed to a real mosquitto while `mosquitto_pub -l` publishes at its
-#     maximum rate; weir-cli's CPU time over the publishing time is its share of a core.
+#     maximum rate; weir-cli's CPU time over the publishing time is its share of a core, and
+#     its CPU time over that of `mosquitto_sub` (subscribed alongside, printing every message
+#     to a file) is the ratio to the reference client.
 #
 #   bench/bus_bench.sh                                 # defaults below
 #   WEIR_BENCH_MESSAGES=100000 bench/bus_bench.sh      # smaller run
@@ -151,7 +153,9 @@ for qos in $mqtt_qos; do
         > "$work/mqtt.json" 2> "$work/mqtt.err" &
     wpid=$!
     # A reference subscriber: what the broker actually delivered.
-    mosquitto_sub -h 127.0.0.1 -p "$port" -t 'bench/#' -q "$qos" > "$work/sub.out" &
+    # Its CPU time is the reference for weir-cli's (both receive the same messages).
+    /usr/bin/time -f "%U %S" -o "$work/sub.time" \
+        mosquitto_sub -h 127.0.0.1 -p "$port" -t 'bench/#' -q "$qos" > "$work/sub.out" &
     spid=$!
     for _ in $(seq 100); do grep -q subscribed "$work/mqtt.err" && break; sleep 0.1; done
     sleep 0.5
@@ -159,25 +163,30 @@ for qos in $mqtt_qos; do
     mosquitto_pub -h 127.0.0.1 -p "$port" -t bench/access -q "$qos" -l < "$work/mqtt.log"
     t1=$(now)
     wait "$wpid" || true
-    kill "$spid" 2>/dev/null || true
+    # The broker may drop messages for mosquitto_sub (QoS 0), so it cannot count to the end:
+    # stop it (the child of `time`, which then still reports its CPU time) once weir-cli ended.
+    sleep 1
+    pkill -TERM -P "$spid" 2>/dev/null || true
     wait "$spid" 2>/dev/null || true
     sub=$(wc -l < "$work/sub.out")
-    rows+=("$(python3 - "$qos" "$mqtt_messages" "$t0" "$t1" "$work/mqtt.time" "$work/mqtt.json" "$sub" <<'EOF'
+    rows+=("$(python3 - "$qos" "$mqtt_messages" "$t0" "$t1" "$work/mqtt.time" "$work/mqtt.json" "$sub" "$work/sub.time" <<'EOF'
 import json, sys
 qos, n, t0, t1 = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 u, s = map(float, open(sys.argv[5]).read().split()[-2:])
 d = json.load(open(sys.argv[6]))
 sub = int(sys.argv[7])
+su, ss = map(float, open(sys.argv[8]).read().split()[-2:])
 pub = t1 - t0
+ratio = f"{(u+s)/(su+ss):.2f}" if su + ss > 0 else "n/a"
 print(f"| {qos} | {n} | {pub:.2f} | {n/pub:,.0f} | {sub} | {d['lines']} | {d['dropped']} | "
-      f"{u+s:.2f} | {100*(u+s)/pub:.0f} % |")
+      f"{u+s:.2f} | {100*(u+s)/pub:.0f} % | {su+ss:.2f} | {ratio} |")
 EOF
 )")
 done
 echo "MQTT (mosquitto 2.0 on loopback, \`mosquitto_pub -l\` at its maximum rate, access-log lines;"
 echo "\`mosquitto_sub\` subscribed alongside shows what the broker delivered):"
 echo
-echo "| QoS | lines given to mosquitto_pub | publish seconds | lines/s | mosquitto_sub received | weir-cli received | weir-cli dropped | weir-cli CPU s | CPU share of one core |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "| QoS | lines given to mosquitto_pub | publish seconds | lines/s | mosquitto_sub received | weir-cli received | weir-cli dropped | weir-cli CPU s | CPU share of one core | mosquitto_sub CPU s | weir-cli CPU / mosquitto_sub CPU |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 printf '%s\n' "${rows[@]}"
 echo

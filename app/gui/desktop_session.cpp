@@ -249,7 +249,8 @@ void DesktopSession::startLiveSource(const ui::WorkspaceSource &s, const QString
         m.format = format;
         error = source::MqttSource::validate(m);
         if (error.empty()) {
-            m_controller.addSource([m] { return std::make_unique<source::MqttSource>(m); },
+            m_controller.addSource(m_controller.sourceControls()->switchable(
+                                       [m] { return std::make_unique<source::MqttSource>(m); }),
                                    "mqtt " + s.endpoint().toStdString());
             return;
         }
@@ -276,7 +277,8 @@ void DesktopSession::startLiveSource(const ui::WorkspaceSource &s, const QString
         if (error.empty())
             error = source::KafkaSource::validate(k);
         if (error.empty()) {
-            m_controller.addSource([k] { return std::make_unique<source::KafkaSource>(k); },
+            m_controller.addSource(m_controller.sourceControls()->switchable(
+                                       [k] { return std::make_unique<source::KafkaSource>(k); }),
                                    "kafka " + s.brokers.toStdString());
             return;
         }

@@ -38,6 +38,10 @@ GuiController::GuiController(GuiOptions options, QObject *parent)
     if (m_options.maxRows > 0)
         m_window->model()->setMaxRows(m_options.maxRows);
     connect(m_window.get(), &ui::MainWindow::openFilesRequested, this, &GuiController::openFiles);
+    m_sources = std::make_unique<SourceControls>(
+        m_window.get(), [this](SourceFactory make, const std::string &title) {
+            addSource(std::move(make), title);
+        });
     ui::AnalysisDocks *docks = m_window->analysisDocks();
     connect(docks, &ui::AnalysisDocks::configureWindowsRequested, this,
             &GuiController::configureWindows);
@@ -273,6 +277,7 @@ void GuiController::tick() {
         QElapsedTimer t;
         t.start();
         m_window->applySnapshot(snap);
+        m_sources->applySnapshot(snap);
         const double ms = static_cast<double>(t.nsecsElapsed()) / 1e6;
         m_appliedVersion = snap->version;
         ++m_updates;

@@ -3,6 +3,7 @@
 
 #include "gui_analysis_options.h"
 #include "loop_stall_probe.h"
+#include "source_controls.h"
 #include "weir/engine/engine.h"
 
 #include <QByteArrayList>
@@ -56,6 +57,9 @@ public:
 
     void start();
     ui::MainWindow *window() const { return m_window.get(); }
+    // The Sources panel and the Kafka/MQTT dialogs; switchable() wraps a live source's factory
+    // so the panel can disconnect and connect it.
+    SourceControls *sourceControls() const { return m_sources.get(); }
     const GuiOptions &options() const { return m_options; }
     // Adds sources to the running pipeline (and their names to the window title).
     void openFiles(const QStringList &paths);
@@ -86,6 +90,7 @@ private:
     GuiOptions m_options;
     std::unique_ptr<engine::Engine> m_engine;
     std::unique_ptr<ui::MainWindow> m_window;
+    std::unique_ptr<SourceControls> m_sources; // after m_window: its panel lives in the window
     QTimer m_timer;
     struct Input {
         std::string title;

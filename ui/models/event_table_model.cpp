@@ -2,6 +2,7 @@
 #include "models/event_table_model.h"
 
 #include "weir/common/time_util.h"
+#include "weir/store/attributes.h"
 
 #include <QBrush>
 #include <QColor>
@@ -444,6 +445,15 @@ const parse::FieldList *EventTableModel::cachedFields(const store::EventRef &eve
         const auto &channels = m_snapshot->channels;
         m_fieldsOk = rec.source.value < channels.size() && channels[rec.source.value].decoder &&
                      channels[rec.source.value].decoder->parseFields(event.raw(), m_fields);
+        // Kafka/MQTT provenance (topic, partition, offset, key, topic levels...) after the
+        // payload's own fields, which win on a name clash.
+        const std::string_view attrs = event.attributes();
+        if (!attrs.empty()) {
+            if (!m_fieldsOk)
+                m_fields.clear();
+            store::appendAttributeFields(attrs, m_fields);
+            m_fieldsOk = true;
+        }
     }
     return m_fieldsOk ? &m_fields : nullptr;
 }
@@ -496,8 +506,13 @@ QVariant EventTableModel::fieldsOf(const store::EventRef &event) const {
     if (rec.source.value >= channels.size() || !channels[rec.source.value].decoder)
         return QVariantList();
     parse::FieldList fields;
-    if (!channels[rec.source.value].decoder->parseFields(event.raw(), fields))
+    const bool parsed = channels[rec.source.value].decoder->parseFields(event.raw(), fields);
+    const std::string_view attrs = event.attributes(); // Kafka/MQTT provenance, after the payload's
+    if (!parsed)
+        fields.clear();
+    if (!parsed && attrs.empty())
         return QVariantList();
+    store::appendAttributeFields(attrs, fields);
     QVariantList out;
     out.reserve(static_cast<int>(fields.fields.size()));
     for (const parse::Field &f : fields.fields) {

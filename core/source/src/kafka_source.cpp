@@ -211,6 +211,10 @@ SourceMetrics KafkaSource::metrics() const {
         const PartitionProgress &p = kv.second;
         m.partitions.push_back({p.topic, p.partition, p.nextOffset, p.highWatermark, p.lagMessages,
                                 p.lagSeconds, p.maxTimestamp, p.assigned});
+        if (p.assigned) {
+            m.lagMessages += p.lagMessages;
+            m.lagSeconds = std::max(m.lagSeconds, p.lagSeconds);
+        }
     }
     return m;
 }

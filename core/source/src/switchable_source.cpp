@@ -19,6 +19,11 @@ void addTotals(SourceMetrics &to, const SourceMetrics &from) {
     to.connects += from.connects;
 }
 
+uint64_t nextId() {
+    static std::atomic<uint64_t> next{1};
+    return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 } // namespace
 
 // The sink one generation pushes into: tags its acknowledgement tokens with the generation.
@@ -43,7 +48,8 @@ private:
 };
 
 SwitchableSource::SwitchableSource(Factory factory)
-    : m_factory(std::move(factory)) {
+    : m_id(nextId())
+    , m_factory(std::move(factory)) {
     const std::unique_ptr<Source> prototype = m_factory();
     m_name = prototype->name();
     m_channels = prototype->channels();
@@ -114,14 +120,17 @@ bool SwitchableSource::disconnect() {
         tagging = std::move(m_tagging);
         ++m_generation; // late acknowledgements of the old generation are dropped from now on
         m_disconnecting = false;
+        m_idle.notify_all(); // under the lock: stop() may destroy this object right after
     }
     return true;
 }
 
 void SwitchableSource::stop() {
     {
-        std::lock_guard<std::mutex> lock(m_mutex);
+        std::unique_lock<std::mutex> lock(m_mutex);
         m_stopped = true; // no connect() from now on
+        // A disconnect() running on another thread finishes first (it joins the source).
+        m_idle.wait(lock, [this] { return !m_disconnecting; });
     }
     disconnect();
 }
@@ -156,6 +165,7 @@ SourceMetrics SwitchableSource::metrics() const {
         m.partitions = m_past.partitions;
     }
     addTotals(m, m_past);
+    m.switchId = m_id;
     return m;
 }
 

@@ -92,7 +92,11 @@ struct SourceMetrics {
     uint64_t duplicates = 0; // redeliveries dropped by the source
     uint64_t connects = 0;   // successful connections (0 for Kafka: it has no such event)
     std::string lastError;   // the latest problem, kept after recovery; empty if none
+    // Kafka: the sum of the assigned partitions' lags, and the largest lag in time.
+    int64_t lagMessages = 0;
+    double lagSeconds = 0;
     std::vector<PartitionMetrics> partitions; // Kafka only
+    uint64_t switchId = 0; // a SwitchableSource's id (Disconnect/Connect); 0: not switchable
 };
 
 // The outcome of a bounded connection test (Test connection in the source dialogs).
