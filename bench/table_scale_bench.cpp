@@ -4,7 +4,7 @@
 // Table: a real EventStore grows by stages (1 M, 6 M, 20 M, 50 M, 100 M small rows, up to
 // WEIR_BENCH_ROWS, stopping early when MemAvailable would fall under 3 GiB); at each stage a
 // shown LogTableView over an EventTableModel (offscreen, 1200x800) takes the new rows, then:
-// - the GUI-thread CPU time of one 1000-row append (EventTableModel::applySnapshot: Qt's
+// - the GUI-thread CPU time of one 1000-row append and the repaint after it (applySnapshot: Qt's
 //   QHeaderView inserts per-row items and recomputes every row's position: O(rows)),
 // - the frame time of scrolling (scroll-bar move + synchronous repaint of the viewport), at
 //   random positions and page by page,
@@ -135,7 +135,7 @@ void benchTable(uint64_t maxRows) {
                 view.viewport()->width(), view.viewport()->height());
     std::printf(
         "| rows stored | rows in the table | build s | catch-up insert ms (CPU) | 1000-row append "
-        "ms (CPU, mean / max of 5) "
+        "+ repaint ms (CPU, mean / max of 5) "
         "| repaint alone ms (CPU) | scroll frame ms random (mean / p99 / max) | page down (mean / "
         "p99 / max) "
         "| RSS B/row | store B/row |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");

@@ -6,7 +6,9 @@
 
 #include <QHeaderView>
 #include <QScrollBar>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QtTest>
 #include <limits>
 
@@ -22,6 +24,7 @@ private Q_SLOTS:
     void keepsRowsOnScreenWhenTopRowsAreEvicted();
     void rowsHaveOneFixedHeight();
     void rowsStayWithinIntPixels();
+    void columnLayoutsAreKeptPerFormat();
 };
 
 namespace {
@@ -146,6 +149,41 @@ void TestLogTableView::rowsStayWithinIntPixels() {
     model.applySnapshot(feed.snapshot());
     QCOMPARE(model.rowCount(), 100);
     QCOMPARE(model.rowToIndex(0), uint64_t{50});
+}
+
+void TestLogTableView::columnLayoutsAreKeptPerFormat() {
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings().remove(QStringLiteral("columns"));
+    StoreFeeder feed({});
+    feed.append(10);
+    EventTableModel model;
+    model.applySnapshot(feed.snapshot());
+    LogTableView view;
+    view.setModel(&model);
+    const QStringList all = view.visibleColumns();
+    QCOMPARE(all.size(), int(EventTableModel::ColumnCount));
+
+    view.setColumnsKey(QStringLiteral("format-a"));
+    view.setColumnVisible(EventTableModel::SourceColumn, false);
+    view.horizontalHeader()->moveSection(
+        view.horizontalHeader()->visualIndex(EventTableModel::MessageColumn), 0);
+    const QStringList a = view.visibleColumns();
+    QCOMPARE(a.size(), all.size() - 1);
+    QCOMPARE(a.front(), all.back()); // Message first
+
+    // Another format without a saved layout starts from the default, not from format-a's.
+    view.setColumnsKey(QStringLiteral("format-b"));
+    QCOMPARE(view.visibleColumns(), all);
+    view.setColumnVisible(EventTableModel::StatusColumn, false);
+    const QStringList b = view.visibleColumns();
+    QCOMPARE(b.size(), all.size() - 1);
+
+    // Each format gets its own layout back.
+    view.setColumnsKey(QStringLiteral("format-a"));
+    QCOMPARE(view.visibleColumns(), a);
+    view.setColumnsKey(QStringLiteral("format-b"));
+    QCOMPARE(view.visibleColumns(), b);
+    QSettings().remove(QStringLiteral("columns"));
 }
 
 QTEST_MAIN(TestLogTableView)

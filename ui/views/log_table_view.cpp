@@ -141,11 +141,20 @@ void LogTableView::restoreColumns() {
         return;
     const QStringList entries =
         QSettings().value(QStringLiteral("columns/") + m_columnsKey).toStringList();
-    if (entries.isEmpty())
-        return;
-    m_restoring = true;
     QHeaderView *h = horizontalHeader();
     const int count = model()->columnCount();
+    if (entries.isEmpty()) {
+        // Nothing saved for this format: the default layout (not the previous format's),
+        // fixed columns in model order, parsed fields hidden.
+        m_restoring = true;
+        for (int c = 0; c < count; ++c) {
+            h->moveSection(h->visualIndex(c), c);
+            h->setSectionHidden(c, c >= EventTableModel::ColumnCount);
+        }
+        m_restoring = false;
+        return;
+    }
+    m_restoring = true;
     QStringList names;
     for (int c = 0; c < count; ++c)
         names << model()->headerData(c, Qt::Horizontal).toString();
