@@ -3,6 +3,7 @@
 // table: snapshots held back by the pacer still reach the table, the latest one last, without
 // another snapshot arriving.
 #include "models/event_table_model.h"
+#include "models/table_filter.h"
 #include "models/update_pacer.h"
 #include "store_feeder.h"
 #include "views/main_window.h"
@@ -20,6 +21,7 @@ private Q_SLOTS:
     void spacesUpdatesByTheirCost();
     void capsTheDelay();
     void heldBackSnapshotsReachTheTable();
+    void heldBackSnapshotsReachAFilteredTable();
 };
 
 void TestUpdatePacer::neverDelaysWithoutAShare() {
@@ -72,6 +74,26 @@ void TestUpdatePacer::heldBackSnapshotsReachTheTable() {
     window.applySnapshot(feed.snapshot());
     window.flushTable();
     QCOMPARE(window.model()->rowCount(), 100010);
+}
+
+void TestUpdatePacer::heldBackSnapshotsReachAFilteredTable() {
+    weir::test::StoreFeeder feed(weir::store::EventStore::Options{});
+    MainWindow window;
+    window.setTableUpdateShare(0.01);
+    feed.append(1000);
+    window.applySnapshot(feed.snapshot());
+    weir::ui::TableFilter *filter = window.tableFilter();
+    filter->apply(QStringLiteral("status:404")); // every 5th event of the feed
+    QTRY_COMPARE_WITH_TIMEOUT(window.model()->rowCount(), 200, 20000);
+    QVERIFY(window.model()->isFiltered());
+    for (int i = 0; i < 5; ++i) {
+        feed.append(20000);
+        window.applySnapshot(feed.snapshot());
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(window.model()->rowCount(), 101000 / 5, 20000);
+    // The filter's hand-overs are counted once: taking them again gives nothing new.
+    filter->takeApplyCpuMs();
+    QCOMPARE(filter->takeApplyCpuMs(), 0.0);
 }
 
 QTEST_MAIN(TestUpdatePacer)

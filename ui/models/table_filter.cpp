@@ -2,6 +2,7 @@
 #include "models/table_filter.h"
 
 #include "models/event_table_model.h"
+#include "models/update_pacer.h"
 #include "weir/common/time_util.h"
 
 #include <QMetaObject>
@@ -188,6 +189,7 @@ void TableFilter::onReady() {
         return;
     uint64_t edits = 0;
     std::shared_ptr<const query::VisibleRows> rows = m_worker->latest(&edits);
+    const double t0 = UpdatePacer::threadCpuMs();
     if (edits >= m_wantEdits) {
         m_model->setVisibleRows(rows, m_modelFiltered && edits == m_modelEdits);
         m_modelEdits = edits;
@@ -200,6 +202,13 @@ void TableFilter::onReady() {
         // The previous filters over newer rows, while the latest edit is scanned.
         m_model->setVisibleRows(rows, true);
     }
+    m_applyCpuMs += UpdatePacer::threadCpuMs() - t0;
+}
+
+double TableFilter::takeApplyCpuMs() {
+    const double ms = m_applyCpuMs;
+    m_applyCpuMs = 0;
+    return ms;
 }
 
 void TableFilter::setBusy(bool busy) {

@@ -60,6 +60,8 @@ public:
     uint64_t progressTotal() const { return m_worker->progressTotal(); }
     // Swaps published results in now instead of waiting for the queued notification (tests).
     void pollNow() { onReady(); }
+    // GUI-thread CPU spent handing results to the model since the last call, ms (for pacing).
+    double takeApplyCpuMs();
 
 Q_SIGNALS:
     void busyChanged(bool busy);
@@ -98,6 +100,7 @@ private:
     uint64_t m_modelEdits = 0; // edits reflected by the index in the model (when filtered)
     bool m_modelFiltered = false;
     bool m_busy = false;
+    double m_applyCpuMs = 0;
     QTimer m_progressTimer;
     std::atomic<bool> m_notified{false}; // a queued onReady() is pending
 };

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 
 namespace weir::ui {
 
@@ -14,6 +15,12 @@ void UpdatePacer::recordUpdate(qint64 startMs, double costMs) {
     }
     const double wait = costMs * (1.0 / m_share - 1.0);
     m_intervalMs = std::min<qint64>(kMaxDelayMs, static_cast<qint64>(std::ceil(wait)));
+}
+
+double UpdatePacer::threadCpuMs() {
+    timespec t{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
 }
 
 qint64 UpdatePacer::delayMs(qint64 nowMs) const {

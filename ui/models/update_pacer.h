@@ -27,6 +27,9 @@ public:
     // The wait after the last update (0 before any).
     qint64 intervalMs() const { return m_intervalMs; }
 
+    // CPU time of the calling thread, ms (to measure an update's cost).
+    static double threadCpuMs();
+
 private:
     double m_share = 0;
     qint64 m_lastStartMs = 0;
