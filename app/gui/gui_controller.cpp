@@ -5,6 +5,9 @@
 #include "dialogs/rule_editor_dialog.h"
 #include "dialogs/window_dialog.h"
 #include "models/event_table_model.h"
+#include "views/active_alerts_model.h"
+#include "views/alert_command_runner.h"
+#include "views/alerts_panel.h"
 #include "views/analysis_docks.h"
 #include "views/main_window.h"
 #include "weir/alert/command_runner.h"
@@ -53,10 +56,24 @@ GuiController::GuiController(GuiOptions options, QObject *parent)
         std::stringstream text;
         text << in.rdbuf();
         m_rulesJson = text.str();
+        // Silences and acknowledgements of these rules survive a restart.
+        QString error;
+        if (!docks->alertsPanel()->activeModel()->setStateFile(
+                ui::ActiveAlertsModel::defaultStateFile(
+                    QString::fromStdString(m_options.analysis.rulesPath)),
+                &error))
+            std::fprintf(stderr, "weir: alert state not restored: %s\n", qPrintable(error));
     }
     m_demo = m_options.files.empty() && !m_options.noDemo;
 
-    m_commandPool.setMaxThreadCount(2);
+    m_commands = std::make_unique<ui::AlertCommandRunner>(m_options.analysis.alertCommand,
+                                                          m_options.analysis.alertCommandTimeoutMs);
+    docks->alertsPanel()->watchCommands(m_commands.get());
+    connect(m_commands.get(), &ui::AlertCommandRunner::commandFinished, this,
+            [](const QByteArray &, bool ok, const QString &reason) {
+                if (!ok)
+                    std::fprintf(stderr, "weir: alert command: %s\n", qPrintable(reason));
+            });
 
     m_timer.setSingleShot(true);
     m_timer.setInterval(kTickMs);
@@ -69,9 +86,7 @@ GuiController::~GuiController() {
         m_engine->stop();
     // Alert commands still queued get one command timeout (at least 10 s) to run, then the
     // ones not started are dropped; running ones end by their own timeout at the latest.
-    m_commandPool.waitForDone(std::max(10000, m_options.analysis.alertCommandTimeoutMs));
-    m_commandPool.clear();
-    m_commandPool.waitForDone();
+    m_commands.reset();
 }
 
 void GuiController::buildEngine() {
@@ -202,26 +217,7 @@ void GuiController::editRules() {
 
 void GuiController::runAlertCommand(const QByteArrayList &alerts) {
     m_notified += static_cast<uint64_t>(alerts.size());
-    const std::string &command = m_options.analysis.alertCommand;
-    if (command.empty())
-        return;
-    // Two at a time on our own pool; a burst beyond kMaxPending is counted, not queued.
-    constexpr int kMaxPending = 64;
-    for (const QByteArray &json : alerts) {
-        if (m_commandsPending->load() >= kMaxPending) {
-            ++m_commandsSkipped;
-            continue;
-        }
-        ++*m_commandsPending;
-        const auto timeout = std::chrono::milliseconds(m_options.analysis.alertCommandTimeoutMs);
-        m_commandPool.start(
-            [command, input = json.toStdString() + "\n", timeout, pending = m_commandsPending] {
-                const alert::CommandResult r = alert::runShellCommand(command, input, timeout);
-                if (!r.ok())
-                    std::fprintf(stderr, "weir: alert command: %s\n", r.error.c_str());
-                --*pending;
-            });
-    }
+    m_commands->run(alerts);
 }
 
 void GuiController::addFile(const std::string &path, const std::string &format) {
@@ -326,7 +322,8 @@ std::string GuiController::statsJson(const char *reason) const {
     out += ",\"alerts_active\":" + std::to_string(snap->alerts ? snap->alerts->active.size() : 0);
     out += ",\"alert_transitions\":" + std::to_string(snap->alerts ? snap->alerts->transitions : 0);
     out += ",\"alerts_notified\":" + std::to_string(m_notified);
-    out += ",\"alert_commands_skipped\":" + std::to_string(m_commandsSkipped);
+    out += ",\"alert_commands_skipped\":" + std::to_string(m_commands->skipped());
+    out += ",\"alert_command_failures\":" + std::to_string(m_commands->failed());
     // How late a 10 ms timer on the GUI thread fired: the event loop's longest stalls.
     out += ",\"loop_samples\":" + std::to_string(m_stallProbe.samples());
     out += ",\"loop_stall_ms_max\":";

@@ -18,6 +18,7 @@
 #include <vector>
 
 namespace weir::ui {
+class AlertCommandRunner;
 class MainWindow;
 }
 
@@ -99,10 +100,8 @@ private:
     std::vector<Input> m_inputs; // every input but the demo, in order (recreated on restart)
     std::string m_rulesJson;     // the rules in force; empty: none
     bool m_demo = false;         // the built-in demo is an input
-    // User alert commands queued or running (shared with the workers that run them).
-    QThreadPool m_commandPool;
-    std::shared_ptr<std::atomic<int>> m_commandsPending = std::make_shared<std::atomic<int>>(0);
-    uint64_t m_commandsSkipped = 0;
+    // Runs the user's alert command; failures are shown in the Alerts panel.
+    std::unique_ptr<ui::AlertCommandRunner> m_commands;
     uint64_t m_notified = 0; // Firing alerts notified (not silenced)
     uint64_t m_appliedVersion = 0;
     bool m_finished = false;

@@ -3,10 +3,12 @@
 // QAbstractItemModelTester), acknowledge and silence, the notification decisions (tray or not),
 // jump to evidence in the main window, and the rule editor's validation and preview.
 #include "analysis_fixture.h"
+#include "charts/rate_chart_view.h"
 #include "charts/window_chart_view.h"
 #include "dialogs/rule_editor_dialog.h"
 #include "models/event_table_model.h"
 #include "views/active_alerts_model.h"
+#include "views/alert_command_runner.h"
 #include "views/alert_history_model.h"
 #include "views/alert_tray.h"
 #include "views/alerts_panel.h"
@@ -19,10 +21,15 @@
 #include <QAbstractItemModelTester>
 #include <QDockWidget>
 #include <QItemSelectionModel>
+#include <QLabel>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QtTest>
+#include <cmath>
 
 using namespace weir;
 using weir::ui::ActiveAlertsModel;
@@ -58,6 +65,8 @@ class TestAlertsPanel : public QObject {
 private Q_SLOTS:
     void modelsShowActiveAlertsAndHistory();
     void acknowledgeAndSilence();
+    void silencesAndAcknowledgementsSurviveARestart();
+    void alertCommandFailuresAreShown();
     void notifierDecidesWithoutAPlatform();
     void trayIsSkippedWithoutASystemTray();
     void jumpToEvidenceSelectsTheWindowRows();
@@ -148,6 +157,115 @@ void TestAlertsPanel::acknowledgeAndSilence() {
     QVERIFY(model.isSilenced("hot", "a"));
     model.setResults(results);
     QVERIFY(!model.isAcknowledged("hot", "<i>b</i>"));
+}
+
+// Weir restarts (a new model on the same state file): silences keep their wall-clock end,
+// acknowledgements come back with their alert and end with it.
+void TestAlertsPanel::silencesAndAcknowledgementsSurviveARestart() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString rulesPath = dir.filePath(QStringLiteral("rules.json"));
+    const QString path = ActiveAlertsModel::defaultStateFile(rulesPath);
+    QCOMPARE(path, rulesPath + QStringLiteral(".state.json")); // the directory is writable
+    auto results = std::make_shared<alert::AlertResults>();
+    results->active.push_back(
+        {"hot", "b|1", "warning", alert::AlertState::Firing, TimestampNs{5000}, 1.5});
+    results->active.push_back({"hot", "a", "info", alert::AlertState::Pending, TimestampNs{0}, 1});
+    results->active.push_back({"cold", "c", "info", alert::AlertState::Firing, TimestampNs{0}, 1});
+    qint64 now = 1000000;
+    {
+        ActiveAlertsModel model;
+        model.setClock([&now] { return now; });
+        QVERIFY(model.setStateFile(path));
+        model.setResults(results);
+        model.acknowledge(0);             // hot/b|1, its state began at 5000 ns
+        model.silence(1, 60 * 60 * 1000); // hot/a for an hour
+        model.silence(2, 60 * 1000);      // cold/c for a minute
+        QVERIFY(QFile::exists(path));
+    }
+    now += 2 * 60 * 1000; // two minutes later (wall time): cold/c's silence is over
+    ActiveAlertsModel restarted;
+    QAbstractItemModelTester tester(&restarted,
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    restarted.setClock([&now] { return now; });
+    QString error;
+    QVERIFY2(restarted.setStateFile(path, &error), qPrintable(error));
+    QVERIFY(restarted.isSilenced("hot", "a"));
+    QVERIFY(!restarted.isSilenced("cold", "c"));
+    QVERIFY(!restarted.isSilenced("hot", "b|1"));
+    // The replay has not reached the acknowledged alert yet: an earlier episode of it is
+    // not acknowledged; the acknowledged one is, once active again.
+    auto earlier = std::make_shared<alert::AlertResults>();
+    earlier->active.push_back(
+        {"hot", "b|1", "warning", alert::AlertState::Firing, TimestampNs{1000}, 1});
+    restarted.setResults(earlier);
+    QVERIFY(!restarted.isAcknowledged("hot", "b|1"));
+    restarted.setResults(std::make_shared<alert::AlertResults>());
+    restarted.setResults(results);
+    QVERIFY(restarted.isAcknowledged("hot", "b|1"));
+    QVERIFY(restarted.index(0, 0).data(ActiveAlertsModel::AcknowledgedRole).toBool());
+    QVERIFY(!restarted.isAcknowledged("hot", "a"));
+    now += 60 * 60 * 1000; // past hot/a's silence
+    QVERIFY(!restarted.isSilenced("hot", "a"));
+    restarted.refresh();
+    // The acknowledged alert ends: forgotten, on disk too.
+    auto after = std::make_shared<alert::AlertResults>();
+    after->active.push_back(results->active[2]);
+    restarted.setResults(after);
+    QVERIFY(!restarted.isAcknowledged("hot", "b|1"));
+    ActiveAlertsModel third;
+    third.setClock([&now] { return now; });
+    QVERIFY(third.setStateFile(path));
+    third.setResults(results);
+    QVERIFY(!third.isAcknowledged("hot", "b|1"));
+    QVERIFY(!third.isSilenced("hot", "a"));
+    const QJsonObject saved = QJsonDocument::fromJson(third.saveState()).object();
+    QCOMPARE(saved.value(QStringLiteral("silences")).toArray().size(), 0);
+    QCOMPARE(saved.value(QStringLiteral("acknowledged")).toArray().size(), 0);
+
+    // A damaged file is reported, not half-loaded.
+    QFile bad(dir.filePath(QStringLiteral("bad.json")));
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write("{\"silences\": [");
+    bad.close();
+    ActiveAlertsModel damaged;
+    QVERIFY(!damaged.setStateFile(bad.fileName(), &error));
+    QVERIFY(error.startsWith(bad.fileName()));
+    QVERIFY(damaged.stateFile().isEmpty());
+}
+
+// The user's alert command, run for real: a non-zero exit, a command that does not exist and
+// one killed at its timeout are shown in the panel; a success is not.
+void TestAlertsPanel::alertCommandFailuresAreShown() {
+    ui::AlertsPanel panel;
+    QVERIFY(!panel.commandStatusLabel()->isVisibleTo(&panel));
+    ui::AlertCommandRunner runner("read line; case \"$line\" in *exit3*) exit 3;; "
+                                  "*missing*) weir-no-such-command-7;; *slow*) sleep 60;; esac",
+                                  1000);
+    panel.watchCommands(&runner);
+    QSignalSpy finished(&runner, &ui::AlertCommandRunner::commandFinished);
+    runner.run({R"({"rule":"fine","key":"a","state":"firing","time":"t0"})",
+                R"({"rule":"exit3","key":"b","state":"firing","time":"t1"})",
+                R"({"rule":"missing","key":"c","state":"firing","time":"t2"})",
+                R"({"rule":"slow","key":"d","state":"firing","time":"t3"})"});
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 4, 60000);
+    QCOMPARE(runner.started(), uint64_t{4});
+    QCOMPARE(runner.failed(), uint64_t{3});
+    QCOMPARE(panel.commandFailures(), 3);
+    QVERIFY(panel.commandStatusLabel()->isVisibleTo(&panel));
+    QVERIFY2(panel.commandStatusText().startsWith(QStringLiteral("Alert command failed 3 time")),
+             qPrintable(panel.commandStatusText()));
+    const QString details = panel.commandStatusLabel()->toolTip();
+    QVERIFY2(details.contains(QStringLiteral("exit3 / b (t1): exit status 3")),
+             qPrintable(details));
+    QVERIFY2(
+        details.contains(QStringLiteral("missing / c (t2): exit status 127 (command not found)")),
+        qPrintable(details));
+    QVERIFY2(details.contains(QStringLiteral("slow / d (t3): timed out after 1000 ms")),
+             qPrintable(details));
+    QVERIFY(!details.contains(QStringLiteral("fine")));
+    panel.clearCommandFailures();
+    QVERIFY(!panel.commandStatusLabel()->isVisibleTo(&panel));
 }
 
 void TestAlertsPanel::notifierDecidesWithoutAPlatform() {
@@ -250,6 +368,27 @@ void TestAlertsPanel::jumpToEvidenceSelectsTheWindowRows() {
     QCOMPARE(window.tableView()->currentIndex().row(), 21);
     QVERIFY(!window.tableView()->followTail());
     QVERIFY(docks->windowPanel()->chartView()->markVisible());
+    // The events/s chart shades the same window, where its time axis puts it.
+    ui::RateChartView *chart = window.chartView();
+    QVERIFY(chart->hasEvidenceWindow());
+    QCOMPARE(chart->evidenceFrom().value, (test::kHostsBase + 10) * kNsPerSecond);
+    QCOMPARE(chart->evidenceTo().value, (test::kHostsBase + 20) * kNsPerSecond);
+    window.resize(1200, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY_WITH_TIMEOUT(!chart->evidenceBandRect().isEmpty(), 10000);
+    const QRectF band = chart->evidenceBandRect();
+    const double x0 = chart->timeToX(chart->evidenceFrom());
+    const double x1 = chart->timeToX(chart->evidenceTo());
+    QVERIFY2(x1 - x0 > 5, qPrintable(QStringLiteral("%1..%2").arg(x0).arg(x1)));
+    QVERIFY2(std::abs(band.left() - x0) <= 2 && std::abs(band.right() - x1) <= 2,
+             qPrintable(QStringLiteral("band %1..%2, window %3..%4")
+                            .arg(band.left())
+                            .arg(band.right())
+                            .arg(x0)
+                            .arg(x1)));
+    chart->clearEvidenceWindow();
+    QVERIFY(chart->evidenceBandRect().isEmpty());
 }
 
 void TestAlertsPanel::ruleEditorValidatesAndPreviews() {

@@ -97,6 +97,12 @@ RateChartView::RateChartView(QWidget *parent)
     m_rangeItem->setZValue(20);
     m_rangeItem->hide();
     scene()->addItem(m_rangeItem);
+    m_evidenceItem = new QGraphicsRectItem;
+    m_evidenceItem->setPen(QPen(QColor(230, 150, 0, 200), 1));
+    m_evidenceItem->setBrush(QColor(255, 190, 0, 70));
+    m_evidenceItem->setZValue(19);
+    m_evidenceItem->hide();
+    scene()->addItem(m_evidenceItem);
     m_markerItem = new QGraphicsLineItem;
     QPen markerPen(kMarkerColor);
     markerPen.setWidth(2);
@@ -262,6 +268,32 @@ void RateChartView::panTime(double deltaMs) {
     redraw();
 }
 
+void RateChartView::setEvidenceWindow(TimestampNs from, TimestampNs to) {
+    m_evidenceFrom = from;
+    m_evidenceTo = to;
+    if (hasEvidenceWindow()) {
+        const qint64 lo = from.value / kNsPerMs + shiftMs();
+        const qint64 hi = to.value / kNsPerMs + shiftMs();
+        const qint64 axisLo = m_timeAxis->min().toMSecsSinceEpoch();
+        const qint64 axisHi = m_timeAxis->max().toMSecsSinceEpoch();
+        if (lo < axisLo || hi > axisHi) {
+            const qint64 span = std::max(axisHi - axisLo, 3 * (hi - lo));
+            const qint64 mid = lo + (hi - lo) / 2;
+            setPaused(true);
+            m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(mid - span / 2),
+                                 QDateTime::fromMSecsSinceEpoch(mid + span - span / 2));
+            redraw();
+        }
+    }
+    updateOverlays();
+}
+
+QRectF RateChartView::evidenceBandRect() const {
+    if (!m_evidenceItem->isVisible())
+        return {};
+    return mapFromScene(m_evidenceItem->sceneBoundingRect()).boundingRect();
+}
+
 void RateChartView::setSelectedRange(TimestampNs from, TimestampNs to) {
     if (to.value < from.value)
         std::swap(from, to);
@@ -301,6 +333,14 @@ void RateChartView::updateOverlays() {
         m_rangeItem->setVisible(b > a);
     } else {
         m_rangeItem->hide();
+    }
+    if (hasEvidenceWindow()) {
+        const double a = std::max(plot.left(), sceneX(m_evidenceFrom));
+        const double b = std::min(plot.right(), sceneX(m_evidenceTo));
+        m_evidenceItem->setRect(QRectF(QPointF(a, plot.top()), QPointF(b, plot.bottom())));
+        m_evidenceItem->setVisible(b > a);
+    } else {
+        m_evidenceItem->hide();
     }
     if (m_marker != kMinTimestamp) {
         const double x = sceneX(m_marker);

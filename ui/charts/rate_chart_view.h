@@ -82,6 +82,16 @@ public:
     bool hasSelectedRange() const { return m_rangeTo.value > m_rangeFrom.value; }
     TimestampNs selectedFrom() const { return m_rangeFrom; }
     TimestampNs selectedTo() const { return m_rangeTo; }
+    // An alert's evidence window [from, to), shaded in amber (it filters nothing, unlike a
+    // brushed range); when it lies outside the time axis, following pauses and the axis is
+    // centred on it. from >= to: none.
+    void setEvidenceWindow(TimestampNs from, TimestampNs to);
+    void clearEvidenceWindow() { setEvidenceWindow(TimestampNs{0}, TimestampNs{0}); }
+    bool hasEvidenceWindow() const { return m_evidenceTo.value > m_evidenceFrom.value; }
+    TimestampNs evidenceFrom() const { return m_evidenceFrom; }
+    TimestampNs evidenceTo() const { return m_evidenceTo; }
+    // The band as drawn, in widget coordinates (empty when hidden), for tests.
+    QRectF evidenceBandRect() const;
     // The selected row's time (kMinTimestamp: none).
     void setMarkerTime(TimestampNs t);
     TimestampNs markerTime() const { return m_marker; }
@@ -136,6 +146,9 @@ private:
     TimestampNs m_rangeTo{0};
     TimestampNs m_marker = kMinTimestamp;
     QGraphicsRectItem *m_rangeItem = nullptr; // owned by the scene
+    TimestampNs m_evidenceFrom{0};
+    TimestampNs m_evidenceTo{0};
+    QGraphicsRectItem *m_evidenceItem = nullptr; // owned by the scene
     QGraphicsLineItem *m_markerItem = nullptr;
     enum class Drag { None, Brush, Pan } m_drag = Drag::None;
     QPoint m_dragStart;

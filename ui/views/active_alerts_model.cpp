@@ -4,8 +4,16 @@
 #include "weir/common/time_util.h"
 
 #include <QBrush>
+#include <QCryptographicHash>
 #include <QDateTime>
-#include <QSet>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QStandardPaths>
 #include <cmath>
 
 namespace weir::ui {
@@ -27,19 +35,37 @@ void ActiveAlertsModel::setResults(std::shared_ptr<const alert::AlertResults> re
         return;
     beginResetModel();
     m_results = std::move(results);
-    // An acknowledgement lasts as long as the alert: forget those no longer active.
-    QSet<QString> active;
-    if (m_results) {
+    // An acknowledgement lasts as long as its alert: it applies while the alert is active and
+    // is forgotten when the alert ends. Without results (the pipeline restarts) every
+    // acknowledgement waits for its alert again.
+    bool changed = false;
+    if (!m_results) {
+        for (auto &ack : m_acknowledged)
+            ack.applies = false;
+    } else {
+        QHash<QString, qint64> active;
         for (const auto &a : m_results->active)
-            active.insert(idOf(a.rule, a.key));
-    }
-    for (auto it = m_acknowledged.begin(); it != m_acknowledged.end();) {
-        if (active.contains(it.key()))
-            ++it;
-        else
-            it = m_acknowledged.erase(it);
+            active.insert(idOf(a.rule, a.key), a.since.value);
+        for (auto it = m_acknowledged.begin(); it != m_acknowledged.end();) {
+            const auto found = active.constFind(it.key());
+            if (found != active.constEnd()) {
+                if (!it->applies && found.value() >= it->sinceNs) {
+                    it->applies = true;
+                    it->sinceNs = found.value();
+                    changed = true;
+                }
+                ++it;
+            } else if (it->applies) {
+                it = m_acknowledged.erase(it);
+                changed = true;
+            } else {
+                ++it;
+            }
+        }
     }
     endResetModel();
+    if (changed)
+        saveStateFile();
 }
 
 const alert::ActiveAlert *ActiveAlertsModel::alertAt(int row) const {
@@ -54,8 +80,9 @@ void ActiveAlertsModel::rowChanged(int row) {
 
 void ActiveAlertsModel::acknowledge(int row) {
     if (const alert::ActiveAlert *a = alertAt(row)) {
-        m_acknowledged.insert(idOf(a->rule, a->key), true);
+        m_acknowledged.insert(idOf(a->rule, a->key), Acknowledgement{a->since.value, true});
         rowChanged(row);
+        saveStateFile();
     }
 }
 
@@ -63,6 +90,7 @@ void ActiveAlertsModel::silence(int row, qint64 durationMs) {
     if (const alert::ActiveAlert *a = alertAt(row)) {
         m_silencedUntil.insert(idOf(a->rule, a->key), now() + std::max<qint64>(0, durationMs));
         rowChanged(row);
+        saveStateFile();
     }
 }
 
@@ -70,6 +98,7 @@ void ActiveAlertsModel::unsilence(int row) {
     if (const alert::ActiveAlert *a = alertAt(row)) {
         m_silencedUntil.remove(idOf(a->rule, a->key));
         rowChanged(row);
+        saveStateFile();
     }
 }
 
@@ -79,7 +108,8 @@ bool ActiveAlertsModel::isSilenced(const std::string &rule, const std::string &k
 }
 
 bool ActiveAlertsModel::isAcknowledged(const std::string &rule, const std::string &key) const {
-    return m_acknowledged.contains(idOf(rule, key));
+    const auto it = m_acknowledged.constFind(idOf(rule, key));
+    return it != m_acknowledged.constEnd() && it->applies;
 }
 
 void ActiveAlertsModel::refresh() {
@@ -95,6 +125,123 @@ void ActiveAlertsModel::refresh() {
     }
     if (expired && rowCount() > 0)
         Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+    if (expired)
+        saveStateFile();
+}
+
+QByteArray ActiveAlertsModel::saveState() const {
+    const auto split = [](const QString &id, QJsonObject &o) {
+        const int at = id.indexOf(QChar(0));
+        o.insert(QStringLiteral("rule"), id.left(at));
+        o.insert(QStringLiteral("key"), id.mid(at + 1));
+    };
+    // Sorted, so the file does not change with hash order.
+    QStringList ids = m_silencedUntil.keys();
+    ids.sort();
+    QJsonArray silences;
+    for (const QString &id : ids) {
+        QJsonObject o;
+        split(id, o);
+        o.insert(QStringLiteral("until_ms"), static_cast<double>(m_silencedUntil.value(id)));
+        silences.append(o);
+    }
+    ids = m_acknowledged.keys();
+    ids.sort();
+    QJsonArray acks;
+    for (const QString &id : ids) {
+        QJsonObject o;
+        split(id, o);
+        o.insert(QStringLiteral("since_ns"), QString::number(m_acknowledged.value(id).sinceNs));
+        acks.append(o);
+    }
+    QJsonObject root;
+    root.insert(QStringLiteral("silences"), silences);
+    root.insert(QStringLiteral("acknowledged"), acks);
+    return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
+bool ActiveAlertsModel::restoreState(const QByteArray &json, QString *error) {
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (!doc.isObject()) {
+        if (error)
+            *error = parseError.error != QJsonParseError::NoError ? parseError.errorString()
+                                                                  : tr("expected a JSON object");
+        return false;
+    }
+    const QJsonObject root = doc.object();
+    QHash<QString, qint64> silences;
+    const qint64 t = now();
+    for (const QJsonValue &v : root.value(QStringLiteral("silences")).toArray()) {
+        const QJsonObject o = v.toObject();
+        const qint64 until = static_cast<qint64>(o.value(QStringLiteral("until_ms")).toDouble());
+        if (until > t) {
+            silences.insert(idOf(o.value(QStringLiteral("rule")).toString().toStdString(),
+                                 o.value(QStringLiteral("key")).toString().toStdString()),
+                            until);
+        }
+    }
+    QHash<QString, Acknowledgement> acks;
+    for (const QJsonValue &v : root.value(QStringLiteral("acknowledged")).toArray()) {
+        const QJsonObject o = v.toObject();
+        Acknowledgement ack;
+        ack.sinceNs = o.value(QStringLiteral("since_ns")).toString().toLongLong();
+        acks.insert(idOf(o.value(QStringLiteral("rule")).toString().toStdString(),
+                         o.value(QStringLiteral("key")).toString().toStdString()),
+                    ack);
+    }
+    m_silencedUntil = std::move(silences);
+    m_acknowledged = std::move(acks);
+    // Acknowledgements apply again once their alerts are seen in the next results.
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+    return true;
+}
+
+bool ActiveAlertsModel::setStateFile(const QString &path, QString *error) {
+    m_stateFile.clear();
+    if (path.isEmpty())
+        return true;
+    QFile file(path);
+    if (file.exists()) {
+        if (!file.open(QIODevice::ReadOnly)) {
+            if (error)
+                *error = file.errorString();
+            return false;
+        }
+        QString why;
+        if (!restoreState(file.readAll(), &why)) {
+            if (error)
+                *error = path + QStringLiteral(": ") + why;
+            return false;
+        }
+    }
+    m_stateFile = path;
+    return true;
+}
+
+void ActiveAlertsModel::saveStateFile() {
+    if (m_stateFile.isEmpty())
+        return;
+    QDir().mkpath(QFileInfo(m_stateFile).absolutePath());
+    QSaveFile file(m_stateFile);
+    if (!file.open(QIODevice::WriteOnly) || file.write(saveState()) < 0 || !file.commit())
+        qWarning("weir: cannot save the alert state to %s: %s", qUtf8Printable(m_stateFile),
+                 qUtf8Printable(file.errorString()));
+}
+
+QString ActiveAlertsModel::defaultStateFile(const QString &rulesPath) {
+    const QFileInfo rules(rulesPath);
+    const QFileInfo dir(rules.absolutePath());
+    if (dir.isDir() && dir.isWritable())
+        return rules.absoluteFilePath() + QStringLiteral(".state.json");
+    const QByteArray hash =
+        QCryptographicHash::hash(rules.absoluteFilePath().toUtf8(), QCryptographicHash::Sha1)
+            .toHex()
+            .left(16);
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+           QStringLiteral("/alert-state/") + rules.fileName() + QLatin1Char('-') +
+           QString::fromLatin1(hash) + QStringLiteral(".json");
 }
 
 QColor ActiveAlertsModel::severityColor(const std::string &severity) {

@@ -16,6 +16,12 @@ namespace weir::ui {
 // and silenced until a wall-clock time (silenced alerts stay listed, marked, and do not
 // notify). The list is small: each new results object resets the model once. Rule and key
 // are untrusted text, returned as plain display text only. GUI thread only.
+//
+// With a state file, silences and acknowledgements survive a restart: the file is loaded by
+// setStateFile() and rewritten (atomically) after every change. A silence keeps its wall-clock
+// end. An acknowledgement remembers the event time its alert's state began; after a restart
+// (or a pipeline restart, setResults(nullptr)) it applies again to that alert once the alert
+// is active with a state that began then or later, and ends when that alert ends.
 class ActiveAlertsModel final : public QAbstractTableModel {
     Q_OBJECT
 
@@ -49,6 +55,20 @@ public:
     const alert::AlertResults *results() const { return m_results.get(); }
     const alert::ActiveAlert *alertAt(int row) const;
 
+    // Silences and acknowledgements as JSON: {"silences":[{"rule","key","until_ms"}],
+    // "acknowledged":[{"rule","key","since_ns"}]}.
+    QByteArray saveState() const;
+    // Replaces them with what saveState() wrote; silences already over are dropped. False
+    // (and nothing changed) when `json` is not such a document.
+    bool restoreState(const QByteArray &json, QString *error = nullptr);
+    // Loads `path` when it exists and keeps it up to date from now on; empty: memory only.
+    // False with *error when the file exists but cannot be read or parsed.
+    bool setStateFile(const QString &path, QString *error = nullptr);
+    QString stateFile() const { return m_stateFile; }
+    // Where the state of a rules file is kept: "<rules>.state.json" next to it when that
+    // directory is writable, else a file under the per-user application data directory.
+    static QString defaultStateFile(const QString &rulesPath);
+
     void acknowledge(int row);
     void silence(int row, qint64 durationMs);
     void unsilence(int row);
@@ -66,12 +86,18 @@ public:
                         int role = Qt::DisplayRole) const override;
 
 private:
+    struct Acknowledgement {
+        qint64 sinceNs = 0;   // event time the acknowledged alert's state began
+        bool applies = false; // the alert is active (state began at or after sinceNs)
+    };
     static QString idOf(const std::string &rule, const std::string &key);
     void rowChanged(int row);
+    void saveStateFile();
 
     std::shared_ptr<const alert::AlertResults> m_results;
     QHash<QString, qint64> m_silencedUntil; // rule + '\0' + key -> wall ms
-    QHash<QString, bool> m_acknowledged;
+    QHash<QString, Acknowledgement> m_acknowledged;
+    QString m_stateFile;
     std::function<qint64()> m_clock;
 };
 

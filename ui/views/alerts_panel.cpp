@@ -2,12 +2,16 @@
 #include "views/alerts_panel.h"
 
 #include "views/active_alerts_model.h"
+#include "views/alert_command_runner.h"
 #include "views/alert_history_model.h"
 
 #include <QComboBox>
+#include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QPushButton>
 #include <QSplitter>
@@ -40,7 +44,8 @@ AlertsPanel::AlertsPanel(QWidget *parent)
     , m_activeView(new QTableView(this))
     , m_historyView(new QTableView(this))
     , m_silenceFor(new QComboBox(this))
-    , m_summary(new QLabel(this)) {
+    , m_summary(new QLabel(this))
+    , m_commandStatus(new QLabel(this)) {
     m_activeView->setModel(m_active);
     m_historyView->setModel(m_history);
     setUpTable(m_activeView);
@@ -81,6 +86,12 @@ AlertsPanel::AlertsPanel(QWidget *parent)
     layout->setContentsMargins(2, 2, 2, 2);
     layout->addLayout(controls);
     layout->addLayout(controls2);
+    // Alert-command failures: hidden until the first one.
+    m_commandStatus->setTextFormat(Qt::PlainText);
+    m_commandStatus->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_commandStatus->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_commandStatus->hide();
+    layout->addWidget(m_commandStatus);
     layout->addWidget(split, 1);
 
     connect(ack, &QPushButton::clicked, this, &AlertsPanel::acknowledgeCurrent);
@@ -188,6 +199,46 @@ void AlertsPanel::jumpToEvidence(bool fromHistory) {
     const int64_t end = hasWindow ? evidence->window.end.value : evidence->time.value;
     Q_EMIT evidenceRequested(start, end, QString::fromStdString(evidence->rule),
                              QString::fromStdString(evidence->key));
+}
+
+void AlertsPanel::reportCommandFailure(const QByteArray &alertJson, const QString &reason) {
+    const QJsonObject alert = QJsonDocument::fromJson(alertJson).object();
+    const QString what = QStringLiteral("%1 / %2 (%3)")
+                             .arg(alert.value(QStringLiteral("rule")).toString(),
+                                  alert.value(QStringLiteral("key")).toString(),
+                                  alert.value(QStringLiteral("time")).toString());
+    ++m_commandFailures;
+    m_recentFailures.append(
+        QStringLiteral("%1 %2: %3")
+            .arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")), what, reason));
+    constexpr int kRecent = 10;
+    while (m_recentFailures.size() > kRecent)
+        m_recentFailures.removeFirst();
+    m_commandStatus->setText(commandStatusText());
+    m_commandStatus->setToolTip(m_recentFailures.join(QLatin1Char('\n')));
+    m_commandStatus->show();
+}
+
+void AlertsPanel::watchCommands(AlertCommandRunner *runner) {
+    connect(runner, &AlertCommandRunner::commandFinished, this,
+            [this](const QByteArray &json, bool ok, const QString &reason) {
+                if (!ok)
+                    reportCommandFailure(json, reason);
+            });
+}
+
+void AlertsPanel::clearCommandFailures() {
+    m_commandFailures = 0;
+    m_recentFailures.clear();
+    m_commandStatus->clear();
+    m_commandStatus->hide();
+}
+
+QString AlertsPanel::commandStatusText() const {
+    if (m_commandFailures == 0)
+        return {};
+    const QString last = m_recentFailures.isEmpty() ? QString() : m_recentFailures.last();
+    return tr("Alert command failed %n time(s); last: %1", nullptr, m_commandFailures).arg(last);
 }
 
 } // namespace weir::ui

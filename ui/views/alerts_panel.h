@@ -14,6 +14,7 @@ class QTableView;
 namespace weir::ui {
 
 class ActiveAlertsModel;
+class AlertCommandRunner;
 class AlertHistoryModel;
 
 // The Alerts panel: active alerts (state with its severity colour, since, value, key, rule)
@@ -42,6 +43,18 @@ public:
     void unsilenceCurrent();
     void jumpToEvidence(bool fromHistory);
 
+    // The user's alert command failed for `alertJson` (a --alerts-out line): the panel's
+    // command status shows the latest failure (rule, key, reason) and the count; its tooltip
+    // lists the last few. Stays until clearCommandFailures().
+    void reportCommandFailure(const QByteArray &alertJson, const QString &reason);
+    // Reports the failures of `runner`'s commands (which must outlive the panel or be
+    // destroyed first: the connection ends with either).
+    void watchCommands(AlertCommandRunner *runner);
+    void clearCommandFailures();
+    int commandFailures() const { return m_commandFailures; }
+    QString commandStatusText() const;
+    QLabel *commandStatusLabel() const { return m_commandStatus; }
+
 Q_SIGNALS:
     // The window [startNs, endNs) and key of an alert's evidence (start == end: an instant).
     void evidenceRequested(qint64 startNs, qint64 endNs, const QString &rule, const QString &key);
@@ -56,6 +69,9 @@ private:
     QTableView *m_historyView;
     QComboBox *m_silenceFor;
     QLabel *m_summary;
+    QLabel *m_commandStatus;
+    int m_commandFailures = 0;
+    QStringList m_recentFailures; // newest last, bounded
     std::shared_ptr<const alert::AlertResults> m_results;
     bool m_evidenceFromHistory = false;
 };

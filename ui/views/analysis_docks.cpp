@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "views/analysis_docks.h"
 
+#include "charts/rate_chart_view.h"
 #include "models/event_table_model.h"
 #include "views/active_alerts_model.h"
 #include "views/alert_tray.h"
@@ -103,8 +104,11 @@ void AnalysisDocks::showEvidence(qint64 startNs, qint64 endNs, const QString &ru
         q.keyFields = it->second;
     q.key = key.toStdString();
     m_lastEvidenceRows = selectEvidence(*m_table, *m_model, q);
-    if (startNs != endNs)
+    if (startNs != endNs) {
         m_windowPanel->markWindow(q.start, q.end);
+        if (m_rateChart)
+            m_rateChart->setEvidenceWindow(q.start, q.end);
+    }
     if (QStatusBar *bar = m_window->statusBar())
         bar->showMessage(tr("%n evidence row(s) selected", nullptr, m_lastEvidenceRows), 10000);
 }

@@ -20,6 +20,7 @@ class AlertTray;
 class AlertsPanel;
 class EventTableModel;
 class LogTableView;
+class RateChartView;
 class WindowResultsPanel;
 
 // The window-results and alerts docks of the main window, the alert tray, and the "jump to
@@ -48,6 +49,8 @@ public:
     QDockWidget *windowDock() const { return m_windowDock; }
     QDockWidget *alertsDock() const { return m_alertsDock; }
     int lastEvidenceRows() const { return m_lastEvidenceRows; }
+    // The events/s chart, on which "jump to evidence" shades the alert's window (not owned).
+    void setRateChart(RateChartView *chart) { m_rateChart = chart; }
 
     void showEvidence(qint64 startNs, qint64 endNs, const QString &rule, const QString &key);
 
@@ -70,6 +73,7 @@ private:
     bool m_windowShown = false;
     bool m_alertsShown = false;
     int m_lastEvidenceRows = -1;
+    RateChartView *m_rateChart = nullptr;
 };
 
 } // namespace weir::ui

@@ -207,6 +207,7 @@ void MainWindow::createActions() {
     view->addAction(openGl);
     view->addAction(pauseChart);
     m_analysis = new AnalysisDocks(this, view, m_table, m_model);
+    m_analysis->setRateChart(m_chart);
     view->addAction(m_deadDock->toggleViewAction());
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->setObjectName(QStringLiteral("helpMenu"));

@@ -106,6 +106,11 @@ CommandResult runShellCommand(const std::string &command, std::string_view input
         r.exitCode = WEXITSTATUS(status);
         if (r.exitCode != 0)
             r.error = "exit status " + std::to_string(r.exitCode);
+        // What sh -c answers for a command it cannot find or cannot execute.
+        if (r.exitCode == 127)
+            r.error += " (command not found)";
+        else if (r.exitCode == 126)
+            r.error += " (command not executable)";
     } else if (WIFSIGNALED(status)) {
         r.error = "killed by signal " + std::to_string(WTERMSIG(status));
     }

@@ -357,3 +357,75 @@ TEST(AlertEngine, SharedRulesReportWhatEachRuleReportsAlone) {
     for (size_t i = 0; i < activeTogether.size(); ++i)
         EXPECT_EQ(text(activeTogether[i]), text(activeAlone[i])) << "snapshot " << i;
 }
+
+// NoData, Error and keep-firing-for through the engine (the state machine's own tests cover
+// them in isolation): each is reported once, in event time, and recovers with Resolved.
+TEST(AlertEngine, NoDataErrorAndKeepFiringForInEventTime) {
+    // NoData: the aggregate has no value (lane is not a number in those windows).
+    auto noData =
+        engineFor(R"j([{"name":"lanes","window":"fixed:10s","condition":"max(lane) > 2"}])j");
+    ASSERT_TRUE(noData);
+    {
+        Feeder feed(*noData);
+        feed.event(1, "a", 1, 200, Severity::Info, "x");
+        feed.event(11, "a", 1, 200, Severity::Info, "y");
+        feed.event(21, "a", 1, 200, Severity::Info, "1");
+        feed.event(31, "a", 1, 200, Severity::Info, "1");
+    }
+    auto seen = transitions(*noData);
+    ASSERT_EQ(seen.size(), 2u) << describe(seen);
+    EXPECT_EQ(seen[0].state, AlertState::NoData);
+    EXPECT_EQ(seen[0].seconds, 10);
+    EXPECT_EQ(seen[1].state, AlertState::Resolved);
+    EXPECT_EQ(seen[1].seconds, 30);
+
+    // Error: a division by zero (no low values in the window).
+    auto error = engineFor(R"j([{"name":"skew","window":"fixed:10s",
+        "condition":"count(value>50) / count(value<=50) > 1"}])j");
+    ASSERT_TRUE(error);
+    {
+        Feeder feed(*error);
+        feed.event(1, "a", 60);
+        feed.event(2, "a", 70);
+        feed.event(11, "a", 80);
+        feed.event(21, "a", 10);
+        feed.event(22, "a", 20);
+        feed.event(31, "a", 20);
+    }
+    seen = transitions(*error);
+    ASSERT_EQ(seen.size(), 2u) << describe(seen);
+    EXPECT_EQ(seen[0].state, AlertState::Error);
+    EXPECT_EQ(seen[0].seconds, 10);
+    EXPECT_EQ(seen[1].state, AlertState::Resolved);
+    EXPECT_EQ(seen[1].seconds, 30);
+
+    // keep_firing_for 20 s: hot, cold, hot, cold, cold windows fire once and resolve once,
+    // 20 s after the last hot window; without it the same data flaps.
+    const std::string flapping =
+        R"j([{"name":"hot","window":"fixed:10s","condition":"max(value) > 50"
+        KEEP}])j";
+    for (const bool keep : {true, false}) {
+        std::string json = flapping;
+        json.replace(json.find("KEEP"), 4, keep ? R"(,"keep_firing_for":"20s")" : "");
+        auto engine = engineFor(json);
+        ASSERT_TRUE(engine);
+        Feeder feed(*engine);
+        const double values[] = {60, 10, 60, 10, 10, 10};
+        for (int w = 0; w < 6; ++w)
+            feed.event(w * 10 + 1, "a", values[w]);
+        seen = transitions(*engine);
+        if (keep) {
+            ASSERT_EQ(seen.size(), 2u) << describe(seen);
+            EXPECT_EQ(seen[0].state, AlertState::Firing);
+            EXPECT_EQ(seen[0].seconds, 10);
+            EXPECT_EQ(seen[1].state, AlertState::Resolved);
+            EXPECT_EQ(seen[1].seconds, 50);
+        } else {
+            ASSERT_EQ(seen.size(), 4u) << describe(seen);
+            EXPECT_EQ(seen[1].state, AlertState::Resolved);
+            EXPECT_EQ(seen[1].seconds, 20);
+            EXPECT_EQ(seen[2].state, AlertState::Firing);
+            EXPECT_EQ(seen[2].seconds, 30);
+        }
+    }
+}
