@@ -81,7 +81,10 @@ void AlertProcessor::drain() {
 }
 
 void AlertProcessor::publish(Snapshot &snapshot) {
-    if (m_changed || !m_published) {
+    // Evaluations that change no state (a firing key staying hot, the final flush) still count:
+    // the published results are rebuilt whenever the evaluation count moved, not only on
+    // transitions, so a snapshot never shows a stale count.
+    if (m_changed || !m_published || m_published->evaluations != m_alerts->evaluations()) {
         auto results = std::make_shared<alert::AlertResults>();
         results->active = m_alerts->active();
         results->recent.assign(m_recent.begin(), m_recent.end());
