@@ -162,7 +162,9 @@ struct ErrorCase {
 };
 
 // Readable test names and failure messages instead of gtest's byte dump.
-void PrintTo(const ErrorCase &c, std::ostream *os) { *os << '"' << c.text << '"'; }
+void PrintTo(const ErrorCase &c, std::ostream *os) {
+    *os << '"' << c.text << '"';
+}
 
 class QueryErrors : public ::testing::TestWithParam<ErrorCase> {};
 
@@ -231,8 +233,8 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"x:..5", 2, "a range needs both ends, e.g. 500..599"},
         ErrorCase{"x:\"a\"..", 7, "a range needs both ends, e.g. 500..599"},
         ErrorCase{"bytes:2k..1k", 6, "the range starts after it ends"}),
-    [](const ::testing::TestParamInfo<ErrorCase> &info) {
-        return "Case" + std::to_string(info.index);
+    [](const ::testing::TestParamInfo<ErrorCase> &param) {
+        return "Case" + std::to_string(param.index);
     });
 
 TEST(QueryLanguage, ErrorFormatting) {
