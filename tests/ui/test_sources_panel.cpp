@@ -38,18 +38,8 @@ namespace {
 
 constexpr int kWaitMs = 60000; // generous: CI runs ctest -j2 on a loaded machine
 
-std::string jsonLines(int from, int to) {
-    std::string out;
-    for (int i = from; i < to; ++i)
-        out += "{\"ts\":\"2026-01-01T00:00:00Z\",\"n\":" + std::to_string(i) + "}\n";
-    return out;
-}
-
 bool publish(int port, const std::string &topic, const std::string &lines) {
-    return runCommand({"mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(port), "-t", topic,
-                       "-q", "1", "-l"},
-                      lines, 60s)
-               .status == 0;
+    return mosquittoPublishLines(port, topic, lines).status == 0;
 }
 
 bool produce(const std::string &bootstrap, const std::string &topic, int partition,
@@ -72,18 +62,6 @@ source::MqttSource::Options mqttOptions(int port, const std::string &topic) {
     o.format = "json";
     o.reconnectMaxMs = 500;
     return o;
-}
-
-// Distinct "n" values of the stored JSON events.
-size_t distinctN(const engine::Snapshot &snap) {
-    std::set<std::string> out;
-    for (size_t i = 0; i < snap.events.size(); ++i) {
-        const std::string_view raw = snap.events[i].raw();
-        const size_t at = raw.find("\"n\":");
-        if (at != std::string_view::npos)
-            out.insert(std::string(raw.substr(at + 4, raw.find('}', at) - at - 4)));
-    }
-    return out.size();
 }
 
 } // namespace
@@ -302,7 +280,7 @@ void TestSourcesPanel::panelFollowsMqttLossRecoveryAndSwitching() {
     QVERIFY(panel->disconnectAction()->isEnabled());
     QVERIFY(!panel->connectAction()->isEnabled());
 
-    QVERIFY(publish(broker.port(), "panel/a", jsonLines(0, 200)));
+    QVERIFY(publish(broker.port(), "panel/a", numberedJsonLines(0, 200)));
     QTRY_VERIFY_WITH_TIMEOUT(refresh() && panel->model()
                                                   ->index(0, ui::SourcesModel::MessagesColumn)
                                                   .data(ui::SourcesModel::ValueRole)
@@ -324,8 +302,8 @@ void TestSourcesPanel::panelFollowsMqttLossRecoveryAndSwitching() {
     QVERIFY2(lost.contains(QStringLiteral("127.0.0.1:%1").arg(broker.port())), qPrintable(lost));
     broker.start();
     QTRY_COMPARE_WITH_TIMEOUT(state(), QStringLiteral("connected"), kWaitMs);
-    QVERIFY(publish(broker.port(), "panel/b", jsonLines(200, 210)));
-    QTRY_VERIFY_WITH_TIMEOUT(distinctN(*engine.snapshot()) >= 210, kWaitMs);
+    QVERIFY(publish(broker.port(), "panel/b", numberedJsonLines(200, 210)));
+    QTRY_VERIFY_WITH_TIMEOUT(distinctNumbers(engine.snapshot()->events) >= 210, kWaitMs);
 
     // Disconnect and connect again from the panel while the engine runs.
     panel->disconnectAction()->trigger();
@@ -336,16 +314,16 @@ void TestSourcesPanel::panelFollowsMqttLossRecoveryAndSwitching() {
     QVERIFY(!panel->disconnectAction()->isEnabled());
     panel->connectAction()->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(state(), QStringLiteral("connected"), kWaitMs);
-    QVERIFY(publish(broker.port(), "panel/c", jsonLines(210, 220)));
-    QTRY_VERIFY_WITH_TIMEOUT(distinctN(*engine.snapshot()) >= 220, kWaitMs);
+    QVERIFY(publish(broker.port(), "panel/c", numberedJsonLines(210, 220)));
+    QTRY_VERIFY_WITH_TIMEOUT(distinctNumbers(engine.snapshot()->events) >= 220, kWaitMs);
     engine.stop();
-    QCOMPARE(distinctN(*engine.snapshot()), size_t{220});
+    QCOMPARE(distinctNumbers(engine.snapshot()->events), size_t{220});
 }
 
 void TestSourcesPanel::panelShowsKafkaPartitionsAndTableShowsProvenance() {
     KafkaMock mock(WEIR_KAFKA_MOCK_PATH, {"parts:2"}, 1);
-    QVERIFY(produce(mock.bootstrap(), "parts", 0, jsonLines(0, 30)));
-    QVERIFY(produce(mock.bootstrap(), "parts", 1, jsonLines(30, 50)));
+    QVERIFY(produce(mock.bootstrap(), "parts", 0, numberedJsonLines(0, 30)));
+    QVERIFY(produce(mock.bootstrap(), "parts", 1, numberedJsonLines(30, 50)));
     source::KafkaSource::Options ko;
     ko.brokers = mock.bootstrap();
     ko.topics = {"parts"};

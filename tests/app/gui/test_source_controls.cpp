@@ -24,24 +24,7 @@ namespace {
 constexpr int kWaitMs = 60000;
 
 bool publish(int port, const std::string &topic, int from, int to) {
-    std::string lines;
-    for (int i = from; i < to; ++i)
-        lines += "{\"ts\":\"2026-01-01T00:00:00Z\",\"n\":" + std::to_string(i) + "}\n";
-    return runCommand({"mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(port), "-t", topic,
-                       "-q", "1", "-l"},
-                      lines, 60s)
-               .status == 0;
-}
-
-size_t distinctN(const engine::Snapshot &snap) {
-    std::set<std::string> out;
-    for (size_t i = 0; i < snap.events.size(); ++i) {
-        const std::string_view raw = snap.events[i].raw();
-        const size_t at = raw.find("\"n\":");
-        if (at != std::string_view::npos)
-            out.insert(std::string(raw.substr(at + 4, raw.find('}', at) - at - 4)));
-    }
-    return out.size();
+    return mosquittoPublishLines(port, topic, numberedJsonLines(from, to)).status == 0;
 }
 
 } // namespace
@@ -92,7 +75,7 @@ void TestSourceControls::dialogPanelAndEngineRestart() {
     QCOMPARE(titles[0], "mqtt 127.0.0.1:" + std::to_string(broker.port()));
     QTRY_COMPARE_WITH_TIMEOUT(state(), QStringLiteral("connected"), kWaitMs);
     QVERIFY(publish(broker.port(), "ctl/a", 0, 10));
-    QTRY_VERIFY_WITH_TIMEOUT(distinctN(*engine->snapshot()) >= 10, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(distinctNumbers(engine->snapshot()->events) >= 10, kWaitMs);
 
     // Disconnect runs off the GUI thread; the panel shows it, then Connect.
     QVERIFY(panel->selectSource(SourceId{0}));
@@ -103,7 +86,7 @@ void TestSourceControls::dialogPanelAndEngineRestart() {
     panel->connectAction()->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(state(), QStringLiteral("connected"), kWaitMs);
     QVERIFY(publish(broker.port(), "ctl/b", 10, 20));
-    QTRY_VERIFY_WITH_TIMEOUT(distinctN(*engine->snapshot()) >= 20, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(distinctNumbers(engine->snapshot()->events) >= 20, kWaitMs);
 
     // A disconnection under way when the pipeline restarts (a new window setup or rule set):
     // the engine's stop waits for it; the new engine gets the source again from its factory,
@@ -116,14 +99,14 @@ void TestSourceControls::dialogPanelAndEngineRestart() {
     engine->start();
     QTRY_COMPARE_WITH_TIMEOUT(state(), QStringLiteral("connected"), kWaitMs);
     QVERIFY(publish(broker.port(), "ctl/c", 20, 25));
-    QTRY_VERIFY_WITH_TIMEOUT(distinctN(*engine->snapshot()) >= 5, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(distinctNumbers(engine->snapshot()->events) >= 5, kWaitMs);
     QVERIFY(panel->selectSource(SourceId{0}));
     QVERIFY(panel->disconnectAction()->isEnabled());
     panel->disconnectAction()->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(state(), QStringLiteral("stopped"), kWaitMs);
     controls.waitIdle();
     engine->stop();
-    QCOMPARE(distinctN(*engine->snapshot()), size_t{5});
+    QCOMPARE(distinctNumbers(engine->snapshot()->events), size_t{5});
     QCOMPARE(titles.size(), size_t{1});
 }
 

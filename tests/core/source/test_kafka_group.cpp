@@ -20,13 +20,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string jsonLines(int first, int count) {
-    std::string out;
-    for (int i = first; i < first + count; ++i)
-        out += "{\"ts\":\"2026-01-01T00:00:00Z\",\"n\":" + std::to_string(i) + "}\n";
-    return out;
-}
-
 void produce(const std::string &bootstrap, const std::string &lines) {
     const CommandResult r = runCommand({"kcat", "-P", "-b", bootstrap, "-t", "jobs"}, lines, 60s);
     ASSERT_EQ(r.status, 0) << r.err;
@@ -85,14 +78,14 @@ std::set<int> waitDistinct(const std::vector<const Member *> &members, size_t co
 
 TEST(KafkaGroup, RebalanceLosesNothing) {
     KafkaMock mock(WEIR_KAFKA_MOCK_PATH, {"jobs:4"});
-    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), jsonLines(0, 200)));
+    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), numberedJsonLines(0, 200)));
     auto a = std::make_unique<Member>(mock.bootstrap());
     std::set<int> seen = waitDistinct({a.get()}, 200, 90s);
     ASSERT_EQ(seen.size(), 200u) << a->status();
 
     // A second member joins: the partitions are shared out; both keep consuming.
     auto b = std::make_unique<Member>(mock.bootstrap());
-    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), jsonLines(200, 200)));
+    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), numberedJsonLines(200, 400)));
     seen = waitDistinct({a.get(), b.get()}, 400, 90s);
     ASSERT_EQ(seen.size(), 400u) << a->status() << " / " << b->status();
 
@@ -100,10 +93,10 @@ TEST(KafkaGroup, RebalanceLosesNothing) {
     // second takes over every partition.
     std::set<int> fromA;
     uint64_t storedA = 0;
-    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), jsonLines(400, 100)));
+    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), numberedJsonLines(400, 500)));
     a->engine.stop();
     a->collect(fromA, storedA);
-    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), jsonLines(500, 100)));
+    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), numberedJsonLines(500, 600)));
     std::set<int> fromB;
     const auto end = Clock::now() + 120s;
     while (Clock::now() < end) {

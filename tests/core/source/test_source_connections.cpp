@@ -31,23 +31,13 @@ std::shared_ptr<const engine::Snapshot> waitSnapshot(engine::Engine &engine, Pre
     return snap;
 }
 
-std::string jsonLines(int from, int to) {
-    std::string out;
-    for (int i = from; i < to; ++i)
-        out += "{\"ts\":\"2026-01-01T00:00:00Z\",\"n\":" + std::to_string(i) + "}\n";
-    return out;
-}
-
 void produce(const std::string &bootstrap, const std::string &topic, const std::string &lines) {
     const CommandResult r = runCommand({"kcat", "-P", "-b", bootstrap, "-t", topic}, lines, 60s);
     ASSERT_EQ(r.status, 0) << r.err;
 }
 
 void publish(int port, const std::string &topic, const std::string &lines, int qos = 1) {
-    const CommandResult r =
-        runCommand({"mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(port), "-t", topic,
-                    "-q", std::to_string(qos), "-l"},
-                   lines, 60s);
+    const CommandResult r = mosquittoPublishLines(port, topic, lines, qos);
     ASSERT_EQ(r.status, 0) << r.err;
 }
 
@@ -56,18 +46,6 @@ std::set<std::string> distinctAttribute(const engine::Snapshot &snap, std::strin
     std::set<std::string> out;
     for (size_t i = 0; i < snap.events.size(); ++i)
         out.insert(std::string(source::findAttribute(snap.events[i].attributes(), name)));
-    return out;
-}
-
-// Distinct "n" values of the stored JSON events.
-std::set<std::string> distinctN(const engine::Snapshot &snap) {
-    std::set<std::string> out;
-    for (size_t i = 0; i < snap.events.size(); ++i) {
-        const std::string_view raw = snap.events[i].raw();
-        const size_t at = raw.find("\"n\":");
-        if (at != std::string_view::npos)
-            out.insert(std::string(raw.substr(at + 4, raw.find('}', at) - at - 4)));
-    }
     return out;
 }
 
@@ -156,7 +134,7 @@ TEST(SourceMetrics, MqttBrokerLossAndRecovery) {
     auto snap = waitSnapshot(
         engine, [&](const auto &s) { return state(s) == source::SourceState::Connected; }, 30s);
     ASSERT_EQ(state(*snap), source::SourceState::Connected) << snap->sources.at(0).status;
-    ASSERT_NO_FATAL_FAILURE(publish(broker.port(), "m/x", jsonLines(0, 20)));
+    ASSERT_NO_FATAL_FAILURE(publish(broker.port(), "m/x", numberedJsonLines(0, 20)));
     snap = waitSnapshot(
         engine, [](const auto &s) { return s.sources[0].metrics.messages >= 20; }, 60s);
     EXPECT_EQ(snap->sources[0].metrics.messages, 20u);
@@ -175,16 +153,16 @@ TEST(SourceMetrics, MqttBrokerLossAndRecovery) {
     ASSERT_EQ(state(*snap), source::SourceState::Connected) << snap->sources[0].status;
     EXPECT_FALSE(snap->sources[0].metrics.lastError.empty()) << "the last problem is kept";
     EXPECT_GE(snap->sources[0].metrics.connects, 2u);
-    ASSERT_NO_FATAL_FAILURE(publish(broker.port(), "m/x", jsonLines(20, 30)));
+    ASSERT_NO_FATAL_FAILURE(publish(broker.port(), "m/x", numberedJsonLines(20, 30)));
     snap = waitSnapshot(
-        engine, [](const auto &s) { return distinctN(s).size() >= 30; }, 60s);
+        engine, [](const auto &s) { return distinctNumbers(s.events) >= 30; }, 60s);
     engine.stop();
-    EXPECT_EQ(distinctN(*snap).size(), 30u);
+    EXPECT_EQ(distinctNumbers(snap->events), 30u);
 }
 
 TEST(SourceMetrics, KafkaBrokerLossAndRecoveryWithPartitions) {
     KafkaMock mock(WEIR_KAFKA_MOCK_PATH, {"lost:2"}, 1);
-    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), "lost", jsonLines(0, 40)));
+    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), "lost", numberedJsonLines(0, 40)));
     source::KafkaSource::Options ko;
     ko.brokers = mock.bootstrap();
     ko.topics = {"lost"};
@@ -237,18 +215,18 @@ TEST(SourceMetrics, KafkaBrokerLossAndRecoveryWithPartitions) {
     snap = waitSnapshot(
         engine, [&](const auto &s) { return state(s) == source::SourceState::Connected; }, 90s);
     ASSERT_EQ(state(*snap), source::SourceState::Connected) << snap->sources[0].status;
-    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), "lost", jsonLines(40, 50)));
+    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), "lost", numberedJsonLines(40, 50)));
     snap = waitSnapshot(
-        engine, [](const auto &s) { return distinctN(s).size() >= 50; }, 90s);
+        engine, [](const auto &s) { return distinctNumbers(s.events) >= 50; }, 90s);
     engine.stop();
-    EXPECT_EQ(distinctN(*snap).size(), 50u);
+    EXPECT_EQ(distinctNumbers(snap->events), 50u);
 }
 
 // Disconnect and connect again while the engine runs: a Kafka source with its consumer group
 // resumes after the last acknowledged offsets (nothing lost); the panel sees "stopped".
 TEST(SwitchableSource, KafkaDisconnectAndConnectWhileRunning) {
     KafkaMock mock(WEIR_KAFKA_MOCK_PATH, {"sw:2"}, 1);
-    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), "sw", jsonLines(0, 30)));
+    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), "sw", numberedJsonLines(0, 30)));
     source::KafkaSource::Options ko;
     ko.brokers = mock.bootstrap();
     ko.topics = {"sw"};
@@ -265,8 +243,8 @@ TEST(SwitchableSource, KafkaDisconnectAndConnectWhileRunning) {
     engine.addSource(std::move(owned));
     engine.start();
     auto snap = waitSnapshot(
-        engine, [](const auto &s) { return distinctN(s).size() >= 30; }, 90s);
-    ASSERT_EQ(distinctN(*snap).size(), 30u) << snap->sources.at(0).status;
+        engine, [](const auto &s) { return distinctNumbers(s.events) >= 30; }, 90s);
+    ASSERT_EQ(distinctNumbers(snap->events), 30u) << snap->sources.at(0).status;
     // Every batch acknowledged (committed) before disconnecting.
     snap = waitSnapshot(
         engine, [](const auto &s) { return s.sources[0].queue.queuedBytes == 0; }, 30s);
@@ -282,12 +260,12 @@ TEST(SwitchableSource, KafkaDisconnectAndConnectWhileRunning) {
     ASSERT_EQ(snap->sources[0].metrics.partitions.size(), 2u);
     EXPECT_FALSE(snap->sources[0].metrics.partitions[0].assigned);
 
-    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), "sw", jsonLines(30, 60)));
+    ASSERT_NO_FATAL_FAILURE(produce(mock.bootstrap(), "sw", numberedJsonLines(30, 60)));
     ASSERT_TRUE(sw.connect());
     EXPECT_FALSE(sw.connect());
     snap = waitSnapshot(
-        engine, [](const auto &s) { return distinctN(s).size() >= 60; }, 90s);
-    EXPECT_EQ(distinctN(*snap).size(), 60u) << snap->sources[0].status;
+        engine, [](const auto &s) { return distinctNumbers(s.events) >= 60; }, 90s);
+    EXPECT_EQ(distinctNumbers(snap->events), 60u) << snap->sources[0].status;
     snap = waitSnapshot(
         engine,
         [](const auto &s) { return s.sources[0].metrics.state == source::SourceState::Connected; },
@@ -310,10 +288,10 @@ TEST(SwitchableSource, MqttDisconnectAndConnectWhileRunning) {
         return !s.sources.empty() && s.sources[0].metrics.state == source::SourceState::Connected;
     };
     ASSERT_TRUE(connected(*waitSnapshot(engine, connected, 30s)));
-    ASSERT_NO_FATAL_FAILURE(publish(broker.port(), "sw/a", jsonLines(0, 10)));
+    ASSERT_NO_FATAL_FAILURE(publish(broker.port(), "sw/a", numberedJsonLines(0, 10)));
     auto snap = waitSnapshot(
-        engine, [](const auto &s) { return distinctN(s).size() >= 10; }, 60s);
-    ASSERT_EQ(distinctN(*snap).size(), 10u);
+        engine, [](const auto &s) { return distinctNumbers(s.events) >= 10; }, 60s);
+    ASSERT_EQ(distinctNumbers(snap->events), 10u);
 
     ASSERT_TRUE(sw.disconnect());
     snap = engine.snapshot();
@@ -324,11 +302,11 @@ TEST(SwitchableSource, MqttDisconnectAndConnectWhileRunning) {
     EXPECT_EQ(snap->sources[0].metrics.state, source::SourceState::Stopped);
     ASSERT_TRUE(sw.connect());
     ASSERT_TRUE(connected(*waitSnapshot(engine, connected, 30s)));
-    ASSERT_NO_FATAL_FAILURE(publish(broker.port(), "sw/b", jsonLines(10, 20)));
+    ASSERT_NO_FATAL_FAILURE(publish(broker.port(), "sw/b", numberedJsonLines(10, 20)));
     snap = waitSnapshot(
-        engine, [](const auto &s) { return distinctN(s).size() >= 20; }, 60s);
+        engine, [](const auto &s) { return distinctNumbers(s.events) >= 20; }, 60s);
     engine.stop();
-    EXPECT_EQ(distinctN(*snap).size(), 20u);
+    EXPECT_EQ(distinctNumbers(snap->events), 20u);
     EXPECT_EQ(distinctAttribute(*snap, "topic"), (std::set<std::string>{"sw/a", "sw/b"}));
     EXPECT_GE(snap->sources[0].metrics.connects, 2u);
 }
