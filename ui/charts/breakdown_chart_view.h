@@ -53,7 +53,10 @@ public:
     // "" = the status breakdown, else the field whose top values are shown.
     QString mode() const;
     void setMode(const QString &field);
-    bool isCounting() const { return m_thread.joinable() && !m_resultReady; }
+    // True from a count's start until its result is shown (collect() joins the worker): a
+    // finished count whose bars are still queued for the GUI thread is still counting, so
+    // "not counting" always means the bars are those of the latest request. GUI thread only.
+    bool isCounting() const { return m_thread.joinable(); }
 
     // Bars shown, top to bottom: (label as text, value).
     QList<QPair<QString, double>> bars() const;
