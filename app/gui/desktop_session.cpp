@@ -11,8 +11,13 @@
 
 #include <QAction>
 #include <QActionGroup>
+#include <QDir>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMenu>
 #include <QMessageBox>
 #include <QSettings>
@@ -177,6 +182,10 @@ bool DesktopSession::openWorkspace(const QString &path, bool quiet) {
         return false;
     }
     m_workspace.extra = w.extra;
+    // The rules first: a new rule set restarts the pipeline, the sources then join the new one.
+    const QJsonValue rules = w.extra.value(QLatin1String("rules"));
+    if (!rules.isUndefined() && !applyWorkspaceRules(rules, QFileInfo(path).absolutePath(), &error))
+        reportError(tr("The workspace %1: %2").arg(path, error), quiet);
     for (const ui::WorkspaceSource &s : w.sources) {
         m_workspace.sources << s;
         addWorkspaceSource(s);
@@ -186,6 +195,54 @@ bool DesktopSession::openWorkspace(const QString &path, bool quiet) {
         m_recent.add(path, ui::RecentFiles::Kind::Workspace);
     }
     return true;
+}
+
+bool DesktopSession::applyWorkspaceRules(const QJsonValue &rules, const QString &folder,
+                                         QString *error) {
+    std::string json;
+    std::string path;
+    if (rules.isString()) {
+        path = QDir(folder).absoluteFilePath(rules.toString()).toStdString();
+        QFile f(QString::fromStdString(path));
+        if (f.size() > (qint64{16} << 20)) {
+            *error = tr("rules: %1 is larger than 16 MiB").arg(f.fileName());
+            return false;
+        }
+        if (!f.open(QIODevice::ReadOnly)) {
+            *error = tr("rules: cannot read %1: %2").arg(f.fileName(), f.errorString());
+            return false;
+        }
+        json = f.readAll().toStdString();
+    } else if (rules.isArray()) {
+        json = QJsonDocument(QJsonObject{{QStringLiteral("rules"), rules}})
+                   .toJson(QJsonDocument::Indented)
+                   .toStdString();
+    } else if (!rules.isNull()) {
+        *error = tr("rules: expected the name of a rules file or a list of rules");
+        return false;
+    }
+    std::string why;
+    if (m_controller.setRules(json, path, &why))
+        return true;
+    *error = rules.isString()
+                 ? tr("%1: %2").arg(QString::fromStdString(path), QString::fromStdString(why))
+                 : QString::fromStdString(why);
+    return false;
+}
+
+QJsonValue DesktopSession::workspaceRules(const QString &folder) const {
+    const QString path = QString::fromStdString(m_controller.rulesPath());
+    if (!path.isEmpty()) {
+        const QString relative = QDir(folder).relativeFilePath(path);
+        return relative.startsWith(QLatin1String("..")) ? QFileInfo(path).absoluteFilePath()
+                                                        : relative;
+    }
+    const std::string &json = m_controller.rulesJson();
+    if (json.empty())
+        return QJsonValue(QJsonValue::Undefined);
+    // The rules in force were loaded from this text: {"rules": [...]} or a bare list.
+    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(json));
+    return doc.isArray() ? QJsonValue(doc.array()) : doc.object().value(QLatin1String("rules"));
 }
 
 void DesktopSession::addWorkspaceSource(const ui::WorkspaceSource &s) {
@@ -289,7 +346,13 @@ void DesktopSession::startLiveSource(const ui::WorkspaceSource &s, const QString
 }
 
 bool DesktopSession::saveWorkspace(const QString &path, QString *error) {
-    if (!ui::saveWorkspaceFile(path, m_workspace, error))
+    ui::Workspace w = m_workspace;
+    const QJsonValue rules = workspaceRules(QFileInfo(path).absolutePath());
+    if (rules.isUndefined())
+        w.extra.remove(QStringLiteral("rules"));
+    else
+        w.extra.insert(QStringLiteral("rules"), rules);
+    if (!ui::saveWorkspaceFile(path, w, error))
         return false;
     m_settings.setValue(kLastWorkspaceKey, QFileInfo(path).absoluteFilePath());
     m_recent.add(path, ui::RecentFiles::Kind::Workspace);

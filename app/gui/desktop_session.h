@@ -12,6 +12,7 @@
 #include <memory>
 
 class QAction;
+class QJsonValue;
 class QSettings;
 
 namespace weir::ui {
@@ -36,10 +37,14 @@ public:
 
     // Adds the File and View menu entries to the controller's window.
     void installMenus();
-    // Opens a workspace: adds its sources (asking for secrets as needed) and remembers it.
-    // False with a message (on stderr, and in a message box unless `quiet`) when unreadable.
+    // Opens a workspace: puts its alert rules in force, adds its sources (asking for secrets
+    // as needed) and remembers it. False with a message (on stderr, and in a message box
+    // unless `quiet`) when unreadable; rules that do not load are reported the same way, and
+    // the sources are opened all the same.
     bool openWorkspace(const QString &path, bool quiet = false);
-    // Writes the current sources as a workspace: references to secrets only.
+    // Writes the current sources and rules as a workspace: references to secrets only. The
+    // rules are written as the path of their rules file (relative to the workspace when it is
+    // in the workspace's folder), else inline as a list.
     bool saveWorkspace(const QString &path, QString *error);
     // Whether opened files and workspaces go to Open Recent and the settings (not in
     // automated runs). On by default.
@@ -59,6 +64,9 @@ public:
 
 private:
     void addWorkspaceSource(const ui::WorkspaceSource &source);
+    // "rules": a rules file's path (relative to `folder`) or a list of rules.
+    bool applyWorkspaceRules(const QJsonValue &rules, const QString &folder, QString *error);
+    QJsonValue workspaceRules(const QString &folder) const;
     void startLiveSource(const ui::WorkspaceSource &source, const QString &password,
                          const QString &keyPassphrase);
     void reportError(const QString &message, bool quiet);

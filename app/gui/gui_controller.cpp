@@ -11,6 +11,7 @@
 #include "views/analysis_docks.h"
 #include "views/main_window.h"
 #include "weir/alert/command_runner.h"
+#include "weir/alert/rule.h"
 #include "weir/common/text.h"
 #include "weir/engine/alert_processor.h"
 #include "weir/engine/window_processor.h"
@@ -56,13 +57,7 @@ GuiController::GuiController(GuiOptions options, QObject *parent)
         std::stringstream text;
         text << in.rdbuf();
         m_rulesJson = text.str();
-        // Silences and acknowledgements of these rules survive a restart.
-        QString error;
-        if (!docks->alertsPanel()->activeModel()->setStateFile(
-                ui::ActiveAlertsModel::defaultStateFile(
-                    QString::fromStdString(m_options.analysis.rulesPath)),
-                &error))
-            std::fprintf(stderr, "weir: alert state not restored: %s\n", qPrintable(error));
+        useRulesStateFile();
     }
     m_demo = m_options.files.empty() && !m_options.noDemo;
 
@@ -87,6 +82,31 @@ GuiController::~GuiController() {
     // Alert commands still queued get one command timeout (at least 10 s) to run, then the
     // ones not started are dropped; running ones end by their own timeout at the latest.
     m_commands.reset();
+}
+
+void GuiController::useRulesStateFile() {
+    // Silences and acknowledgements of a rules file survive a restart.
+    const std::string &path = m_options.analysis.rulesPath;
+    QString error;
+    if (!m_window->analysisDocks()->alertsPanel()->activeModel()->setStateFile(
+            path.empty() ? QString()
+                         : ui::ActiveAlertsModel::defaultStateFile(QString::fromStdString(path)),
+            &error))
+        std::fprintf(stderr, "weir: alert state not restored: %s\n", qPrintable(error));
+}
+
+bool GuiController::setRules(const std::string &json, const std::string &path, std::string *error) {
+    if (!json.empty()) {
+        auto rules = alert::loadRules(json, error);
+        if (!rules || !alert::AlertEngine::create(std::move(*rules), error))
+            return false;
+    }
+    m_rulesJson = json;
+    m_options.analysis.rulesPath = path;
+    useRulesStateFile();
+    if (m_engine)
+        restartPipeline();
+    return true;
 }
 
 void GuiController::buildEngine() {

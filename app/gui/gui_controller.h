@@ -20,7 +20,7 @@
 namespace weir::ui {
 class AlertCommandRunner;
 class MainWindow;
-}
+} // namespace weir::ui
 
 namespace weir::app {
 
@@ -72,6 +72,14 @@ public:
     // Replays every input through a new engine, as a new window setup or rule set does: files
     // are read again, live sources reconnect (with the secrets they were given).
     void restartPipeline();
+    // Puts a rule set in force (the JSON of a rules file; empty: none) and, once started,
+    // replays every input through a new engine. `path` is the rules file the text came from
+    // (the rule editor saves there; silences and acknowledgements are kept next to it), empty
+    // for rules held in a workspace. False with `error` naming the rule and field when the
+    // rules do not load or compile: nothing changes then.
+    bool setRules(const std::string &json, const std::string &path, std::string *error);
+    const std::string &rulesJson() const { return m_rulesJson; }
+    const std::string &rulesPath() const { return m_options.analysis.rulesPath; }
     // 0, or 3 when an --exit-when-* condition was not met before --exit-after.
     int exitCode() const { return m_exitCode; }
 
@@ -82,6 +90,7 @@ private:
     void buildEngine();
     void configureWindows();
     void editRules();
+    void useRulesStateFile(); // silences and acknowledgements of the rules file, if any
     void runAlertCommand(const QByteArrayList &alerts);
     void tick();
     void updateTitle();

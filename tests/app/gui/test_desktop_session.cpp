@@ -3,6 +3,7 @@
 // for the password (no keychain here, as in CI), logs in with it, and a saved workspace holds
 // the keychain reference but never the password. An encrypted TLS client key's passphrase is
 // read from the system keychain (a private gnome-keyring, tests/ui/run_with_keyring.sh).
+#include "analysis_fixture.h"
 #include "bus_fixtures.h"
 #include "desktop/recent_files.h"
 #include "desktop/secret_store.h"
@@ -11,10 +12,17 @@
 #include "models/event_table_model.h"
 #include "rich_text_probe.h"
 #include "tls_client_certs.h"
+#include "views/alert_history_model.h"
+#include "views/alerts_panel.h"
+#include "views/analysis_docks.h"
 #include "views/main_window.h"
 
 #include <QDeadlineTimer>
+#include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMenu>
 #include <QMessageBox>
 #include <QSettings>
@@ -37,6 +45,8 @@ private Q_SLOTS:
     void encryptedTlsKeyPassphraseFromTheKeychain();
     void errorMessageBoxesArePlainText();
     void kafkaWorkspaceInputIsReadAgainAfterARestart();
+    void workspaceRulesAreAppliedAndSaved_data();
+    void workspaceRulesAreAppliedAndSaved();
 };
 
 void TestDesktopSession::workspaceWithPasswordedMqttInput() {
@@ -326,6 +336,102 @@ void TestDesktopSession::kafkaWorkspaceInputIsReadAgainAfterARestart() {
     controller.restartPipeline();
     QCOMPARE(model->rowCount(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= kCount, 60000);
+}
+
+namespace {
+
+// The history's transitions of rule "hot" for one key and state.
+int hotTransitions(weir::app::GuiController &controller, const QString &key,
+                   weir::alert::AlertState state) {
+    const weir::ui::AlertHistoryModel *history =
+        controller.window()->analysisDocks()->alertsPanel()->historyModel();
+    int n = 0;
+    for (int row = 0; row < history->rowCount(); ++row) {
+        const QModelIndex i = history->index(row, 0);
+        n += i.data(weir::ui::AlertHistoryModel::RuleRole).toString() == QLatin1String("hot") &&
+             i.data(weir::ui::AlertHistoryModel::KeyRole).toString() == key &&
+             i.data(weir::ui::AlertHistoryModel::StateRole).toInt() == static_cast<int>(state);
+    }
+    return n;
+}
+
+void writeFile(const QString &path, const QByteArray &bytes) {
+    QFile f(path);
+    QVERIFY2(f.open(QIODevice::WriteOnly), qPrintable(path));
+    QCOMPARE(f.write(bytes), bytes.size());
+}
+
+} // namespace
+
+void TestDesktopSession::workspaceRulesAreAppliedAndSaved_data() {
+    QTest::addColumn<QByteArray>("rules");
+    QTest::addColumn<QString>("saveIn"); // a folder under the test's, "" for the same
+    QTest::newRow("rules file") << QByteArray(R"("rules.json")") << QString();
+    QTest::newRow("rules file, saved elsewhere")
+        << QByteArray(R"("rules.json")") << QStringLiteral("elsewhere");
+    QTest::newRow("inline list") << QByteArray(
+                                        R"([{"name": "hot", "window": "fixed:10s", "key": ["host"],
+            "condition": "max(value) > 90", "severity": "critical"}])")
+                                 << QStringLiteral("elsewhere");
+}
+
+// A workspace's "rules" (a rules file next to it, or a list) are put in force when it opens:
+// host b is hot twice in the data, so "hot" fires and resolves twice for b, never for a. A
+// saved workspace holds the rules, and opening it in a new session fires them again.
+void TestDesktopSession::workspaceRulesAreAppliedAndSaved() {
+    QFETCH(QByteArray, rules);
+    QFETCH(QString, saveIn);
+    QTemporaryDir dir;
+    const QString csv = dir.filePath(QStringLiteral("hosts.csv"));
+    writeFile(csv, QByteArray::fromStdString(weir::test::hostsCsv()));
+    writeFile(dir.filePath(QStringLiteral("rules.json")), weir::test::hostsRules());
+    const QString workspacePath = dir.filePath(QStringLiteral("hosts.json"));
+    writeFile(workspacePath, QStringLiteral(R"({"weirWorkspace": 1, "sources": [{"type": "file",
+        "path": "%1"}], "rules": %2})")
+                                 .arg(csv, QString::fromUtf8(rules))
+                                 .toUtf8());
+    QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("elsewhere")));
+    const QString savedPath = QDir(dir.filePath(saveIn)).filePath(QStringLiteral("saved.json"));
+
+    using weir::alert::AlertState;
+    QSettings settings(dir.filePath(QStringLiteral("weir.conf")), QSettings::IniFormat);
+    for (const QString &path : {workspacePath, savedPath}) {
+        weir::app::GuiOptions options;
+        options.noDemo = true;
+        weir::app::GuiController controller(options);
+        weir::app::DesktopSession session(
+            controller, settings, std::make_unique<weir::ui::SessionSecretStore>(),
+            [](const weir::ui::SecretRequest &, bool) { return weir::ui::SecretAnswer{}; });
+        session.setRecordRecent(false);
+        controller.start();
+        QVERIFY(session.openWorkspace(path, true));
+        QVERIFY(!controller.rulesJson().empty());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            hotTransitions(controller, QStringLiteral("b"), AlertState::Resolved) >= 2, 60000);
+        QCOMPARE(hotTransitions(controller, QStringLiteral("b"), AlertState::Firing), 2);
+        QCOMPARE(hotTransitions(controller, QStringLiteral("a"), AlertState::Firing), 0);
+        if (path == savedPath)
+            break;
+
+        QString error;
+        QVERIFY2(session.saveWorkspace(savedPath, &error), qPrintable(error));
+        QFile f(savedPath);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject saved = QJsonDocument::fromJson(f.readAll()).object();
+        const QJsonValue savedRules = saved.value(QLatin1String("rules"));
+        if (rules.startsWith('"')) {
+            // The rules file's path: relative when the workspace is saved next to it.
+            QVERIFY(savedRules.isString());
+            QCOMPARE(savedRules.toString(), saveIn.isEmpty()
+                                                ? QStringLiteral("rules.json")
+                                                : dir.filePath(QStringLiteral("rules.json")));
+        } else {
+            QVERIFY(savedRules.isArray());
+            QCOMPARE(savedRules.toArray().size(), 1);
+            QCOMPARE(savedRules.toArray()[0].toObject().value(QLatin1String("name")).toString(),
+                     QStringLiteral("hot"));
+        }
+    }
 }
 
 QTEST_MAIN(TestDesktopSession)
