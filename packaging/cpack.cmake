@@ -31,10 +31,10 @@ shows live charts, a filterable log table and alerts.
 The package holds the Qt desktop application, weir, and its headless twin,
 weir-cli, for scripts and servers.")
 if(WEIR_BUILD_GUI)
-    # dpkg-shlibdeps finds the linked libraries (Qt, QtKeychain, ...), not the plugins loaded at
-    # run time: the SVG icon engine. A Secret Service or KWallet keeps passwords; without one
-    # Weir asks for them each time.
-    set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt5svg5")
+    # dpkg-shlibdeps finds the linked libraries (Qt, QtKeychain, ...). The SVG icon engine is a
+    # plugin loaded at run time, shipped by libqt5svg5, which weir links (ui/ uses Qt5::Svg):
+    # shlibdeps lists it already (naming it here too listed it twice). A Secret Service or
+    # KWallet keeps passwords; without one Weir asks for them each time.
     set(CPACK_DEBIAN_PACKAGE_SUGGESTS "gnome-keyring | kwalletmanager")
 endif()
 if(NOT WEIR_BUILD_GUI)

@@ -49,6 +49,8 @@ case "$deb_version" in "$version"-[0-9]*) ;; *) fail "Version is '$deb_version',
 [ -n "$(field Description)" ] || fail "no Description"
 depends=$(field Depends)
 echo "Depends: $depends"
+twice=$(echo "$depends" | tr ',|' '\n\n' | sed -E 's/^ +//; s/[ (].*//' | sort | uniq -d)
+[ -z "$twice" ] && ok "no package twice in Depends" || fail "Depends lists more than once: $twice"
 case "$depends" in *libc6*) ok "Depends filled by dpkg-shlibdeps" ;; *) fail "Depends lacks libc6: '$depends'" ;; esac
 if [ $gui -eq 1 ]; then
     case "$depends" in *libqt5widgets5*) ok "Depends has Qt" ;; *) fail "Depends lacks libqt5widgets5" ;; esac
