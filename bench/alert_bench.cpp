@@ -6,6 +6,7 @@
 #include "weir/parse/csv_parser.h"
 
 #include <benchmark/benchmark.h>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -28,6 +29,47 @@ Event makeEvent(parse::CsvParser &parser, int64_t seconds, int key, double value
     parser.parseFields(e.line, e.fields);
     e.record.time = h.time;
     return e;
+}
+
+// Profiling the timed part only: with WEIR_BENCH_PERF_CTL and WEIR_BENCH_PERF_ACK naming the
+// fifos of `perf record -D -1 --control fifo:CTL,ACK`, events are enabled around each timed
+// close (the untimed set-up is not sampled).
+class PerfControl {
+public:
+    PerfControl() {
+        const char *ctl = std::getenv("WEIR_BENCH_PERF_CTL");
+        const char *ack = std::getenv("WEIR_BENCH_PERF_ACK");
+        if (ctl && ack) {
+            m_ctl = std::fopen(ctl, "w");
+            m_ack = std::fopen(ack, "r");
+        }
+    }
+    ~PerfControl() {
+        if (m_ctl)
+            std::fclose(m_ctl);
+        if (m_ack)
+            std::fclose(m_ack);
+    }
+    void command(const char *what) {
+        if (!m_ctl || !m_ack)
+            return;
+        std::fprintf(m_ctl, "%s\n", what);
+        std::fflush(m_ctl);
+        char reply[16];
+        if (!std::fgets(reply, sizeof reply, m_ack)) { // perf answers "ack"
+            std::fclose(m_ack);
+            m_ack = nullptr;
+        }
+    }
+
+private:
+    std::FILE *m_ctl = nullptr;
+    std::FILE *m_ack = nullptr;
+};
+
+PerfControl &perfControl() {
+    static PerfControl control;
+    return control;
 }
 
 // range(2) picks the rule shapes: 0 = "mean(value) > N" (the simple comparison path),
@@ -84,7 +126,9 @@ void BM_WindowClose(benchmark::State &state) {
         Event closing = makeEvent(parser, (window + 1) * 60 + 1, 0, 0);
         const uint64_t before = engine->evaluations();
         state.ResumeTiming();
+        perfControl().command("enable");
         engine->process(closing.record, closing.line, closing.fields, 0);
+        perfControl().command("disable");
         state.PauseTiming();
         evaluations += engine->evaluations() - before;
         engine->takeTransitions(sink);
