@@ -3,8 +3,8 @@
 // Run: build/bin/weir-bench-window --benchmark_min_time=2
 #include "weir/window/window_operator.h"
 
+#include <algorithm>
 #include <benchmark/benchmark.h>
-
 #include <random>
 #include <string>
 #include <vector>
@@ -14,15 +14,13 @@ using namespace weir::window;
 
 namespace {
 
-struct Input
-{
+struct Input {
     std::vector<std::string> keys;
     std::vector<uint32_t> keyOf;
     std::vector<FieldValue> values;
 };
 
-const Input &input()
-{
+const Input &input() {
     static const Input in = [] {
         Input i;
         for (int k = 0; k < 10000; ++k)
@@ -41,8 +39,9 @@ const Input &input()
 }
 
 // spacingNs: event-time distance between events; a 60 s window holds 60 s / spacing events.
-void runFixedWindow(benchmark::State &state, const char *aggs, int64_t spacingNs)
-{
+// batch: events handed to processBatch() at a time (the engine's batch size is of this order);
+// 0: process() one event at a time.
+void runFixedWindow(benchmark::State &state, const char *aggs, int64_t spacingNs, size_t batch) {
     const Input &in = input();
     WindowOperator::Options o;
     o.window = WindowSpec::fixed(60 * kNsPerSecond);
@@ -54,14 +53,28 @@ void runFixedWindow(benchmark::State &state, const char *aggs, int64_t spacingNs
     int64_t t = 1637576132LL * kNsPerSecond;
     uint64_t processed = 0;
     uint64_t panesOut = 0;
+    std::vector<InputEvent> events(batch);
     for (auto _ : state) {
-        for (size_t e = 0; e < in.keyOf.size(); ++e) {
-            InputEvent ev;
-            ev.time = TimestampNs{t};
-            ev.key = in.keys[in.keyOf[e]];
-            ev.values = &in.values[e];
-            op.process(ev, 0);
-            t += spacingNs;
+        for (size_t e = 0; e < in.keyOf.size();) {
+            if (batch == 0) {
+                InputEvent ev;
+                ev.time = TimestampNs{t};
+                ev.key = in.keys[in.keyOf[e]];
+                ev.values = &in.values[e];
+                op.process(ev, 0);
+                t += spacingNs;
+                ++e;
+                continue;
+            }
+            const size_t m = std::min(batch, in.keyOf.size() - e);
+            for (size_t i = 0; i < m; ++i, ++e) {
+                InputEvent &ev = events[i];
+                ev.time = TimestampNs{t};
+                ev.key = in.keys[in.keyOf[e]];
+                ev.values = &in.values[e];
+                t += spacingNs;
+            }
+            op.processBatch(events.data(), m, 0);
         }
         processed += in.keyOf.size();
         if (op.hasPanes()) {
@@ -75,25 +88,31 @@ void runFixedWindow(benchmark::State &state, const char *aggs, int64_t spacingNs
     state.counters["live_cells"] = static_cast<double>(op.stats().liveCells);
 }
 
-void BM_Fixed10kKeys_CountSumP95(benchmark::State &state)
-{
-    runFixedWindow(state, "count,sum(v),p95(v)", state.range(0));
-}
+// Arguments: event spacing in ns, batch size (0: one process() call per event).
 // 1 us spacing: 60 M events per window (6 000 per key); 10 us: 6 M (600 per key);
 // 100 us: 600 k (60 per key, so window turnover and pane output weigh in).
-BENCHMARK(BM_Fixed10kKeys_CountSumP95)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(
-    benchmark::kMillisecond);
-
-void BM_Fixed10kKeys_Count(benchmark::State &state)
-{
-    runFixedWindow(state, "count", 1000);
+void BM_Fixed10kKeys_CountSumP95(benchmark::State &state) {
+    runFixedWindow(state, "count,sum(v),p95(v)", state.range(0),
+                   static_cast<size_t>(state.range(1)));
 }
-BENCHMARK(BM_Fixed10kKeys_Count)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Fixed10kKeys_CountSumP95)
+    ->Args({1000, 0})
+    ->Args({1000, 256})
+    ->Args({10000, 0})
+    ->Args({10000, 256})
+    ->Args({100000, 0})
+    ->Args({100000, 256})
+    ->Unit(benchmark::kMillisecond);
+
+void BM_Fixed10kKeys_Count(benchmark::State &state) {
+    runFixedWindow(state, "count", 1000, static_cast<size_t>(state.range(0)));
+}
+BENCHMARK(BM_Fixed10kKeys_Count)->Arg(0)->Arg(256)->Unit(benchmark::kMillisecond);
 
 void BM_Fixed10kKeys_CountSum(benchmark::State &state) {
-    runFixedWindow(state, "count,sum(v)", 1000);
+    runFixedWindow(state, "count,sum(v)", 1000, static_cast<size_t>(state.range(0)));
 }
-BENCHMARK(BM_Fixed10kKeys_CountSum)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Fixed10kKeys_CountSum)->Arg(0)->Arg(256)->Unit(benchmark::kMillisecond);
 
 } // namespace
 

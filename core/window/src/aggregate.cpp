@@ -147,6 +147,19 @@ AggState &AggState::operator=(const AggState &o) {
     return *this;
 }
 
+void AggState::prefetchSketch() const {
+    if (m_sketch) {
+        const auto *p = reinterpret_cast<const char *>(m_sketch.get());
+        __builtin_prefetch(p, 1);
+        __builtin_prefetch(p + sizeof(DdSketch) - 1, 1);
+    }
+}
+
+void AggState::prefetchBucket(const FieldValue &v) const {
+    if (m_sketch && v.numeric)
+        m_sketch->prefetch(v.number);
+}
+
 void AggState::add(const AggregateSpec &spec, const FieldValue &v, TimestampNs t) {
     switch (spec.kind) {
     case AggKind::Count:

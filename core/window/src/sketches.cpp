@@ -236,6 +236,19 @@ void DdSketch::add(double x) {
     }
 }
 
+void DdSketch::prefetch(double x) const {
+    const Store *store = x > kMinMagnitude ? &m_pos : x < -kMinMagnitude ? m_neg.get() : nullptr;
+    if (!store || !(std::fabs(x) <= 1e300))
+        return;
+    const int64_t pos = static_cast<int64_t>(indexOf(std::fabs(x))) - store->offset;
+    if (pos < 0 || pos >= static_cast<int64_t>(store->size()))
+        return;
+    if (store->isWide)
+        __builtin_prefetch(store->wide.data() + pos, 1);
+    else
+        __builtin_prefetch(store->narrow.data() + pos, 1);
+}
+
 void DdSketch::merge(const DdSketch &other) {
     if (other.m_count == 0)
         return;

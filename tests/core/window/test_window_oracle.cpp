@@ -4,6 +4,7 @@
 #include "weir/common/text.h"
 #include "weir/window/window_operator.h"
 
+#include <array>
 #include <cstdio>
 #include <gtest/gtest.h>
 
@@ -29,12 +30,15 @@ std::string fmt2(double v) {
     return buf;
 }
 
-// Feeds `events` in random batch sizes; between batches the processing clock advances and the
-// operator gets a processing-time tick (early panes, idleness).
+enum class Feed { PerEvent, Batched };
+
+// Feeds `events` in random batch sizes (each batch event by event with process(), or at once
+// with processBatch()); between batches the processing clock advances and the operator gets a
+// processing-time tick (early panes, idleness).
 OpRun runOperator(const std::vector<TEvent> &events, const WindowSpec &spec,
                   const StreamOptions &so, uint64_t batchSeed,
                   AccumulationMode mode = AccumulationMode::Accumulating,
-                  int64_t earlyNs = 100 * kNsPerMs) {
+                  int64_t earlyNs = 100 * kNsPerMs, Feed feed = Feed::Batched) {
     WindowOperator::Options o;
     o.window = spec;
     std::string error;
@@ -53,28 +57,38 @@ OpRun runOperator(const std::vector<TEvent> &events, const WindowSpec &spec,
     std::mt19937_64 rng(batchSeed);
     int64_t now = 1'000'000'000;
     size_t i = 0;
-    std::vector<std::string> texts(2);
-    std::string idText;
+    constexpr size_t kMaxBatch = 200;
+    // Per batch: the events and the texts and values they point to (stable while it runs).
+    std::vector<std::array<FieldValue, 2>> values(kMaxBatch);
+    std::vector<std::string> vTexts(kMaxBatch);
+    std::vector<std::string> ids(kMaxBatch);
+    std::vector<InputEvent> batchEvents(kMaxBatch);
+    std::vector<Disposition> dispositions(kMaxBatch);
     while (i < events.size()) {
-        const size_t batch = 1 + rng() % 200;
-        for (size_t n = 0; n < batch && i < events.size(); ++n, ++i) {
-            const TEvent &e = events[i];
-            FieldValue values[2];
-            texts[0] = fmt2(e.v);
-            values[vIdx].text = texts[0];
-            values[vIdx].number = e.v;
-            values[vIdx].numeric = true;
-            values[vIdx].present = true;
-            values[tagIdx].text = e.tag;
-            values[tagIdx].present = true;
-            idText = std::to_string(e.id);
-            InputEvent in;
+        const size_t batch = std::min<size_t>(1 + rng() % kMaxBatch, events.size() - i);
+        for (size_t n = 0; n < batch; ++n) {
+            const TEvent &e = events[i + n];
+            vTexts[n] = fmt2(e.v);
+            FieldValue *fv = values[n].data();
+            fv[vIdx] = FieldValue{vTexts[n], e.v, true, true};
+            fv[tagIdx] = FieldValue{e.tag, 0, false, true};
+            ids[n] = std::to_string(e.id);
+            InputEvent &in = batchEvents[n];
             in.time = TimestampNs{e.t};
             in.source = SourceId{0};
             in.key = e.key;
-            in.values = values;
-            in.dedupKey = idText;
-            const Disposition d = op.process(in, now);
+            in.values = fv;
+            in.dedupKey = ids[n];
+        }
+        if (feed == Feed::Batched) {
+            op.processBatch(batchEvents.data(), batch, now, dispositions.data());
+        } else {
+            for (size_t n = 0; n < batch; ++n)
+                dispositions[n] = op.process(batchEvents[n], now);
+        }
+        for (size_t n = 0; n < batch; ++n, ++i) {
+            const TEvent &e = events[i];
+            const Disposition d = dispositions[n];
             if (e.tooLate)
                 EXPECT_EQ(d, Disposition::Dropped) << "event " << e.id;
             else if (e.duplicate)
@@ -205,8 +219,8 @@ TEST(WindowOracle, FinalOutputIndependentOfOrderAndBatching) {
         StreamOptions so = defaultStream(99);
         so.dyadic = false;
         so.maxWindowNs = spec.maxLength();
-        const OpRun a =
-            runOperator(makeStream(so, 1), spec, so, 1, AccumulationMode::Accumulating, 0);
+        const OpRun a = runOperator(makeStream(so, 1), spec, so, 1, AccumulationMode::Accumulating,
+                                    0, Feed::PerEvent);
         const OpRun b = runOperator(makeStream(so, 2), spec, so, 2);
         const OpRun c = runOperator(makeStream(so, 3), spec, so, 3, AccumulationMode::Accumulating,
                                     10 * kNsPerMs);
@@ -223,6 +237,48 @@ TEST(WindowOracle, FinalOutputIndependentOfOrderAndBatching) {
             }
             EXPECT_EQ(a.stats.lateDropped, other->stats.lateDropped);
             EXPECT_EQ(a.stats.duplicates, other->stats.duplicates);
+        }
+    }
+}
+
+// processBatch() is process() event by event, with prefetching only: every pane (early, on
+// time, late, closing), in the same order with the same values, and the same stats.
+TEST(WindowOracle, BatchedProcessingEqualsPerEvent) {
+    const WindowSpec specs[] = {WindowSpec::fixed(10 * kNsPerSecond),
+                                WindowSpec::sliding(10 * kNsPerSecond, 2 * kNsPerSecond),
+                                WindowSpec::session(kNsPerSecond), WindowSpec::global()};
+    for (const WindowSpec &spec : specs) {
+        for (const AccumulationMode mode :
+             {AccumulationMode::Accumulating, AccumulationMode::Discarding}) {
+            StreamOptions so = defaultStream(7);
+            so.maxWindowNs = spec.maxLength();
+            so.keys = 200; // tables grow while batches are in flight
+            so.events = 4000;
+            if (spec.kind == WindowKind::Global)
+                so.tooLateShare = 0; // nothing is too late for the global window
+            const std::vector<TEvent> events = makeStream(so, 5);
+            const OpRun a = runOperator(events, spec, so, 11, mode, 50 * kNsPerMs, Feed::PerEvent);
+            const OpRun b = runOperator(events, spec, so, 11, mode, 50 * kNsPerMs, Feed::Batched);
+            ASSERT_FALSE(a.all.empty());
+            ASSERT_EQ(a.all.size(), b.all.size()) << describe(spec);
+            for (size_t i = 0; i < a.all.size(); ++i) {
+                const Pane &x = a.all[i];
+                const Pane &y = b.all[i];
+                ASSERT_EQ(x.window, y.window) << describe(spec) << " pane " << i;
+                ASSERT_EQ(x.key, y.key) << describe(spec) << " pane " << i;
+                EXPECT_EQ(x.timing, y.timing);
+                EXPECT_EQ(x.index, y.index);
+                EXPECT_EQ(x.final, y.final);
+                EXPECT_EQ(x.watermark, y.watermark);
+                ASSERT_EQ(x.values.size(), y.values.size());
+                for (size_t v = 0; v < x.values.size(); ++v)
+                    EXPECT_EQ(x.values[v].toString(), y.values[v].toString());
+            }
+            EXPECT_EQ(a.stats.events, b.stats.events);
+            EXPECT_EQ(a.stats.lateUpdates, b.stats.lateUpdates);
+            EXPECT_EQ(a.stats.lateDropped, b.stats.lateDropped);
+            EXPECT_EQ(a.stats.duplicates, b.stats.duplicates);
+            EXPECT_EQ(a.stats.panes, b.stats.panes);
         }
     }
 }

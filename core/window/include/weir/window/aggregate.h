@@ -71,6 +71,10 @@ public:
     AggValue result(const AggregateSpec &spec) const;
     void reset() { *this = AggState{}; }
     bool empty() const { return m_count == 0; }
+    // Cache hints for a coming add(spec, v): prefetchSketch() fetches the sketch header;
+    // prefetchBucket(), once that header is cached, the bucket `v` will land in. Read only.
+    void prefetchSketch() const;
+    void prefetchBucket(const FieldValue &v) const;
 
 private:
     // Rarely used parts live behind one pointer so the common state stays at 64 bytes.

@@ -56,6 +56,8 @@ public:
     static constexpr double kBinsPerOctave = 50; // >= 1 / ln(gamma) = 49.995
 
     void add(double x);
+    // Cache hint: prefetches the bucket add(x) would update (nothing if it does not exist yet).
+    void prefetch(double x) const;
     void merge(const DdSketch &other);
     double quantile(double q) const; // NaN when empty
     uint64_t count() const { return m_count; }
