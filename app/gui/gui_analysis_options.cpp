@@ -19,6 +19,7 @@ const char kAnalysisUsage[] =
     "  --lateness D          late data within D updates windows (default 0)\n"
     "  --idle-timeout D, --early D, --mode accumulating|discarding, --dedup EXPR,\n"
     "  --dedup-ttl D         as in weir-cli\n"
+    "  Repeat --window for another pipeline; the options after it apply to it.\n"
     "\n"
     "Alerts (shown in the Alerts dock, the system tray when there is one):\n"
     "  --rules FILE          alert rules (JSON, see weir-cli); Edit rules… saves back to it\n"
@@ -28,6 +29,10 @@ const char kAnalysisUsage[] =
 
 bool parseAnalysisOption(const std::string &a, const std::function<const char *()> &next,
                          AnalysisOptions &o) {
+    if (a == "--window" && !o.window.window.empty()) {
+        o.windows.push_back(std::move(o.window));
+        o.window = {};
+    }
     window::WindowSetupText &w = o.window;
     std::string *target = a == "--window"          ? &w.window
                           : a == "--key"           ? &w.keys
@@ -56,11 +61,27 @@ bool parseAnalysisOption(const std::string &a, const std::function<const char *(
     return false;
 }
 
+std::vector<window::WindowSetupText> windowPipelines(const AnalysisOptions &o) {
+    std::vector<window::WindowSetupText> all = o.windows;
+    if (!o.window.window.empty())
+        all.push_back(o.window);
+    return all;
+}
+
+void setWindowPipelines(AnalysisOptions &o, std::vector<window::WindowSetupText> pipelines) {
+    o.window = {};
+    if (!pipelines.empty()) {
+        o.window = std::move(pipelines.back());
+        pipelines.pop_back();
+    }
+    o.windows = std::move(pipelines);
+}
+
 std::string checkAnalysisOptions(const AnalysisOptions &o) {
-    if (!o.window.window.empty()) {
+    for (const window::WindowSetupText &w : windowPipelines(o)) {
         window::WindowSetup setup;
         std::string error;
-        if (!window::parseWindowSetup(o.window, setup, &error)) {
+        if (!window::parseWindowSetup(w, setup, &error)) {
             // The setup names its fields after the options, except these two.
             if (error.rfind("aggs:", 0) == 0)
                 error.replace(0, 4, "agg");

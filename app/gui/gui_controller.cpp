@@ -10,6 +10,7 @@
 #include "views/alerts_panel.h"
 #include "views/analysis_docks.h"
 #include "views/main_window.h"
+#include "views/window_results_panel.h"
 #include "weir/alert/command_runner.h"
 #include "weir/alert/rule.h"
 #include "weir/common/text.h"
@@ -117,20 +118,16 @@ void GuiController::buildEngine() {
     m_engine = std::make_unique<engine::Engine>(eo);
 
     QStringList problems;
-    const window::WindowSetupText &w = m_options.analysis.window;
-    if (!w.window.empty()) {
-        window::WindowSetup setup;
+    const std::vector<window::WindowSetupText> pipelines = windowPipelines(m_options.analysis);
+    m_windowProcessors.clear();
+    m_alertProcessor.reset();
+    for (size_t i = 0; i < pipelines.size(); ++i) {
         std::string error;
-        if (window::parseWindowSetup(w, setup, &error)) {
-            engine::WindowProcessor::Options po;
-            po.name = setup.name;
-            po.window = std::move(setup.op);
-            po.keyFields = std::move(setup.keyFields);
-            po.dedupFields = std::move(setup.dedupFields);
-            m_engine->addProcessor(std::make_shared<engine::WindowProcessor>(std::move(po)));
-        } else {
-            problems << tr("Window setup: %1").arg(QString::fromStdString(error));
-        }
+        m_windowProcessors.push_back(makeWindowProcessor(pipelines[i], &error));
+        if (m_windowProcessors.back())
+            m_engine->addProcessor(m_windowProcessors.back());
+        else
+            problems << tr("Window setup %1: %2").arg(i + 1).arg(QString::fromStdString(error));
     }
     std::map<std::string, std::vector<std::string>> ruleKeys;
     if (!m_rulesJson.empty()) {
@@ -142,9 +139,10 @@ void GuiController::buildEngine() {
                 ruleKeys[r.name] = r.key;
             alerts = alert::AlertEngine::create(std::move(*rules), &error);
         }
-        if (alerts)
-            m_engine->addProcessor(std::make_shared<engine::AlertProcessor>(std::move(alerts)));
-        else
+        if (alerts) {
+            m_alertProcessor = std::make_shared<engine::AlertProcessor>(std::move(alerts));
+            m_engine->addProcessor(m_alertProcessor);
+        } else
             problems << tr("Alert rules: %1").arg(QString::fromStdString(error));
     }
     m_window->analysisDocks()->setRuleKeys(std::move(ruleKeys));
@@ -159,6 +157,19 @@ void GuiController::buildEngine() {
     }
     for (const Input &input : m_inputs)
         m_engine->addSource(input.make());
+}
+
+std::shared_ptr<engine::EventProcessor>
+GuiController::makeWindowProcessor(const window::WindowSetupText &text, std::string *error) {
+    window::WindowSetup setup;
+    if (!window::parseWindowSetup(text, setup, error))
+        return nullptr;
+    engine::WindowProcessor::Options po;
+    po.name = setup.name;
+    po.window = std::move(setup.op);
+    po.keyFields = std::move(setup.keyFields);
+    po.dedupFields = std::move(setup.dedupFields);
+    return std::make_shared<engine::WindowProcessor>(std::move(po));
 }
 
 void GuiController::start() {
@@ -196,16 +207,55 @@ void GuiController::restartPipeline() {
         m_timer.start();
 }
 
-void GuiController::configureWindows() {
-    ui::WindowDialog dialog(m_window.get());
-    window::WindowSetupText setup = m_options.analysis.window;
+void GuiController::configureWindows(int pipeline) {
+    std::vector<window::WindowSetupText> pipelines = windowPipelines(m_options.analysis);
+    m_windowProcessors.resize(pipelines.size());
+    // `pipeline` indexes Snapshot::windows, which lists only the setups the engine accepted.
+    if (pipeline >= 0) {
+        int seen = -1;
+        size_t i = 0;
+        while (i < m_windowProcessors.size() && !(m_windowProcessors[i] && ++seen == pipeline))
+            ++i;
+        pipeline = i < m_windowProcessors.size() ? static_cast<int>(i) : -1;
+    }
+    const bool adding = pipeline < 0 || static_cast<size_t>(pipeline) >= pipelines.size();
+    window::WindowSetupText setup;
+    if (!adding)
+        setup = pipelines[static_cast<size_t>(pipeline)];
     if (setup.window.empty())
         setup.window = "fixed:60s";
+    ui::WindowDialog dialog(m_window.get());
     dialog.setSetup(setup);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    m_options.analysis.window = dialog.setup();
-    restartPipeline();
+    std::string error;
+    auto processor = makeWindowProcessor(dialog.setup(), &error);
+    if (!processor) { // the dialog validated it: not expected
+        m_window->statusBar()->showMessage(QString::fromStdString(error), 30000);
+        return;
+    }
+    if (adding) {
+        pipelines.push_back(dialog.setup());
+        m_windowProcessors.push_back(std::move(processor));
+        pipeline = static_cast<int>(pipelines.size()) - 1;
+    } else {
+        pipelines[static_cast<size_t>(pipeline)] = dialog.setup();
+        m_windowProcessors[static_cast<size_t>(pipeline)] = std::move(processor);
+    }
+    setWindowPipelines(m_options.analysis, std::move(pipelines));
+    std::vector<std::shared_ptr<engine::EventProcessor>> all;
+    for (const auto &p : m_windowProcessors) {
+        if (p)
+            all.push_back(p);
+    }
+    if (m_alertProcessor)
+        all.push_back(m_alertProcessor);
+    m_engine->replaceProcessors(std::move(all));
+    // Snapshot::windows lists the pipelines that were accepted, in order.
+    int shown = 0;
+    for (int i = 0; i < pipeline; ++i)
+        shown += m_windowProcessors[static_cast<size_t>(i)] ? 1 : 0;
+    m_window->analysisDocks()->windowPanel()->setPipeline(shown);
 }
 
 void GuiController::editRules() {
@@ -339,6 +389,7 @@ std::string GuiController::statsJson(const char *reason) const {
            std::to_string(snap->windows.empty()
                               ? 0
                               : snap->windows[0]->finals.size() + snap->windows[0]->live.size());
+    out += ",\"window_pipelines\":" + std::to_string(snap->windows.size());
     out += ",\"alerts_active\":" + std::to_string(snap->alerts ? snap->alerts->active.size() : 0);
     out += ",\"alert_transitions\":" + std::to_string(snap->alerts ? snap->alerts->transitions : 0);
     out += ",\"alerts_notified\":" + std::to_string(m_notified);

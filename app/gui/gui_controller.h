@@ -65,12 +65,13 @@ public:
     // Adds sources to the running pipeline (and their names to the window title).
     void openFiles(const QStringList &paths);
     void addFile(const std::string &path, const std::string &format);
-    // Creates a source now and again whenever the pipeline restarts (a new window setup or
-    // rule set replays every input through a new engine), so live sources reconnect.
+    // Creates a source now and again whenever the pipeline restarts (a new rule set or
+    // workspace replays every input through a new engine), so live sources reconnect.
     using SourceFactory = std::function<std::unique_ptr<source::Source>()>;
     void addSource(SourceFactory make, const std::string &title);
-    // Replays every input through a new engine, as a new window setup or rule set does: files
-    // are read again, live sources reconnect (with the secrets they were given).
+    // Replays every input through a new engine, as a new rule set does: files are read
+    // again, live sources reconnect (with the secrets they were given). A new window setup
+    // does not restart anything (configureWindows).
     void restartPipeline();
     // Puts a rule set in force (the JSON of a rules file; empty: none) and, once started,
     // replays every input through a new engine. `path` is the rules file the text came from
@@ -84,11 +85,17 @@ public:
     int exitCode() const { return m_exitCode; }
 
 private:
-    // Creates the engine with its window and alert processors and adds every input. The
-    // processors are fixed once an engine starts, so a new window setup or rule set replays
-    // the inputs through a new engine (restartPipeline).
+    // Creates the engine with its window and alert processors and adds every input. A new
+    // rule set replays the inputs through a new engine (restartPipeline).
     void buildEngine();
-    void configureWindows();
+    // Edits window pipeline `pipeline` (an index into windowPipelines), or adds one (-1). The
+    // engine keeps running (live sources are not restarted): the new pipeline is run over the
+    // events already stored, then continues live (engine::Engine::replaceProcessors); the
+    // other pipelines and the alerts go on untouched.
+    void configureWindows(int pipeline);
+    // The window processor of one setup, or null with the parser's message in `error`.
+    static std::shared_ptr<engine::EventProcessor>
+    makeWindowProcessor(const window::WindowSetupText &setup, std::string *error);
     void editRules();
     void useRulesStateFile(); // silences and acknowledgements of the rules file, if any
     void runAlertCommand(const QByteArrayList &alerts);
@@ -108,7 +115,11 @@ private:
     };
     std::vector<Input> m_inputs; // every input but the demo, in order (recreated on restart)
     std::string m_rulesJson;     // the rules in force; empty: none
-    bool m_demo = false;         // the built-in demo is an input
+    // The engine's processors: one per window pipeline (null where the setup was refused),
+    // then the alert processor (null: none).
+    std::vector<std::shared_ptr<engine::EventProcessor>> m_windowProcessors;
+    std::shared_ptr<engine::EventProcessor> m_alertProcessor;
+    bool m_demo = false; // the built-in demo is an input
     // Runs the user's alert command; failures are shown in the Alerts panel.
     std::unique_ptr<ui::AlertCommandRunner> m_commands;
     uint64_t m_notified = 0; // Firing alerts notified (not silenced)

@@ -11,6 +11,8 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QtCharts/QLineSeries>
 #include <QtTest>
@@ -78,6 +80,8 @@ private Q_SLOTS:
     void chartKeysAreText();
     void panelFollowsARealEngine();
     void dialogValidatesAndBuildsTheSetup();
+    void dialogEditsTriggersModeAndDedup();
+    void panelShowsEveryPipeline();
 };
 
 void TestWindowResults::modelShowsFinalsThenLivePanes() {
@@ -236,6 +240,123 @@ void TestWindowResults::dialogValidatesAndBuildsTheSetup() {
     dialog.accept();
     QCOMPARE(dialog.result(), int(QDialog::Accepted));
     QVERIFY(dialog.errorText().isEmpty());
+}
+
+void TestWindowResults::dialogEditsTriggersModeAndDedup() {
+    ui::WindowDialog dialog;
+    window::WindowSetupText in;
+    in.window = "fixed:1m";
+    in.keys = "device";
+    in.idleTimeout = "30s";
+    in.early = "2s";
+    in.mode = "discarding";
+    in.dedup = "topic,partition,offset";
+    in.dedupTtl = "5m";
+    dialog.setSetup(in);
+    QCOMPARE(dialog.idleTimeoutEdit()->text(), QStringLiteral("30s"));
+    QCOMPARE(dialog.earlyEdit()->text(), QStringLiteral("2s"));
+    QCOMPARE(dialog.modeBox()->currentData().toString(), QStringLiteral("discarding"));
+    QCOMPARE(dialog.dedupEdit()->text(), QStringLiteral("topic,partition,offset"));
+    QVERIFY(dialog.dedupTtlEdit()->isEnabled());
+    QVERIFY(dialog.okButton()->isEnabled());
+
+    // The edited setup parses into exactly these operator options.
+    window::WindowSetup parsed;
+    std::string error;
+    QVERIFY2(window::parseWindowSetup(dialog.setup(), parsed, &error), error.c_str());
+    QCOMPARE(parsed.op.idleTimeoutNs, 30 * kNsPerSecond);
+    QCOMPARE(parsed.op.earlyIntervalNs, 2 * kNsPerSecond);
+    QVERIFY(parsed.op.mode == window::AccumulationMode::Discarding);
+    QCOMPARE(parsed.op.dedupTtlNs, 5 * kNsPerMinute);
+    QCOMPARE(parsed.dedupFields, (std::vector<std::string>{"topic", "partition", "offset"}));
+
+    // Every edit re-validates: OK is disabled while a field is wrong, with the field named.
+    QTest::keyClicks(dialog.earlyEdit(), QStringLiteral("x"));
+    QVERIFY(!dialog.okButton()->isEnabled());
+    QVERIFY2(dialog.errorText().startsWith(QStringLiteral("early: ")),
+             qPrintable(dialog.errorText()));
+    dialog.earlyEdit()->setText(QStringLiteral("500ms"));
+    QVERIFY(dialog.okButton()->isEnabled());
+    QVERIFY(dialog.errorText().isEmpty());
+    dialog.dedupTtlEdit()->setText(QStringLiteral("0"));
+    QVERIFY(!dialog.okButton()->isEnabled());
+    QVERIFY2(dialog.errorText().startsWith(QStringLiteral("dedup-ttl: ")),
+             qPrintable(dialog.errorText()));
+    dialog.idleTimeoutEdit()->setText(QStringLiteral("-5s"));
+    QVERIFY(!dialog.okButton()->isEnabled());
+    // Without dedup fields the TTL does not matter (and is disabled).
+    dialog.idleTimeoutEdit()->setText(QStringLiteral("1m"));
+    dialog.dedupEdit()->clear();
+    QVERIFY(!dialog.dedupTtlEdit()->isEnabled());
+    QVERIFY(dialog.okButton()->isEnabled());
+    dialog.modeBox()->setCurrentIndex(dialog.modeBox()->findData(QStringLiteral("accumulating")));
+    const window::WindowSetupText out = dialog.setup();
+    QCOMPARE(QString::fromStdString(out.mode), QStringLiteral("accumulating"));
+    QCOMPARE(QString::fromStdString(out.idleTimeout), QStringLiteral("1m"));
+    QVERIFY(out.dedup.empty());
+    dialog.accept();
+    QCOMPARE(dialog.result(), int(QDialog::Accepted));
+}
+
+void TestWindowResults::panelShowsEveryPipeline() {
+    auto first = syntheticResults();
+    auto second = std::make_shared<window::WindowResults>();
+    second->name = "session:30s by user";
+    second->aggregates = {"mean(latency)"};
+    second->keyFields = {"user"};
+    second->finals.push_back(pane(0, 10, "alice", 3, true));
+    second->finals.push_back(pane(0, 10, "bob", 4, true));
+    second->finals.push_back(pane(10, 20, "bob", 5, true, window::PaneTiming::Late));
+    second->watermark = TimestampNs{(kBaseMs + 25000) * kNsPerMs};
+    engine::Snapshot snap;
+    snap.windows = {first, second};
+
+    ui::WindowResultsPanel panel;
+    QAbstractItemModelTester tester(panel.model(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy configure(&panel, &ui::WindowResultsPanel::configureRequested);
+    panel.applySnapshot(snap);
+    QCOMPARE(panel.pipelineBox()->count(), 2);
+    QVERIFY(panel.pipelineBox()->isEnabled());
+    QCOMPARE(panel.pipelineBox()->itemText(1), QStringLiteral("2: session:30s by user"));
+    QCOMPARE(panel.pipeline(), 0);
+    QCOMPARE(panel.model()->rowCount(), 40); // the first pipeline: 32 finals + 8 live
+    QCOMPARE(panel.chartView()->keys().size(), WindowChartView::kDefaultTopKeys);
+
+    panel.pipelineBox()->setCurrentIndex(1);
+    QCOMPARE(panel.pipeline(), 1);
+    QCOMPARE(panel.model()->rowCount(), 3);
+    QVERIFY2(panel.summaryText().startsWith(QStringLiteral("session:30s by user")),
+             qPrintable(panel.summaryText()));
+    QCOMPARE(panel.aggregateBox()->count(), 1);
+    QCOMPARE(panel.aggregateBox()->itemText(0), QStringLiteral("mean(latency)"));
+    QCOMPARE(panel.chartView()->keys(),
+             (QStringList{QStringLiteral("bob"), QStringLiteral("alice")}));
+    QCOMPARE(panel.chartView()->watermarkMs(), kBaseMs + 25000);
+
+    // A newer snapshot keeps the choice; "Configure…" edits the pipeline shown, "Add…" adds.
+    engine::Snapshot next;
+    next.windows = {first, second};
+    panel.applySnapshot(next);
+    QCOMPARE(panel.pipeline(), 1);
+    QCOMPARE(panel.model()->rowCount(), 3);
+    const auto buttons = panel.findChildren<QPushButton *>();
+    for (QPushButton *b : buttons) {
+        if (b->text() == QStringLiteral("Configure…") || b->text() == QStringLiteral("Add…"))
+            b->click();
+    }
+    QCOMPARE(configure.size(), 2);
+    QList<int> asked{configure[0][0].toInt(), configure[1][0].toInt()};
+    std::sort(asked.begin(), asked.end());
+    QCOMPARE(asked, (QList<int>{-1, 1}));
+
+    // Fewer pipelines than the one chosen: back to the first.
+    engine::Snapshot one;
+    one.windows = {first};
+    panel.applySnapshot(one);
+    QCOMPARE(panel.pipeline(), 0);
+    QVERIFY(!panel.pipelineBox()->isEnabled());
+    QCOMPARE(panel.model()->rowCount(), 40);
 }
 
 QTEST_MAIN(TestWindowResults)

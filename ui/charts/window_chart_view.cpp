@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "charts/window_chart_view.h"
 
+#include "weir/series/window_series.h"
+
 #include <QDateTime>
 #include <QtCharts/QAreaSeries>
 #include <QtCharts/QChart>
@@ -10,9 +12,7 @@
 #include <QtCharts/QScatterSeries>
 #include <QtCharts/QValueAxis>
 #include <algorithm>
-#include <cmath>
 #include <limits>
-#include <map>
 
 using namespace QtCharts;
 
@@ -143,42 +143,12 @@ QPointF WindowChartView::positionOf(qint64 timeMs, double value) const {
 
 void WindowChartView::rebuild() {
     QChart *chart = this->chart();
-    struct Point {
-        double value;
-        window::PaneTiming timing;
-        bool final;
-    };
-    // key -> window end (ms) -> the latest pane's value. Finals first, then live panes.
-    std::map<std::string, std::map<qint64, Point>> byKey;
-    if (m_results && static_cast<size_t>(m_aggregate) < m_results->aggregates.size()) {
-        const size_t a = static_cast<size_t>(m_aggregate);
-        const auto take = [&](const window::Pane &p) {
-            if (a >= p.values.size() || p.values[a].type != window::AggValue::Type::Number ||
-                !std::isfinite(p.values[a].number) || !finiteTime(p.window.end))
-                return;
-            byKey[p.key][toMs(p.window.end)] = {p.values[a].number, p.timing, p.final};
-        };
-        for (const window::Pane &p : m_results->finals)
-            take(p);
-        for (const window::Pane &p : m_results->live)
-            take(p);
-    }
-
-    // Top-N keys by the aggregate's total over the windows shown; ties by key text.
-    std::vector<std::pair<double, const std::string *>> ranked;
-    for (const auto &[key, points] : byKey) {
-        double total = 0;
-        for (const auto &[t, p] : points)
-            total += std::abs(p.value);
-        ranked.emplace_back(total, &key);
-    }
-    std::sort(ranked.begin(), ranked.end(), [](const auto &x, const auto &y) {
-        return x.first != y.first ? x.first > y.first : *x.second < *y.second;
-    });
-    if (ranked.size() > static_cast<size_t>(m_topKeys))
-        ranked.resize(static_cast<size_t>(m_topKeys));
-
-    while (m_series.size() < ranked.size()) {
+    // Ranking, latest pane per window and decimation happen in core (series::windowSeries).
+    series::WindowSeries drawn;
+    if (m_results && m_aggregate >= 0)
+        drawn = series::windowSeries(*m_results, static_cast<size_t>(m_aggregate),
+                                    static_cast<size_t>(m_topKeys), kMaxColumns);
+    while (m_series.size() < drawn.keys.size()) {
         auto *s = new QLineSeries(chart);
         s->setPointsVisible(true);
         chart->addSeries(s);
@@ -187,39 +157,38 @@ void WindowChartView::rebuild() {
         m_series.push_back(s);
     }
     m_keys.clear();
-    QVector<QPointF> late;
-    QVector<QPointF> early;
-    double lo = 0;
-    double hi = 1;
-    qint64 tMin = std::numeric_limits<qint64>::max();
-    qint64 tMax = std::numeric_limits<qint64>::min();
+    const auto toQt = [](const std::vector<series::Point> &points) {
+        QVector<QPointF> out;
+        out.reserve(static_cast<int>(points.size()));
+        for (const series::Point &p : points)
+            out.push_back(QPointF(p.x, p.y));
+        return out;
+    };
     for (size_t i = 0; i < m_series.size(); ++i) {
         QLineSeries *s = m_series[i];
-        if (i >= ranked.size()) {
+        if (i >= drawn.keys.size()) {
             s->clear();
             s->setVisible(false);
             hideFromLegend(chart, s);
             continue;
         }
-        const QString key = QString::fromStdString(*ranked[i].second);
+        const QString key = QString::fromStdString(drawn.keys[i].key);
         m_keys << key;
         s->setName(key.isEmpty() ? tr("(all)") : key.toHtmlEscaped());
-        QVector<QPointF> pts;
-        for (const auto &[t, p] : byKey[*ranked[i].second]) {
-            pts.push_back(QPointF(static_cast<double>(t), p.value));
-            lo = std::min(lo, p.value);
-            hi = std::max(hi, p.value);
-            tMin = std::min(tMin, t);
-            tMax = std::max(tMax, t);
-            if (p.timing == window::PaneTiming::Late)
-                late.push_back(pts.back());
-            else if (p.timing == window::PaneTiming::Early && !p.final)
-                early.push_back(pts.back());
-        }
-        s->replace(pts);
+        s->replace(toQt(drawn.keys[i].points));
         s->setVisible(true);
         for (QLegendMarker *m : chart->legend()->markers(s))
             m->setVisible(true);
+    }
+    const QVector<QPointF> late = toQt(drawn.late);
+    const QVector<QPointF> early = toQt(drawn.early);
+    const double lo = std::min(0.0, drawn.yMin);
+    const double hi = std::max(1.0, drawn.yMax);
+    qint64 tMin = std::numeric_limits<qint64>::max();
+    qint64 tMax = std::numeric_limits<qint64>::min();
+    if (drawn.xMin <= drawn.xMax) {
+        tMin = static_cast<qint64>(drawn.xMin);
+        tMax = static_cast<qint64>(drawn.xMax);
     }
     m_late->replace(late);
     m_early->replace(early);

@@ -21,7 +21,8 @@ namespace weir::ui {
 
 // One aggregate of the window results over event time: one line per key (the top-N keys by
 // the aggregate's total), a point per window at its end, the latest pane of each window and
-// key. LATE and EARLY panes get their own markers; the watermark is a vertical line; a marked
+// key, as computed in core by series::windowSeries (ranked and decimated there; this view only
+// draws). LATE and EARLY panes get their own markers; the watermark is a vertical line; a marked
 // window (the evidence of an alert) is a shaded band. Series names are untrusted text and are
 // escaped (QtCharts renders legend labels as HTML). GUI thread only.
 class WindowChartView final : public QtCharts::QChartView {
@@ -29,6 +30,8 @@ class WindowChartView final : public QtCharts::QChartView {
 
 public:
     static constexpr int kDefaultTopKeys = 5;
+    // Points per key line at most 2x this (min/max decimation in core).
+    static constexpr size_t kMaxColumns = 2000;
     static QColor watermarkColor() { return QColor(0xd0, 0x00, 0x90); }
     static QColor markColor() { return QColor(0xff, 0xc8, 0x00, 90); }
 

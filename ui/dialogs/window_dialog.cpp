@@ -6,6 +6,7 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QVBoxLayout>
 
 namespace weir::ui {
@@ -28,6 +29,11 @@ WindowDialog::WindowDialog(QWidget *parent)
     , m_aggs(new QLineEdit(QStringLiteral("count"), this))
     , m_lateness(new QLineEdit(QStringLiteral("0"), this))
     , m_outOfOrder(new QLineEdit(QStringLiteral("0"), this))
+    , m_idleTimeout(new QLineEdit(QStringLiteral("0"), this))
+    , m_early(new QLineEdit(QStringLiteral("0"), this))
+    , m_mode(new QComboBox(this))
+    , m_dedup(new QLineEdit(this))
+    , m_dedupTtl(new QLineEdit(QStringLiteral("10m"), this))
     , m_error(new QLabel(this)) {
     setWindowTitle(tr("Event-time windows"));
     m_kind->addItem(tr("Fixed (tumbling)"), QStringLiteral("fixed"));
@@ -36,6 +42,19 @@ WindowDialog::WindowDialog(QWidget *parent)
     m_kind->addItem(tr("Global (totals)"), QStringLiteral("global"));
     m_keys->setPlaceholderText(tr("e.g. status  or  host,path (empty: one key)"));
     m_aggs->setPlaceholderText(tr("count,sum(bytes),p95(latency),distinct(ip),topk(path,10)"));
+    m_mode->addItem(tr("Accumulating (each pane: everything so far)"),
+                    QStringLiteral("accumulating"));
+    m_mode->addItem(tr("Discarding (each pane: only what is new)"), QStringLiteral("discarding"));
+    m_dedup->setPlaceholderText(
+        tr("e.g. request_id  or  topic,partition,offset  or  raw (empty: no dedup)"));
+    m_lateness->setToolTip(tr("Data this far behind the watermark still updates its window "
+                              "(LATE panes); later data is dropped and counted."));
+    m_outOfOrder->setToolTip(tr("Watermark = newest event time minus this bound."));
+    m_idleTimeout->setToolTip(tr("A source silent this long (processing time) stops holding "
+                                 "the watermark back. 0: never."));
+    m_early->setToolTip(tr("Speculative EARLY panes of open windows this often (processing "
+                           "time). 0: none."));
+    m_dedupTtl->setToolTip(tr("How long (event time) a dedup key is remembered."));
     m_error->setTextFormat(Qt::PlainText);
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("color: #b00020;"));
@@ -49,22 +68,37 @@ WindowDialog::WindowDialog(QWidget *parent)
     form->addRow(tr("&Aggregates:"), m_aggs);
     form->addRow(tr("Allowed &lateness:"), m_lateness);
     form->addRow(tr("&Out-of-orderness:"), m_outOfOrder);
+    form->addRow(tr("&Idle timeout:"), m_idleTimeout);
+    form->addRow(tr("&Early panes every:"), m_early);
+    form->addRow(tr("Pane &mode:"), m_mode);
+    form->addRow(tr("&Dedup by:"), m_dedup);
+    form->addRow(tr("Dedup &TTL:"), m_dedupTtl);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_ok = buttons->button(QDialogButtonBox::Ok);
     connect(buttons, &QDialogButtonBox::accepted, this, &WindowDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &WindowDialog::reject);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
-    auto *hint = new QLabel(tr("Durations: 500ms, 10s, 5m, 2h. Applying replays the inputs "
-                               "through the new windows."),
+    auto *hint = new QLabel(tr("Durations: 500ms, 10s, 5m, 2h. Applying runs the new windows "
+                               "over the events loaded so far, then on new ones as they come "
+                               "(live sources keep running)."),
                             this);
     hint->setTextFormat(Qt::PlainText);
     hint->setWordWrap(true);
     layout->addWidget(hint);
     layout->addWidget(m_error);
     layout->addWidget(buttons);
-    connect(m_kind, QOverload<int>::of(&QComboBox::currentIndexChanged), this,
-            &WindowDialog::updateEnabled);
+    connect(m_kind, QOverload<int>::of(&QComboBox::currentIndexChanged), this, [this] {
+        updateEnabled();
+        validate();
+    });
+    connect(m_mode, QOverload<int>::of(&QComboBox::currentIndexChanged), this,
+            [this] { validate(); });
+    for (QLineEdit *edit : {m_size, m_period, m_gap, m_keys, m_aggs, m_lateness, m_outOfOrder,
+                            m_idleTimeout, m_early, m_dedup, m_dedupTtl})
+        connect(edit, &QLineEdit::textChanged, this, [this] { validate(); });
     updateEnabled();
+    validate();
 }
 
 void WindowDialog::updateEnabled() {
@@ -72,6 +106,7 @@ void WindowDialog::updateEnabled() {
     m_size->setEnabled(kind == QLatin1String("fixed") || kind == QLatin1String("sliding"));
     m_period->setEnabled(kind == QLatin1String("sliding"));
     m_gap->setEnabled(kind == QLatin1String("session"));
+    m_dedupTtl->setEnabled(!m_dedup->text().trimmed().isEmpty());
 }
 
 void WindowDialog::setSetup(const window::WindowSetupText &s) {
@@ -98,7 +133,14 @@ void WindowDialog::setSetup(const window::WindowSetupText &s) {
     m_aggs->setText(fromStd(s.aggs));
     m_lateness->setText(fromStd(s.lateness));
     m_outOfOrder->setText(fromStd(s.outOfOrder));
+    m_idleTimeout->setText(fromStd(s.idleTimeout));
+    m_early->setText(fromStd(s.early));
+    const int mode = m_mode->findData(fromStd(s.mode));
+    m_mode->setCurrentIndex(mode >= 0 ? mode : 0);
+    m_dedup->setText(fromStd(s.dedup));
+    m_dedupTtl->setText(fromStd(s.dedupTtl));
     updateEnabled();
+    validate();
 }
 
 window::WindowSetupText WindowDialog::setup() const {
@@ -117,6 +159,11 @@ window::WindowSetupText WindowDialog::setup() const {
     s.aggs = m_aggs->text().trimmed().toStdString();
     s.lateness = m_lateness->text().trimmed().toStdString();
     s.outOfOrder = m_outOfOrder->text().trimmed().toStdString();
+    s.idleTimeout = m_idleTimeout->text().trimmed().toStdString();
+    s.early = m_early->text().trimmed().toStdString();
+    s.mode = m_mode->currentData().toString().toStdString();
+    s.dedup = m_dedup->text().trimmed().toStdString();
+    s.dedupTtl = m_dedupTtl->text().trimmed().toStdString();
     return s;
 }
 
@@ -126,6 +173,9 @@ QString WindowDialog::validate() {
     const QString text =
         window::parseWindowSetup(setup(), parsed, &error) ? QString() : fromStd(error);
     m_error->setText(text);
+    if (m_ok)
+        m_ok->setEnabled(text.isEmpty());
+    m_dedupTtl->setEnabled(!m_dedup->text().trimmed().isEmpty());
     return text;
 }
 

@@ -8,12 +8,15 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 
 namespace weir::ui {
 
 // Edits an event-time window setup: kind, size, period, gap, keys, aggregates, allowed
-// lateness and out-of-orderness. OK is refused while the setup does not parse; the core
-// parser's message (naming the field) is shown as plain text. GUI thread only.
+// lateness, out-of-orderness, idle timeout, early-pane period, accumulation mode and dedup
+// (fields + TTL). Every edit re-validates with the core parser (window::parseWindowSetup):
+// its message, naming the field, is shown as plain text and OK stays disabled (and accept()
+// refuses) until the setup parses. GUI thread only.
 class WindowDialog final : public QDialog {
     Q_OBJECT
 
@@ -35,6 +38,12 @@ public:
     QLineEdit *aggsEdit() const { return m_aggs; }
     QLineEdit *latenessEdit() const { return m_lateness; }
     QLineEdit *outOfOrderEdit() const { return m_outOfOrder; }
+    QLineEdit *idleTimeoutEdit() const { return m_idleTimeout; }
+    QLineEdit *earlyEdit() const { return m_early; }
+    QComboBox *modeBox() const { return m_mode; }
+    QLineEdit *dedupEdit() const { return m_dedup; }
+    QLineEdit *dedupTtlEdit() const { return m_dedupTtl; }
+    QPushButton *okButton() const { return m_ok; }
 
     void accept() override;
 
@@ -49,7 +58,13 @@ private:
     QLineEdit *m_aggs;
     QLineEdit *m_lateness;
     QLineEdit *m_outOfOrder;
+    QLineEdit *m_idleTimeout;
+    QLineEdit *m_early;
+    QComboBox *m_mode;
+    QLineEdit *m_dedup;
+    QLineEdit *m_dedupTtl;
     QLabel *m_error;
+    QPushButton *m_ok = nullptr;
     window::WindowSetupText m_base; // fields the dialog does not edit, kept as given
 };
 

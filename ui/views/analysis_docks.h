@@ -55,7 +55,7 @@ public:
     void showEvidence(qint64 startNs, qint64 endNs, const QString &rule, const QString &key);
 
 Q_SIGNALS:
-    void configureWindowsRequested();
+    void configureWindowsRequested(int pipeline); // -1: add a pipeline
     void editRulesRequested();
     // New, not silenced Firing transitions as JSON objects (for a user command).
     void alertsNotified(const QByteArrayList &alerts);

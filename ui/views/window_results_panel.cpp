@@ -22,6 +22,7 @@ WindowResultsPanel::WindowResultsPanel(QWidget *parent)
     , m_model(new WindowResultsModel(this))
     , m_chart(new WindowChartView(this))
     , m_table(new QTableView(this))
+    , m_pipeline(new QComboBox(this))
     , m_aggregate(new QComboBox(this))
     , m_topKeys(new QSpinBox(this))
     , m_summary(new QLabel(this)) {
@@ -42,8 +43,15 @@ WindowResultsPanel::WindowResultsPanel(QWidget *parent)
     m_topKeys->setPrefix(tr("top "));
     m_topKeys->setSuffix(tr(" keys"));
     auto *configure = new QPushButton(tr("Configure…"), this);
+    configure->setToolTip(tr("Edit the window pipeline shown"));
+    auto *add = new QPushButton(tr("Add…"), this);
+    add->setToolTip(tr("Add another window pipeline"));
 
+    m_pipeline->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_pipeline->setToolTip(tr("Window pipeline shown"));
+    m_pipeline->setEnabled(false);
     auto *controls = new QHBoxLayout();
+    controls->addWidget(m_pipeline);
     auto *chartLabel = new QLabel(tr("Chart:"), this);
     chartLabel->setTextFormat(Qt::PlainText);
     controls->addWidget(chartLabel);
@@ -51,6 +59,7 @@ WindowResultsPanel::WindowResultsPanel(QWidget *parent)
     controls->addWidget(m_topKeys);
     controls->addStretch(1);
     controls->addWidget(configure);
+    controls->addWidget(add);
     // The summary may be longer than the dock is wide: it is clipped, never widens the dock.
     m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
 
@@ -64,16 +73,58 @@ WindowResultsPanel::WindowResultsPanel(QWidget *parent)
     layout->addWidget(m_summary);
     layout->addWidget(split, 1);
 
+    connect(m_pipeline, QOverload<int>::of(&QComboBox::currentIndexChanged), this,
+            &WindowResultsPanel::setPipeline);
     connect(m_aggregate, QOverload<int>::of(&QComboBox::currentIndexChanged), m_chart,
             [this](int i) { m_chart->setAggregate(std::max(0, i)); });
     connect(m_topKeys, QOverload<int>::of(&QSpinBox::valueChanged), m_chart,
             &WindowChartView::setTopKeys);
-    connect(configure, &QPushButton::clicked, this, &WindowResultsPanel::configureRequested);
+    connect(configure, &QPushButton::clicked, this, [this] {
+        Q_EMIT configureRequested(m_pipelineNames.isEmpty() ? -1 : m_pipelineIndex);
+    });
+    connect(add, &QPushButton::clicked, this, [this] { Q_EMIT configureRequested(-1); });
 }
 
 void WindowResultsPanel::applySnapshot(const engine::Snapshot &snapshot) {
-    std::shared_ptr<const window::WindowResults> results =
-        snapshot.windows.empty() ? nullptr : snapshot.windows.front();
+    updatePipelineBox(snapshot);
+    const auto &all = snapshot.windows;
+    if (m_pipelineIndex >= static_cast<int>(all.size()))
+        m_pipelineIndex = 0;
+    m_windows = all;
+    showResults(all.empty() ? nullptr : all[static_cast<size_t>(m_pipelineIndex)]);
+}
+
+void WindowResultsPanel::setPipeline(int index) {
+    if (index < 0 || index == m_pipelineIndex)
+        return;
+    m_pipelineIndex = index;
+    if (m_pipeline->currentIndex() != index) {
+        const QSignalBlocker block(m_pipeline);
+        m_pipeline->setCurrentIndex(index);
+    }
+    if (static_cast<size_t>(index) < m_windows.size())
+        showResults(m_windows[static_cast<size_t>(index)]);
+}
+
+void WindowResultsPanel::updatePipelineBox(const engine::Snapshot &snapshot) {
+    QStringList names;
+    for (size_t i = 0; i < snapshot.windows.size(); ++i) {
+        const QString name = QString::fromStdString(snapshot.windows[i]->name);
+        names << tr("%1: %2").arg(i + 1).arg(name); // QComboBox shows plain text
+    }
+    if (names == m_pipelineNames)
+        return;
+    m_pipelineNames = names;
+    const QSignalBlocker block(m_pipeline);
+    m_pipeline->clear();
+    m_pipeline->addItems(names);
+    if (m_pipelineIndex >= names.size())
+        m_pipelineIndex = 0;
+    m_pipeline->setCurrentIndex(names.isEmpty() ? -1 : m_pipelineIndex);
+    m_pipeline->setEnabled(names.size() > 1);
+}
+
+void WindowResultsPanel::showResults(std::shared_ptr<const window::WindowResults> results) {
     if (results.get() == m_model->results())
         return;
     const bool hadResults = m_model->results() != nullptr;

@@ -5,6 +5,7 @@
 
 #include <QWidget>
 #include <memory>
+#include <vector>
 
 class QComboBox;
 class QLabel;
@@ -17,8 +18,8 @@ class WindowChartView;
 class WindowResultsModel;
 
 // Event-time window results: a chart of one aggregate (one line per top-N key, the watermark
-// as a vertical line) above the results table. Shows the first window pipeline of each
-// snapshot; aggregates nothing itself. GUI thread only.
+// as a vertical line) above the results table. A selector chooses which of the snapshot's
+// window pipelines is shown (the first by default); aggregates nothing itself. GUI thread only.
 class WindowResultsPanel final : public QWidget {
     Q_OBJECT
 
@@ -33,22 +34,33 @@ public:
     WindowChartView *chartView() const { return m_chart; }
     QTableView *tableView() const { return m_table; }
     QComboBox *aggregateBox() const { return m_aggregate; }
+    QComboBox *pipelineBox() const { return m_pipeline; }
+    // The pipeline shown: index into Snapshot::windows.
+    int pipeline() const { return m_pipelineIndex; }
+    void setPipeline(int index);
     QString summaryText() const;
 
 Q_SIGNALS:
-    // The user wants to change the window setup (the owner opens the dialog).
-    void configureRequested();
+    // The user wants to edit pipeline `pipeline` (an index into Snapshot::windows), or to add
+    // one (-1); the owner opens the dialog.
+    void configureRequested(int pipeline);
 
 private:
     void updateAggregateBox();
+    void updatePipelineBox(const engine::Snapshot &snapshot);
+    void showResults(std::shared_ptr<const window::WindowResults> results);
 
     WindowResultsModel *m_model;
     WindowChartView *m_chart;
     QTableView *m_table;
+    QComboBox *m_pipeline;
     QComboBox *m_aggregate;
     QSpinBox *m_topKeys;
     QLabel *m_summary;
     QStringList m_aggregateNames;
+    QStringList m_pipelineNames;
+    int m_pipelineIndex = 0;
+    std::vector<std::shared_ptr<const window::WindowResults>> m_windows; // last snapshot's
 };
 
 } // namespace weir::ui

@@ -283,6 +283,65 @@ void Engine::addProcessor(std::shared_ptr<EventProcessor> processor) {
     m_processors.push_back(std::move(processor));
 }
 
+void Engine::replaceProcessors(std::vector<std::shared_ptr<EventProcessor>> processors) {
+    {
+        std::lock_guard<std::mutex> lock(m_wakeMutex);
+        m_nextProcessors = std::move(processors);
+        m_processorsPending = true;
+        m_workPending = true;
+    }
+    m_wakeCv.notify_one();
+}
+
+// Engine thread, between batches.
+void Engine::applyProcessors(std::vector<std::shared_ptr<EventProcessor>> next) {
+    const store::StoreSnapshot events = m_store.snapshot();
+    std::vector<std::shared_ptr<Channel>> channels;
+    std::vector<std::shared_ptr<Slot>> slots;
+    {
+        std::lock_guard<std::mutex> lock(m_slotsMutex);
+        channels = m_channels;
+        slots = m_slots;
+    }
+    const bool finished = allFinished();
+    for (const auto &p : next) {
+        if (std::find(m_processors.begin(), m_processors.end(), p) != m_processors.end())
+            continue;
+        for (const auto &ch : channels) {
+            if (ch && ch->parser)
+                p->onChannel(ch->id, ch->name);
+        }
+        events.forEach(events.firstIndex(), events.endIndex(), [&](const store::EventRef &e) {
+            const store::EventRecord &rec = e.record();
+            if (rec.source.value >= channels.size() || !channels[rec.source.value] ||
+                !channels[rec.source.value]->parser)
+                return;
+            Channel &ch = *channels[rec.source.value];
+            const std::string_view attrs = e.attributes();
+            if (ch.attributed)
+                ch.attributed->setCurrent(attrs);
+            if (!attrs.empty())
+                p->onAttributes(attrs);
+            p->onEvent(rec, e.raw(), *ch.parser);
+        });
+        for (const auto &slot : slots) {
+            if (!slot->ended)
+                continue;
+            for (size_t c = 0; c < slot->channelCount; ++c)
+                p->onSourceEnd(SourceId{static_cast<uint16_t>(slot->firstId.value + c)});
+        }
+        if (finished)
+            p->onInputFinished();
+        p->onTick(monotonicNowNs());
+    }
+    for (const auto &ch : channels) {
+        if (ch && ch->attributed)
+            ch->attributed->setCurrent({}); // the snapshot's bytes go with it
+    }
+    m_inputFinished = m_inputFinished || (finished && !next.empty());
+    m_processors = std::move(next);
+}
+
 // Inlined into processBatch's loops: it runs once per line.
 __attribute__((always_inline)) inline void Engine::processLine(Channel &ch, std::string_view line,
                                                                uint64_t position, uint8_t msgFlags,
@@ -455,6 +514,8 @@ void Engine::run() {
     bool dirty = true;
     bool wasFinished = false;
     std::deque<source::RawBatch> batches;
+    std::vector<std::shared_ptr<EventProcessor>> nextProcessors;
+    bool replacing = false;
     while (true) {
         {
             std::unique_lock<std::mutex> lock(m_wakeMutex);
@@ -465,6 +526,18 @@ void Engine::run() {
             m_workPending = false;
             if (m_stopRequested)
                 break;
+            if (m_processorsPending) {
+                m_processorsPending = false;
+                nextProcessors = std::move(m_nextProcessors);
+                m_nextProcessors.clear();
+                replacing = true;
+            }
+        }
+        if (replacing) {
+            applyProcessors(std::move(nextProcessors));
+            nextProcessors.clear();
+            replacing = false;
+            dirty = true;
         }
         std::vector<std::shared_ptr<Slot>> slots;
         {

@@ -69,12 +69,16 @@ void TestGuiAlerts::windowsAlertsAndTheUserCommand() {
         QStringLiteral(WEIR_GUI_PATH),
         {kSample, QStringLiteral("--window"), QStringLiteral("fixed:1m"), QStringLiteral("--key"),
          QStringLiteral("status"), QStringLiteral("--agg"), QStringLiteral("count,max(bytes)"),
-         QStringLiteral("--rules"), rules, QStringLiteral("--alert-command"),
-         QStringLiteral("cat >> '%1'").arg(fired), QStringLiteral("--exit-when-finished"),
-         QStringLiteral("--exit-after"), QStringLiteral("60000"), QStringLiteral("--print-stats")});
+         // A second window pipeline: its own options follow its --window.
+         QStringLiteral("--window"), QStringLiteral("sliding:2m/1m"), QStringLiteral("--agg"),
+         QStringLiteral("p95(bytes)"), QStringLiteral("--rules"), rules,
+         QStringLiteral("--alert-command"), QStringLiteral("cat >> '%1'").arg(fired),
+         QStringLiteral("--exit-when-finished"), QStringLiteral("--exit-after"),
+         QStringLiteral("60000"), QStringLiteral("--print-stats")});
     QVERIFY2(gui.exitCode == 0, gui.err.constData());
     QCOMPARE(gui.stats.value(QStringLiteral("exit")).toString(), QStringLiteral("finished"));
     QVERIFY(gui.stats.value(QStringLiteral("window_results")).toInt() > 0);
+    QCOMPARE(gui.stats.value(QStringLiteral("window_pipelines")).toInt(), 2);
     QVERIFY(gui.stats.value(QStringLiteral("alert_transitions")).toInt() > 0);
     const int notified = gui.stats.value(QStringLiteral("alerts_notified")).toInt();
     QVERIFY(notified > 0);

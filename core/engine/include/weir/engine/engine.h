@@ -138,6 +138,16 @@ public:
     // Adds an in-engine event consumer (e.g. a WindowProcessor). Call before start(); the
     // engine shares ownership and calls it on the engine thread only.
     void addProcessor(std::shared_ptr<EventProcessor> processor);
+    // Replaces every processor while the engine runs, without restarting sources (any thread;
+    // returns at once, applied on the engine thread before its next batch). A processor not
+    // registered before first catches up on the events already in the store, oldest first, as
+    // they were delivered (raw text through the channel's parser, with the message's
+    // attributes), then learns which channels ended and whether all input finished; after
+    // that it sees new events live, so a live source's windows start from the stored history.
+    // Not replayed: events evicted by the memory budget. Not applied to stored events: the
+    // flags and 'late' dead letters a catching-up processor decides. Live sources queue (and,
+    // when their queue is full, drop and count) while the catch-up runs.
+    void replaceProcessors(std::vector<std::shared_ptr<EventProcessor>> processors);
 
 private:
     struct Channel;
@@ -152,6 +162,7 @@ private:
                      TimestampNs ingest, bool ascii = false, std::string_view attrs = {});
     void publish();
     bool allFinished() const;
+    void applyProcessors(std::vector<std::shared_ptr<EventProcessor>> processors);
 
     Options m_options;
     store::EventStore m_store;
@@ -171,6 +182,8 @@ private:
     std::mutex m_wakeMutex;
     std::condition_variable m_wakeCv;
     bool m_workPending = false;
+    bool m_processorsPending = false;                              // guarded by m_wakeMutex
+    std::vector<std::shared_ptr<EventProcessor>> m_nextProcessors; // guarded by m_wakeMutex
 
     mutable std::mutex m_snapshotMutex;
     mutable std::condition_variable m_publishedCv;
