@@ -79,31 +79,32 @@ WindowResultsPanel::WindowResultsPanel(QWidget *parent)
             [this](int i) { m_chart->setAggregate(std::max(0, i)); });
     connect(m_topKeys, QOverload<int>::of(&QSpinBox::valueChanged), m_chart,
             &WindowChartView::setTopKeys);
-    connect(configure, &QPushButton::clicked, this, [this] {
-        Q_EMIT configureRequested(m_pipelineNames.isEmpty() ? -1 : m_pipelineIndex);
-    });
+    connect(configure, &QPushButton::clicked, this,
+            [this] { Q_EMIT configureRequested(m_pipelineNames.isEmpty() ? -1 : pipeline()); });
     connect(add, &QPushButton::clicked, this, [this] { Q_EMIT configureRequested(-1); });
 }
 
+int WindowResultsPanel::pipeline() const {
+    return static_cast<size_t>(m_pipelineIndex) < m_windows.size() ? m_pipelineIndex : 0;
+}
+
 void WindowResultsPanel::applySnapshot(const engine::Snapshot &snapshot) {
+    m_windows = snapshot.windows;
     updatePipelineBox(snapshot);
-    const auto &all = snapshot.windows;
-    if (m_pipelineIndex >= static_cast<int>(all.size()))
-        m_pipelineIndex = 0;
-    m_windows = all;
-    showResults(all.empty() ? nullptr : all[static_cast<size_t>(m_pipelineIndex)]);
+    showResults(m_windows.empty() ? nullptr : m_windows[static_cast<size_t>(pipeline())]);
 }
 
 void WindowResultsPanel::setPipeline(int index) {
-    if (index < 0 || index == m_pipelineIndex)
+    if (index < 0)
         return;
     m_pipelineIndex = index;
+    if (static_cast<size_t>(index) >= m_windows.size())
+        return; // shown once a snapshot has that many pipelines
     if (m_pipeline->currentIndex() != index) {
         const QSignalBlocker block(m_pipeline);
         m_pipeline->setCurrentIndex(index);
     }
-    if (static_cast<size_t>(index) < m_windows.size())
-        showResults(m_windows[static_cast<size_t>(index)]);
+    showResults(m_windows[static_cast<size_t>(index)]);
 }
 
 void WindowResultsPanel::updatePipelineBox(const engine::Snapshot &snapshot) {
@@ -118,9 +119,7 @@ void WindowResultsPanel::updatePipelineBox(const engine::Snapshot &snapshot) {
     const QSignalBlocker block(m_pipeline);
     m_pipeline->clear();
     m_pipeline->addItems(names);
-    if (m_pipelineIndex >= names.size())
-        m_pipelineIndex = 0;
-    m_pipeline->setCurrentIndex(names.isEmpty() ? -1 : m_pipelineIndex);
+    m_pipeline->setCurrentIndex(names.isEmpty() ? -1 : pipeline());
     m_pipeline->setEnabled(names.size() > 1);
 }
 

@@ -36,7 +36,9 @@ public:
     QComboBox *aggregateBox() const { return m_aggregate; }
     QComboBox *pipelineBox() const { return m_pipeline; }
     // The pipeline shown: index into Snapshot::windows.
-    int pipeline() const { return m_pipelineIndex; }
+    int pipeline() const;
+    // Shows pipeline `index`, now or as soon as a snapshot has that many (until then, and
+    // whenever a snapshot has fewer, the first is shown).
     void setPipeline(int index);
     QString summaryText() const;
 
@@ -59,7 +61,7 @@ private:
     QLabel *m_summary;
     QStringList m_aggregateNames;
     QStringList m_pipelineNames;
-    int m_pipelineIndex = 0;
+    int m_pipelineIndex = 0; // the one asked for (see pipeline())
     std::vector<std::shared_ptr<const window::WindowResults>> m_windows; // last snapshot's
 };
 
