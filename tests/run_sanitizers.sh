@@ -13,7 +13,7 @@
 #   the tests of the threaded core: the engine (source threads, bounded queues, engine thread,
 #   snapshot publication) and the window operator and processor, including weir-cli runs with
 #   windows. Builds only those test programs and weir-cli. CI runs it through the ctest entry
-#   "sanitizer_tsan" (label tsan, see tests/CMakeLists.txt).
+#   "sanitizer_tsan" (label sanitizer, see tests/CMakeLists.txt).
 # Any sanitizer report fails the run (halt_on_error).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
