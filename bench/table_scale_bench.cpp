@@ -4,8 +4,8 @@
 // Table: a real EventStore grows by stages (1 M, 6 M, 20 M, 50 M, 100 M small rows, up to
 // WEIR_BENCH_ROWS, stopping early when MemAvailable would fall under 3 GiB); at each stage a
 // shown LogTableView over an EventTableModel (offscreen, 1200x800) takes the new rows, then:
-// - the GUI-thread CPU time of one 1000-row append and the repaint after it (applySnapshot: Qt's
-//   QHeaderView inserts per-row items and recomputes every row's position: O(rows)),
+// - the GUI-thread CPU time of one 1000-row append and the repaint after it, and the same at
+//   the row cap (1000 rows evicted at the top as 1000 arrive),
 // - the frame time of scrolling (scroll-bar move + synchronous repaint of the viewport), at
 //   random positions and page by page,
 // - resident memory per row (VmRSS) and the store's own bytes per row.
@@ -131,14 +131,15 @@ void benchTable(uint64_t maxRows) {
     view.resize(1200, 800);
     view.show();
     QApplication::processEvents();
-    std::printf("row height %d px; viewport %dx%d\n", view.verticalHeader()->defaultSectionSize(),
-                view.viewport()->width(), view.viewport()->height());
+    std::printf("row height %d px; viewport %dx%d\n", view.rowHeight(), view.viewport()->width(),
+                view.viewport()->height());
     std::printf(
         "| rows stored | rows in the table | build s | catch-up insert ms (CPU) | 1000-row append "
         "+ repaint ms (CPU, mean / max of 5) "
+        "| at the cap: 1000 out + 1000 in + repaint ms (CPU, mean / max of 5) "
         "| repaint alone ms (CPU) | scroll frame ms random (mean / p99 / max) | page down (mean / "
         "p99 / max) "
-        "| RSS B/row | store B/row |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        "| RSS B/row | store B/row |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     std::mt19937 rng(3);
     for (uint64_t stage :
          {1'000'000ULL, 6'000'000ULL, 20'000'000ULL, 50'000'000ULL, 100'000'000ULL}) {
@@ -180,6 +181,19 @@ void benchTable(uint64_t maxRows) {
             view.viewport()->repaint();
             append.add(threadCpuMs() - c0);
         }
+        // At the cap (--max-rows reached): each update evicts 1000 rows at the top too.
+        Stat capped;
+        model.setMaxRows(model.rowCount());
+        for (int i = 0; i < 5; ++i) {
+            feed.append(1000);
+            const auto snap = feed.snapshot();
+            c0 = threadCpuMs();
+            model.applySnapshot(snap);
+            QApplication::processEvents();
+            view.viewport()->repaint();
+            capped.add(threadCpuMs() - c0);
+        }
+        model.setMaxRows(static_cast<int>(std::min<uint64_t>(maxRows + 100000, 2'000'000'000)));
         QScrollBar *bar = view.verticalScrollBar();
         Stat jump;
         Stat page;
@@ -201,12 +215,13 @@ void benchTable(uint64_t maxRows) {
         }
         const long rss = procKb("/proc/self/status", "VmRSS:");
         const double rows = static_cast<double>(feed.rows());
-        std::printf("| %.1f M | %.1f M | %.1f | %.1f | %.2f / %.2f | %.2f | %.2f / %.2f / %.2f | "
+        std::printf("| %.1f M | %.1f M | %.1f | %.1f | %.2f / %.2f | %.2f / %.2f | %.2f | "
+                    "%.2f / %.2f / %.2f | "
                     "%.2f / %.2f / %.2f | "
                     "%.1f | %.1f |\n",
                     rows / 1e6, model.rowCount() / 1e6, buildS, catchUp, append.mean(),
-                    append.max(), still.mean(), jump.mean(), jump.pct(0.99), jump.max(),
-                    page.mean(), page.pct(0.99), page.max(),
+                    append.max(), capped.mean(), capped.max(), still.mean(), jump.mean(),
+                    jump.pct(0.99), jump.max(), page.mean(), page.pct(0.99), page.max(),
                     static_cast<double>(rss - rssStart) * 1024.0 / rows,
                     static_cast<double>(feed.storeBytes()) / rows);
         std::fflush(stdout);

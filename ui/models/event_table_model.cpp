@@ -54,14 +54,8 @@ EventTableModel::EventTableModel(QObject *parent)
     : QAbstractTableModel(parent)
     , m_rows(std::make_shared<const query::VisibleRows>()) {}
 
-void EventTableModel::setRowLimit(int limit) {
-    m_rowLimit = std::max(1, limit);
-    m_maxRows = std::min(m_requestedMaxRows, m_rowLimit);
-}
-
 void EventTableModel::setMaxRows(int maxRows) {
-    m_requestedMaxRows = std::max(1, maxRows);
-    m_maxRows = std::min(m_requestedMaxRows, m_rowLimit);
+    m_maxRows = std::max(1, maxRows);
 }
 
 void EventTableModel::clear() {

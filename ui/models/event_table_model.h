@@ -12,7 +12,6 @@
 #include <QStringList>
 #include <QVector>
 #include <cstdint>
-#include <limits>
 #include <memory>
 #include <vector>
 
@@ -76,11 +75,9 @@ public:
 
     explicit EventTableModel(QObject *parent = nullptr);
 
-    // Rows shown at most (the newest): min(setMaxRows, setRowLimit). The limit is the view's
-    // (LogTableView: Qt item views place rows at int pixel offsets, so rows * row height
-    // must stay under 2^31); takes effect at the next update.
+    // Rows shown at most (the newest); takes effect at the next update. Nothing is kept per
+    // row, so any int count works (LogTableView has no pixel limit either).
     void setMaxRows(int maxRows);
-    void setRowLimit(int limit);
     int maxRows() const { return m_maxRows; }
 
     // Catches up with a newer snapshot; does nothing when its version was already applied.
@@ -150,8 +147,6 @@ private:
     int m_count = 0;       // rows shown
     bool m_filtered = false;
     int m_maxRows = kDefaultMaxRows;
-    int m_requestedMaxRows = kDefaultMaxRows;
-    int m_rowLimit = std::numeric_limits<int>::max();
     QVector<QString> m_sourceNames; // per channel, not per cell
     QStringList m_fieldColumns;
     std::vector<std::string> m_fieldColumnsUtf8;
