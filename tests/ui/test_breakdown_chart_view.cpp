@@ -20,6 +20,7 @@ private Q_SLOTS:
     void statusBreakdownLargestFirst();
     void topValuesOfTheVisibleRowsInTheBackground();
     void labelsFromLogDataAreEscaped();
+    void classLabelsFitAtTheDefaultSize();
 };
 
 void TestBreakdownChartView::statusBreakdownLargestFirst() {
@@ -81,6 +82,43 @@ void TestBreakdownChartView::labelsFromLogDataAreEscaped() {
         view.chartView()->chart()->axes(Qt::Vertical).value(0));
     QVERIFY(axis);
     QCOMPARE(axis->categories(), QStringList{QStringLiteral("&lt;b&gt;bold&lt;/b&gt;")});
+}
+
+void TestBreakdownChartView::classLabelsFitAtTheDefaultSize() {
+    // As in the main window's dock: five classes, no label elided.
+    BreakdownChartView view;
+    view.resize(view.minimumSizeHint().expandedTo(QSize(300, 150)));
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    std::array<uint64_t, weir::engine::RateTimeline::kClasses> totals{};
+    for (size_t i = 1; i < 6; ++i)
+        totals[i] = 100 * i;
+    view.setClassTotals(totals);
+    QStringList names;
+    for (const auto &b : view.bars())
+        names << b.first;
+    QCOMPARE(names.size(), 5);
+    const auto laidOut = [&view] {
+        const QRectF plot = view.chartView()->chart()->plotArea();
+        const QList<QRectF> rects = view.shownLabelRects();
+        for (int i = 0; i < rects.size(); ++i) {
+            if (rects[i].left() < 0 || rects[i].right() > plot.left() || rects[i].top() < 0 ||
+                rects[i].bottom() > view.chartView()->height())
+                return false;
+            if (i > 0 && rects[i].top() < rects[i - 1].bottom())
+                return false;
+        }
+        return !rects.isEmpty();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(laidOut(), 10000);
+    QCOMPARE(view.shownLabels(), names); // all five, whole, largest first
+    view.grab().save(QDir::temp().filePath(QStringLiteral("weir-breakdown.png")));
+    // At the minimum size: labels shrink or give way (the bar's tooltip has them), never overlap or
+    // leave the view, and stay whole names.
+    view.resize(300, 80);
+    QTRY_VERIFY_WITH_TIMEOUT(laidOut(), 10000); // at the minimum size
+    for (const QString &shown : view.shownLabels())
+        QVERIFY(names.contains(shown));
 }
 
 QTEST_MAIN(TestBreakdownChartView)

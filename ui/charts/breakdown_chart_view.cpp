@@ -4,9 +4,15 @@
 #include "models/event_table_model.h"
 
 #include <QComboBox>
+#include <QCursor>
+#include <QFontInfo>
+#include <QFontMetricsF>
 #include <QGraphicsLayout>
+#include <QGraphicsSimpleTextItem>
 #include <QLabel>
+#include <QLocale>
 #include <QMetaObject>
+#include <QToolTip>
 #include <QVBoxLayout>
 #include <QtCharts/QBarCategoryAxis>
 #include <QtCharts/QBarSet>
@@ -15,6 +21,8 @@
 #include <QtCharts/QHorizontalBarSeries>
 #include <QtCharts/QLegend>
 #include <QtCharts/QValueAxis>
+#include <algorithm>
+#include <cmath>
 
 using namespace QtCharts;
 
@@ -57,9 +65,27 @@ BreakdownChartView::BreakdownChartView(QWidget *parent)
     m_series->attachAxis(m_values);
     m_values->setLabelFormat(QStringLiteral("%.0f"));
     m_values->setTickCount(3);
+    m_values->setVisible(false);           // each bar shows its count
+    m_categories->setLabelsVisible(false); // placeLabels() draws them
+    connect(chart, &QChart::plotAreaChanged, this, [this] { placeLabels(); });
     m_view->setChart(chart);
     m_view->setRenderHint(QPainter::Antialiasing);
-    m_view->setMinimumSize(220, 140);
+    m_view->setMinimumSize(260, 140);
+    m_view->setMouseTracking(true);
+    // The whole label and count of the bar under the mouse (labels may be cut or elided).
+    connect(m_set, &QBarSet::hovered, this, [this](bool on, int index) {
+        const int bar = m_bars.size() - 1 - index; // drawn bottom-up
+        if (!on || bar < 0 || bar >= m_bars.size()) {
+            QToolTip::hideText();
+            return;
+        }
+        // Log data: escaped inside explicit rich text, never interpreted.
+        QToolTip::showText(QCursor::pos(),
+                           QStringLiteral("<p>%1: %2</p>")
+                               .arg(m_bars[bar].first.toHtmlEscaped())
+                               .arg(QLocale().toString(m_bars[bar].second, 'f', 0)),
+                           m_view);
+    });
     layout->addWidget(m_view, 1);
 
     connect(m_modeBox, QOverload<int>::of(&QComboBox::currentIndexChanged), this, [this] {
@@ -69,6 +95,82 @@ BreakdownChartView::BreakdownChartView(QWidget *parent)
             recount();
     });
     setClassTotals(m_totals);
+}
+
+void BreakdownChartView::resizeEvent(QResizeEvent *event) {
+    QWidget::resizeEvent(event);
+    layoutLabels();
+}
+
+void BreakdownChartView::layoutLabels() {
+    // A label column left of the plot, as wide as the longest label up to 40 % of the view.
+    const QFontMetricsF fm(font());
+    double widest = 0;
+    for (const auto &bar : m_bars)
+        widest = std::max(widest, fm.horizontalAdvance(bar.first));
+    m_labelWidth = std::min(widest, 0.4 * m_view->width());
+    const int left = static_cast<int>(std::ceil(m_labelWidth)) + 8;
+    if (m_view->chart()->margins().left() != left)
+        m_view->chart()->setMargins(QMargins(left, 2, 2, 2)); // plotAreaChanged: placeLabels
+    placeLabels();
+}
+
+void BreakdownChartView::placeLabels() {
+    // Labels are drawn here, not by the category axis: QtCharts elides an axis label to "..."
+    // unless the chart is ~30 px per bar high. Plain-text items: log data is never markup.
+    QChart *chart = m_view->chart();
+    const QRectF plot = chart->plotArea();
+    const int n = static_cast<int>(m_bars.size());
+    while (static_cast<int>(m_labelItems.size()) < n) {
+        auto *item = new QGraphicsSimpleTextItem(chart); // owned by the chart
+        item->setBrush(palette().color(QPalette::WindowText));
+        m_labelItems.push_back(item);
+    }
+    const double band = n > 0 ? plot.height() / n : 0;
+    QFont font = this->font();
+    QFontMetricsF fm(font);
+    if (band > 0 && fm.height() > band) { // crowded: smaller, down to 8 px
+        font.setPixelSize(
+            std::max(8, static_cast<int>(QFontInfo(font).pixelSize() * band / fm.height())));
+        fm = QFontMetricsF(font);
+    }
+    double lastBottom = plot.top() - 1e6;
+    for (int i = 0; i < static_cast<int>(m_labelItems.size()); ++i) {
+        QGraphicsSimpleTextItem *item = m_labelItems[static_cast<size_t>(i)];
+        if (i >= n || plot.height() <= 0) {
+            item->hide();
+            continue;
+        }
+        item->setFont(font);
+        item->setText(fm.elidedText(m_bars[i].first, Qt::ElideRight, m_labelWidth));
+        const QRectF r = item->boundingRect();
+        const double top = plot.top() + band * (i + 0.5) - r.height() / 2; // largest on top
+        if (top < lastBottom) { // no room: the bar's tooltip has it
+            item->hide();
+            continue;
+        }
+        item->setPos(plot.left() - 6 - r.width(), top);
+        item->show();
+        lastBottom = top + r.height();
+    }
+}
+
+QList<QRectF> BreakdownChartView::shownLabelRects() const {
+    QList<QRectF> out;
+    for (const QGraphicsSimpleTextItem *item : m_labelItems) {
+        if (item->isVisible())
+            out << item->mapRectToParent(item->boundingRect());
+    }
+    return out;
+}
+
+QStringList BreakdownChartView::shownLabels() const {
+    QStringList out;
+    for (const QGraphicsSimpleTextItem *item : m_labelItems) {
+        if (item->isVisible())
+            out << item->text();
+    }
+    return out;
 }
 
 BreakdownChartView::~BreakdownChartView() {
@@ -123,6 +225,7 @@ void BreakdownChartView::showBars(const QList<QPair<QString, double>> &bars, con
     m_set->append(values);
     m_values->setRange(0, std::max(1.0, top * 1.3)); // room for the value labels
     m_view->chart()->setTitle(title.toHtmlEscaped());
+    layoutLabels();
     Q_EMIT barsChanged();
 }
 

@@ -11,8 +11,10 @@
 #include <atomic>
 #include <memory>
 #include <thread>
+#include <vector>
 
 class QComboBox;
+class QGraphicsSimpleTextItem;
 
 QT_CHARTS_BEGIN_NAMESPACE
 class QBarCategoryAxis;
@@ -61,12 +63,21 @@ public:
     // Bars shown, top to bottom: (label as text, value).
     QList<QPair<QString, double>> bars() const;
     QtCharts::QChartView *chartView() const { return m_view; }
+    // The bar labels drawn, top to bottom (elided with "…" only past 40 % of the width).
+    QStringList shownLabels() const;
+    // Where they are drawn, in the chart's coordinates (same order).
+    QList<QRectF> shownLabelRects() const;
 
 Q_SIGNALS:
     void barsChanged();
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     void showBars(const QList<QPair<QString, double>> &bars, const QString &title);
+    void layoutLabels();
+    void placeLabels();
     void recount();
     void collect();
     void stopCounting();
@@ -75,7 +86,9 @@ private:
     QtCharts::QChartView *m_view;
     QtCharts::QHorizontalBarSeries *m_series;
     QtCharts::QBarSet *m_set;
-    QtCharts::QBarCategoryAxis *m_categories;
+    QtCharts::QBarCategoryAxis *m_categories;            // labels hidden: m_labelItems show them
+    std::vector<QGraphicsSimpleTextItem *> m_labelItems; // owned by the chart
+    double m_labelWidth = 0;
     QtCharts::QValueAxis *m_values;
     QList<QPair<QString, double>> m_bars;
     std::array<uint64_t, engine::RateTimeline::kClasses> m_totals{};

@@ -68,6 +68,14 @@ SourcesPanel::SourcesPanel(QWidget *parent)
     updateActions();
 }
 
+QSize SourcesPanel::sizeHint() const {
+    const auto *bar = findChild<QToolBar *>();
+    const int row = m_view->fontMetrics().height() + 6;
+    const int height = (bar ? bar->sizeHint().height() : 0) +
+                       m_view->header()->sizeHint().height() + 4 * row + 2 * m_view->frameWidth();
+    return {QWidget::sizeHint().width(), height};
+}
+
 void SourcesPanel::setSnapshot(std::shared_ptr<const engine::Snapshot> snapshot) {
     m_model->setSnapshot(std::move(snapshot));
     updateActions();

@@ -26,6 +26,8 @@ class SourcesPanel final : public QWidget {
 
 public:
     explicit SourcesPanel(QWidget *parent = nullptr);
+    // Room for the tool bar, the header and about four rows: a dock starts this small.
+    QSize sizeHint() const override;
 
     // Connect/Disconnect apply to sources whose metrics carry a switchId (SwitchableSource).
     void setSnapshot(std::shared_ptr<const engine::Snapshot> snapshot);
