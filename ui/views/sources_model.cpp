@@ -168,13 +168,13 @@ QVariant SourcesModel::sourceData(const engine::SourceStatus &s, int column, int
         return QString::fromStdString(s.name);
     case StateColumn:
         return raw ? QVariant(static_cast<int>(m.state)) : QVariant(stateText(s));
-    case RateColumn:
-        if (!live)
+    case RateColumn: // live sources, and others that count their messages (the demo)
+        if (!live && m.messages == 0)
             return raw ? QVariant() : QVariant(QString());
         return raw ? QVariant(s.messagesPerSecond)
                    : QVariant(locale.toString(s.messagesPerSecond, 'f', 0));
     case MessagesColumn:
-        if (!live)
+        if (!live && m.messages == 0)
             return raw ? QVariant() : QVariant(QString());
         return raw ? QVariant(static_cast<double>(m.messages))
                    : QVariant(locale.toString(static_cast<qulonglong>(m.messages)));

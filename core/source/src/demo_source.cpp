@@ -202,6 +202,12 @@ void DemoSource::stop() {
         m_thread.join();
 }
 
+SourceMetrics DemoSource::metrics() const {
+    SourceMetrics m;
+    m.messages = m_messages.load(std::memory_order_relaxed);
+    return m;
+}
+
 void DemoSource::run(IngestSink &sink) {
     Generator gen(m_options);
     const bool simulated = m_options.startTimeNs != 0;
@@ -247,6 +253,7 @@ void DemoSource::run(IngestSink &sink) {
             else
                 sink.tryPush(std::move(batches[ch]));
         }
+        m_messages.store(produced, std::memory_order_relaxed);
         if (!simulated) {
             std::unique_lock<std::mutex> lock(m_mutex);
             m_wake.wait_for(lock, std::chrono::milliseconds(20), [this] { return m_stop.load(); });

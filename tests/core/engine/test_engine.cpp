@@ -158,6 +158,30 @@ TEST(Engine, DestroyWithoutStopWhileLiveDemoRuns) {
     EXPECT_GT(seen, 0u);
 }
 
+TEST(Engine, DemoReportsItsMessagesAndRate) {
+    // The demo is no connection (state None) but counts what it generated, so the Sources
+    // panel shows its Msg/s like a broker source's.
+    const auto done = runDemo(simulatedDemo(5000));
+    ASSERT_EQ(done->sources.size(), 1u);
+    EXPECT_EQ(done->sources[0].metrics.state, source::SourceState::None);
+    EXPECT_EQ(done->sources[0].metrics.messages, 5000u);
+
+    Engine engine;
+    source::DemoSource::Options d;
+    d.eventsPerSecond = 2000; // live, endless
+    engine.addSource(std::make_unique<source::DemoSource>(d));
+    engine.start();
+    // A rate needs a second between two publications: bounded, generous wait.
+    EXPECT_TRUE(waitFor(
+        [&] {
+            const auto s = engine.snapshot();
+            return !s->sources.empty() && s->sources[0].messagesPerSecond > 0;
+        },
+        30s));
+    EXPECT_GT(engine.snapshot()->sources[0].metrics.messages, 0u);
+    engine.stop();
+}
+
 TEST(Engine, DestroyWithoutStartWithSourceAdded) {
     test::TempDir dir;
     const std::string path = dir.write("a.log", test::combinedLine("a") + "\n");

@@ -41,6 +41,8 @@ public:
     bool isBounded() const override { return m_options.maxEvents > 0; }
     void start(IngestSink &sink) override;
     void stop() override;
+    // State None (not a connection); messages generated so far, so the engine reports a rate.
+    SourceMetrics metrics() const override;
 
     // The generator itself, usable without threads: appends the next message to `out`
     // (without newline) and returns its channel.
@@ -72,6 +74,7 @@ private:
     Options m_options;
     std::thread m_thread;
     std::atomic<bool> m_stop{false};
+    std::atomic<uint64_t> m_messages{0}; // written by the generator thread
     std::mutex m_mutex;
     std::condition_variable m_wake;
 };
