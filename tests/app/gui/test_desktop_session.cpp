@@ -8,14 +8,18 @@
 #include "desktop/recent_files.h"
 #include "desktop/secret_store.h"
 #include "desktop_session.h"
+#include "fake_sasl_broker.h"
 #include "gui_controller.h"
 #include "models/event_table_model.h"
 #include "rich_text_probe.h"
+#include "source_controls.h"
 #include "tls_client_certs.h"
 #include "views/alert_history_model.h"
 #include "views/alerts_panel.h"
 #include "views/analysis_docks.h"
 #include "views/main_window.h"
+#include "views/sources_model.h"
+#include "views/sources_panel.h"
 
 #include <QDeadlineTimer>
 #include <QDir>
@@ -28,7 +32,10 @@
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <cstdio>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace std::chrono_literals;
 
@@ -47,6 +54,9 @@ private Q_SLOTS:
     void kafkaWorkspaceInputIsReadAgainAfterARestart();
     void workspaceRulesAreAppliedAndSaved_data();
     void workspaceRulesAreAppliedAndSaved();
+    void kafkaSaslPasswordFromTheKeychain();
+    void kafkaTlsKeyPassphraseFromTheKeychain_data();
+    void kafkaTlsKeyPassphraseFromTheKeychain();
 };
 
 void TestDesktopSession::workspaceWithPasswordedMqttInput() {
@@ -361,6 +371,74 @@ void writeFile(const QString &path, const QByteArray &bytes) {
     QCOMPARE(f.write(bytes), bytes.size());
 }
 
+// Writes a secret to the store; waits at most 30 s for its answer.
+bool keychainWrite(weir::ui::SecretStore &store, const QString &key, const QString &secret) {
+    bool done = false;
+    bool ok = false;
+    store.write(key, secret, [&](const weir::ui::SecretStore::Result &r) {
+        ok = r.ok;
+        done = true;
+    });
+    QDeadlineTimer deadline(30000);
+    while (!done && !deadline.hasExpired())
+        QTest::qWait(20);
+    return ok;
+}
+
+// Every cell of the Sources panel as shown (sources and their partitions).
+QString sourcesPanelText(weir::app::GuiController &controller) {
+    const QAbstractItemModel *m = controller.sourceControls()->panel()->model();
+    QString text;
+    for (int row = 0; row < m->rowCount(); ++row) {
+        const QModelIndex source = m->index(row, 0);
+        for (int child = -1; child < m->rowCount(source); ++child) {
+            for (int column = 0; column < m->columnCount(); ++column)
+                text += (child < 0 ? m->index(row, column) : m->index(child, column, source))
+                            .data()
+                            .toString() +
+                        QLatin1Char('\t');
+            text += QLatin1Char('\n');
+        }
+    }
+    return text;
+}
+
+// The last error the Sources panel shows for its first source (empty: none yet).
+QString sourcesLastError(weir::app::GuiController &controller) {
+    const QAbstractItemModel *m = controller.sourceControls()->panel()->model();
+    return m->rowCount() > 0
+               ? m->index(0, weir::ui::SourcesModel::LastErrorColumn).data().toString()
+               : QString();
+}
+
+// Sends this process's stderr (fd 2) to a file until restore() or destruction.
+class StderrCapture {
+public:
+    explicit StderrCapture(const QString &path) {
+        std::fflush(stderr);
+        const int fd = ::open(QFile::encodeName(path).constData(),
+                              O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd < 0)
+            return;
+        m_saved = ::dup(2);
+        ::dup2(fd, 2);
+        ::close(fd);
+    }
+    ~StderrCapture() { restore(); }
+    bool active() const { return m_saved >= 0; }
+    void restore() {
+        if (m_saved < 0)
+            return;
+        std::fflush(stderr);
+        ::dup2(m_saved, 2);
+        ::close(m_saved);
+        m_saved = -1;
+    }
+
+private:
+    int m_saved = -1;
+};
+
 } // namespace
 
 void TestDesktopSession::workspaceRulesAreAppliedAndSaved_data() {
@@ -432,6 +510,146 @@ void TestDesktopSession::workspaceRulesAreAppliedAndSaved() {
                      QStringLiteral("hot"));
         }
     }
+}
+
+// A workspace's Kafka input logs in with SASL/PLAIN with a password that only the system
+// keychain holds: Weir reads it from there (nothing asked), and the login the broker receives
+// carries it. The broker is a loopback fake that records the PLAIN token and refuses the login
+// (librdkafka 2.0.2's mock cluster has no SASL). Neither the saved workspace, the settings,
+// the Sources panel nor stderr ever show the password.
+void TestDesktopSession::kafkaSaslPasswordFromTheKeychain() {
+    QVERIFY2(!qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"),
+             "run through tests/ui/run_with_keyring.sh");
+    const QString secret = QStringLiteral("kafka-sasl-only-in-the-keychain-c41e");
+    weir::testing::FakeSaslBroker broker;
+    const QString brokers = QStringLiteral("127.0.0.1:%1").arg(broker.port());
+    const QString ref = QStringLiteral("weir/kafka/%1/weir").arg(brokers);
+    auto store = std::make_unique<weir::ui::KeychainSecretStore>();
+    QVERIFY(keychainWrite(*store, ref, secret));
+
+    QTemporaryDir dir;
+    const QString workspacePath = dir.filePath(QStringLiteral("kafka-sasl.json"));
+    writeFile(workspacePath, QStringLiteral(R"({"weirWorkspace": 1, "sources": [{"id": "app",
+        "type": "kafka", "brokers": "%1", "topics": ["app-logs"], "format": "json",
+        "user": "weir", "password": {"keychain": "%2"}}]})")
+                                 .arg(brokers, ref)
+                                 .toUtf8());
+    QSettings settings(dir.filePath(QStringLiteral("weir.conf")), QSettings::IniFormat);
+    const QString stderrPath = dir.filePath(QStringLiteral("stderr.txt"));
+    StderrCapture capture(stderrPath);
+    QVERIFY(capture.active());
+    std::fprintf(stderr, "stderr captured\n");
+    {
+        weir::app::GuiOptions options;
+        options.noDemo = true;
+        weir::app::GuiController controller(options);
+        int asked = 0;
+        weir::app::DesktopSession session(controller, settings, std::move(store),
+                                          [&](const weir::ui::SecretRequest &, bool) {
+                                              ++asked;
+                                              return weir::ui::SecretAnswer{};
+                                          });
+        controller.start();
+        QVERIFY(session.openWorkspace(workspacePath, true));
+        QTRY_VERIFY_WITH_TIMEOUT(!broker.tokens().empty(), 60000);
+        QCOMPARE(asked, 0);
+        // SASL/PLAIN: authorization id (none), user, password.
+        QCOMPARE(QByteArray::fromStdString(broker.tokens().front()),
+                 QByteArray("\0weir\0", 6) + secret.toUtf8());
+        // The refusal reaches the Sources panel, which names the problem, not the password.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            sourcesLastError(controller).contains(QLatin1String("authentication")), 30000);
+        const QString panel = sourcesPanelText(controller);
+        QVERIFY2(!panel.contains(secret), qPrintable(panel));
+
+        const QString saved = dir.filePath(QStringLiteral("saved.json"));
+        QString error;
+        QVERIFY2(session.saveWorkspace(saved, &error), qPrintable(error));
+        QFile f(saved);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        QVERIFY(bytes.contains(ref.toUtf8()));
+        QVERIFY2(!bytes.contains(secret.toUtf8()), bytes.constData());
+    }
+    capture.restore();
+    settings.sync();
+    for (const QString &path : {stderrPath, settings.fileName()}) {
+        QFile f(path);
+        QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(path));
+        const QByteArray bytes = f.readAll();
+        if (path == stderrPath)
+            QVERIFY(bytes.contains("stderr captured"));
+        QVERIFY2(!bytes.contains(secret.toUtf8()), bytes.constData());
+    }
+}
+
+void TestDesktopSession::kafkaTlsKeyPassphraseFromTheKeychain_data() {
+    QTest::addColumn<bool>("right");
+    QTest::newRow("the key's passphrase") << true;
+    QTest::newRow("a wrong passphrase") << false;
+}
+
+// A workspace's Kafka input with an encrypted TLS client key whose passphrase is in the
+// keychain: DesktopSession reads it, the controller's source hands it to librdkafka, which
+// needs it to load the key when the client is created. With the right passphrase the client
+// is created and tries its TLS handshake (which fails: the mock cluster's listener is
+// plaintext); with a wrong one, creating the client fails on the key. Either way the
+// passphrase is not shown.
+void TestDesktopSession::kafkaTlsKeyPassphraseFromTheKeychain() {
+    QFETCH(bool, right);
+    QVERIFY2(!qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"),
+             "run through tests/ui/run_with_keyring.sh");
+    weir::testing::TlsClientCerts certs;
+    QVERIFY2(certs.create(), certs.error().c_str());
+    weir::testing::KafkaMock mock(WEIR_KAFKA_MOCK_PATH, {"logs:1"}, 1);
+    const QString brokers = QString::fromStdString(mock.bootstrap());
+    const QString ref = QStringLiteral("weir/kafka/%1/tls-key").arg(brokers);
+    const QString passphrase = right
+                                   ? QString::fromLatin1(weir::testing::TlsClientCerts::kPassphrase)
+                                   : QStringLiteral("not-the-passphrase-52b7");
+    auto store = std::make_unique<weir::ui::KeychainSecretStore>();
+    QVERIFY(keychainWrite(*store, ref, passphrase));
+
+    QTemporaryDir dir;
+    const QString workspacePath = dir.filePath(QStringLiteral("kafka-tls.json"));
+    writeFile(workspacePath, QStringLiteral(R"({"weirWorkspace": 1, "sources": [{"id": "logs",
+        "type": "kafka", "brokers": "%1", "topics": ["logs"], "format": "json",
+        "tls": {"ca": "%2", "cert": "%3", "key": "%4", "keyPassphrase": {"keychain": "%5"}}}]})")
+                                 .arg(brokers, QString::fromStdString(certs.file("ca.pem")),
+                                      QString::fromStdString(certs.file("client.pem")),
+                                      QString::fromStdString(certs.file("client.key")), ref)
+                                 .toUtf8());
+    QSettings settings(dir.filePath(QStringLiteral("weir.conf")), QSettings::IniFormat);
+    weir::app::GuiOptions options;
+    options.noDemo = true;
+    weir::app::GuiController controller(options);
+    int asked = 0;
+    weir::app::DesktopSession session(controller, settings, std::move(store),
+                                      [&](const weir::ui::SecretRequest &, bool) {
+                                          ++asked;
+                                          return weir::ui::SecretAnswer{};
+                                      });
+    session.setRecordRecent(false);
+    controller.start();
+    QVERIFY(session.openWorkspace(workspacePath, true));
+    // The keychain answers asynchronously; the source starts once it has, and fails for good
+    // (after passing problems such as "all brokers down").
+    const auto failed = [&controller] {
+        const QString e = sourcesLastError(controller);
+        return e.contains(QLatin1String("TLS")) ||
+               e.contains(QLatin1String("cannot create the consumer"));
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(failed(), 60000);
+    QCOMPARE(asked, 0);
+    const QString error = sourcesLastError(controller);
+    if (right) {
+        QVERIFY2(!error.contains(QLatin1String("cannot create the consumer")), qPrintable(error));
+        QVERIFY2(error.contains(QLatin1String("TLS")), qPrintable(error));
+    } else {
+        QVERIFY2(error.contains(QLatin1String("cannot create the consumer")), qPrintable(error));
+    }
+    const QString panel = sourcesPanelText(controller);
+    QVERIFY2(!panel.contains(passphrase), qPrintable(panel));
 }
 
 QTEST_MAIN(TestDesktopSession)
