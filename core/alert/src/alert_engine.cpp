@@ -12,6 +12,7 @@
 #include <cmath>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -51,6 +52,58 @@ std::string joinKey(const std::vector<std::string> &names, const parse::FieldLis
     return key;
 }
 
+// Per rule and group key, what the scan of a drain needs to know (one byte, so the scan of
+// 10k keys reads 10 kB per rule instead of the states).
+enum KeyMode : uint8_t {
+    kNoState = 0,    // initial state: a False verdict changes nothing
+    kHasState = 1,   // evaluate every pane
+    kFiringFast = 2, // Firing with no keep-firing-for: a True verdict changes nothing
+};
+
+// Whether a pane is a candidate, by [key mode][verdict (False, True, NoData, Error)].
+constexpr uint8_t kCandidate[3][4] = {{0, 1, 1, 1}, {1, 1, 1, 1}, {1, 0, 1, 1}};
+
+// The candidates of a simple rule in one pass: each pane's verdict (what
+// SimpleComparison::evaluate gives: NoData for NaN, Error for an infinity, else the
+// comparison) and its key's mode pick it; the indices go to `todo`, their count is returned.
+template<typename Compare>
+size_t candidates(const double *column, size_t n, double constant, const uint8_t *mode,
+                  const uint32_t *keys, uint32_t *todo, Compare compare) {
+    const double inf = std::numeric_limits<double>::infinity();
+    size_t count = 0;
+    for (size_t i = 0; i < n; ++i) {
+        const double v = column[i];
+        uint8_t verdict = compare(v, constant) ? uint8_t(Verdict::True) : uint8_t(Verdict::False);
+        verdict = std::fabs(v) == inf ? uint8_t(Verdict::Error) : verdict;
+        verdict = v != v ? uint8_t(Verdict::NoData) : verdict;
+        todo[count] = static_cast<uint32_t>(i);
+        count += kCandidate[mode[keys[i]]][verdict];
+    }
+    return count;
+}
+
+size_t simpleCandidates(const Condition::SimpleComparison &c, const double *column, size_t n,
+                        const uint8_t *mode, const uint32_t *keys, uint32_t *todo) {
+    using Op = Condition::Op;
+    switch (c.op) {
+    case Op::Less:
+        return candidates(column, n, c.constant, mode, keys, todo, std::less<double>());
+    case Op::LessEq:
+        return candidates(column, n, c.constant, mode, keys, todo, std::less_equal<double>());
+    case Op::Greater:
+        return candidates(column, n, c.constant, mode, keys, todo, std::greater<double>());
+    case Op::GreaterEq:
+        return candidates(column, n, c.constant, mode, keys, todo, std::greater_equal<double>());
+    case Op::Equal:
+        return candidates(column, n, c.constant, mode, keys, todo, std::equal_to<double>());
+    case Op::NotEqual:
+        return candidates(column, n, c.constant, mode, keys, todo, std::not_equal_to<double>());
+    default:
+        return candidates(column, n, c.constant, mode, keys, todo,
+                          [](double, double) { return false; });
+    }
+}
+
 } // namespace
 
 // Anomaly statistics of one key (allocated only by anomaly rules).
@@ -76,14 +129,6 @@ struct RuleKeyState {
     std::unique_ptr<AnomalyState> anomaly;
 };
 
-// Per rule and group key, what the scan of a drain needs to know (one byte, so the scan of
-// 10k keys reads 10 kB per rule instead of the states).
-enum KeyMode : uint8_t {
-    kNoState = 0,    // initial state: a False verdict changes nothing
-    kHasState = 1,   // evaluate every pane
-    kFiringFast = 2, // Firing with no keep-firing-for: a True verdict changes nothing
-};
-
 struct AlertEngine::Rule {
     RuleSpec spec;
     uint32_t index = 0; // in the rules file; transitions are reported in this order
@@ -100,7 +145,8 @@ struct AlertEngine::Rule {
     std::optional<Condition::SimpleComparison> simple;
     std::vector<std::pair<int, size_t>> slots; // per condition aggregate: (0 main/1 ref, index)
     std::vector<size_t> columns;               // per condition aggregate: the group's column
-    std::vector<std::string> aggregateTexts;   // per condition aggregate, for the evidence
+    // Per condition aggregate, for the evidence (shared by the rule's transitions).
+    std::shared_ptr<const std::vector<std::string>> aggregateTexts;
     // Per key of the group: 0, or 1 + the index of the key's state in `states`. A state that
     // returns to Normal is released (a Normal machine behaves as a fresh one).
     std::vector<uint32_t> stateSlot;
@@ -163,6 +209,17 @@ struct AlertEngine::Group {
         return it->second;
     }
 };
+
+Evidence::Evidence(std::shared_ptr<const std::vector<std::string>> texts, const double *values)
+    : m_texts(std::move(texts)) {
+    const size_t n = size();
+    for (size_t i = 0; i < n; ++i) {
+        if (i < kInline)
+            m_inline[i] = values[i];
+        else
+            m_more.push_back(values[i]);
+    }
+}
 
 AlertEngine::~AlertEngine() = default;
 
@@ -280,8 +337,10 @@ std::unique_ptr<AlertEngine> AlertEngine::create(std::vector<RuleSpec> specs, st
         }
         for (const Need &n : needs)
             rule->slots.emplace_back(n.side, group->slotFor(n.side, n.aggregate));
+        auto texts = std::make_shared<std::vector<std::string>>();
         for (const AggregateRef &a : rule->condition->aggregates())
-            rule->aggregateTexts.push_back(a.text());
+            texts->push_back(a.text());
+        rule->aggregateTexts = std::move(texts);
         rule->simple = rule->condition->simpleComparison();
         if (rule->simple && s.kind == RuleKind::Anomaly)
             rule->simple.reset();
@@ -336,38 +395,24 @@ void AlertEngine::setCatalog(const query::SourceCatalog &catalog) {
     }
 }
 
-void AlertEngine::report(const Rule &rule, Transition t) {
-    m_out.push_back(std::move(t));
-    m_outRule.push_back(rule.index);
-}
-
 void AlertEngine::restoreRuleOrder(size_t from) {
     // Groups run in the order of their first rule, so one call's transitions can interleave
     // rules differently from a rule-by-rule run: restore rule order (stable within a rule).
-    if (m_out.size() - from < 2 ||
-        std::is_sorted(m_outRule.begin() + static_cast<std::ptrdiff_t>(from), m_outRule.end()))
+    const auto byRule = [](const Found &a, const Found &b) { return a.rule < b.rule; };
+    const auto first = m_out.begin() + static_cast<std::ptrdiff_t>(from);
+    if (m_out.size() - from < 2 || std::is_sorted(first, m_out.end(), byRule))
         return;
     // A stable counting sort by rule index: linear in the transitions (a close can report
     // hundreds of thousands).
-    const size_t count = m_out.size() - from;
     std::vector<uint32_t> start(m_rules.size() + 1, 0);
-    for (size_t i = from; i < m_out.size(); ++i)
-        ++start[m_outRule[i] + 1];
+    for (auto it = first; it != m_out.end(); ++it)
+        ++start[it->rule + 1];
     for (size_t r = 1; r < start.size(); ++r)
         start[r] += start[r - 1];
-    std::vector<size_t> order(count);
-    for (size_t i = from; i < m_out.size(); ++i)
-        order[start[m_outRule[i]]++] = i;
-    std::vector<Transition> out;
-    std::vector<uint32_t> ids;
-    out.reserve(order.size());
-    ids.reserve(order.size());
-    for (size_t i : order) {
-        out.push_back(std::move(m_out[i]));
-        ids.push_back(m_outRule[i]);
-    }
-    std::move(out.begin(), out.end(), m_out.begin() + static_cast<std::ptrdiff_t>(from));
-    std::copy(ids.begin(), ids.end(), m_outRule.begin() + static_cast<std::ptrdiff_t>(from));
+    m_sorted.resize(m_out.size() - from);
+    for (auto it = first; it != m_out.end(); ++it)
+        m_sorted[start[it->rule]++] = *it;
+    std::copy(m_sorted.begin(), m_sorted.end(), first);
 }
 
 void AlertEngine::holdSource(SourceId lane, int64_t nowNs) {
@@ -387,22 +432,17 @@ void AlertEngine::process(const store::EventRecord &record, std::string_view raw
             Rule &rule = *rulePtr;
             if (rule.filter && !rule.filter->matches(record, raw, fields))
                 continue;
-            const std::string key = joinKey(rule.spec.key, fields);
-            KeyState &ks = rule.keys[key];
+            const auto node = rule.keys.try_emplace(joinKey(rule.spec.key, fields)).first;
+            const std::string &key = node->first; // stable: keys are never erased
+            KeyState &ks = node->second;
             if (ks.machine.state() == AlertState::Firing) {
                 const TimestampNs t = std::max(record.time, ks.lastEval);
                 ks.lastEval = t;
                 ++m_evaluations;
                 if (ks.machine.step(t, Observation::False, rule.spec.stateOptions) ==
                     AlertState::Resolved)
-                    report(rule, Transition{rule.spec.name,
-                                            key,
-                                            AlertState::Resolved,
-                                            t,
-                                            kNaN,
-                                            rule.spec.severity,
-                                            {},
-                                            {}});
+                    m_out.push_back(
+                        Found{rule.index, 0, &key, AlertState::Resolved, t, kNaN, {}, 0});
             }
             ks.lastSeen = std::max(ks.lastSeen, record.time);
             rule.maxTime = std::max(rule.maxTime, record.time.value);
@@ -457,14 +497,14 @@ void AlertEngine::drainAbsence(Rule &rule) {
         ++m_evaluations;
         StateMachineOptions immediate;
         if (ks.machine.step(at, Observation::True, immediate) == AlertState::Firing)
-            report(rule, Transition{s.name,
-                                    *key,
-                                    AlertState::Firing,
-                                    at,
-                                    static_cast<double>(at.value - ks.lastSeen.value) / 1e9,
-                                    s.severity,
-                                    {},
-                                    {}});
+            m_out.push_back(Found{rule.index,
+                                  0,
+                                  key,
+                                  AlertState::Firing,
+                                  at,
+                                  static_cast<double>(at.value - ks.lastSeen.value) / 1e9,
+                                  {},
+                                  0});
     }
 }
 
@@ -570,13 +610,23 @@ void AlertEngine::evaluate(Group &g, Rule &rule) {
     m_evaluations += n;
     if (n == 0)
         return;
-    // The condition over every pane at once: verdicts and reported values.
-    m_verdicts.resize(n);
+    // The panes that matter: a key in its initial state whose condition is False stays there,
+    // so only keys with a state, or a condition that is not False, go on (branch-free scan).
+    // Anomaly rules look at every value.
+    std::vector<uint32_t> &todo = m_todo;
+    todo.resize(n);
+    size_t count = 0;
+    const uint8_t *mode = rule.mode.data();
+    const uint32_t *keys = g.paneKeys.data();
     const double *reported = nullptr;
     if (rule.simple) {
+        // "AGG op CONST": the condition and the scan in one pass over the aggregate's column;
+        // the candidates' verdicts are computed again below.
         reported = g.paneValues.data() + rule.columns[rule.simple->aggregate] * n;
-        rule.simple->evaluateColumn(reported, n, m_verdicts.data());
+        count = simpleCandidates(*rule.simple, reported, n, mode, keys, todo.data());
     } else {
+        // The condition over every pane at once: verdicts and reported values.
+        m_verdicts.resize(n);
         rule.columnPointers.resize(rule.columns.size());
         for (size_t v = 0; v < rule.columns.size(); ++v)
             rule.columnPointers[v] = g.paneValues.data() + rule.columns[v] * n;
@@ -584,26 +634,16 @@ void AlertEngine::evaluate(Group &g, Rule &rule) {
         rule.condition->evaluateColumns(rule.columnPointers.data(), n, m_verdicts.data(),
                                         m_reported.data());
         reported = m_reported.data();
-    }
-    // The panes that matter: a key in its initial state whose condition is False stays there,
-    // so only keys with a state, or a condition that is not False, go on (branch-free scan).
-    // Anomaly rules look at every value.
-    std::vector<uint32_t> &todo = m_todo;
-    todo.resize(n);
-    size_t count = 0;
-    if (s.kind == RuleKind::Anomaly) {
-        for (size_t i = 0; i < n; ++i)
-            todo[i] = static_cast<uint32_t>(i);
-        count = n;
-    } else {
-        // Candidate by [mode][verdict (False, True, NoData, Error)].
-        static constexpr uint8_t kCandidate[3][4] = {{0, 1, 1, 1}, {1, 1, 1, 1}, {1, 0, 1, 1}};
-        const uint8_t *mode = rule.mode.data();
-        const uint32_t *keys = g.paneKeys.data();
-        const Verdict *verdicts = m_verdicts.data();
-        for (size_t i = 0; i < n; ++i) {
-            todo[count] = static_cast<uint32_t>(i);
-            count += kCandidate[mode[keys[i]]][static_cast<uint8_t>(verdicts[i])];
+        if (s.kind == RuleKind::Anomaly) {
+            for (size_t i = 0; i < n; ++i)
+                todo[i] = static_cast<uint32_t>(i);
+            count = n;
+        } else {
+            const Verdict *verdicts = m_verdicts.data();
+            for (size_t i = 0; i < n; ++i) {
+                todo[count] = static_cast<uint32_t>(i);
+                count += kCandidate[mode[keys[i]]][static_cast<uint8_t>(verdicts[i])];
+            }
         }
     }
     // Steady Firing keys may skip the scan when nothing of theirs needs updating: no
@@ -621,7 +661,9 @@ void AlertEngine::evaluate(Group &g, Rule &rule) {
                 __builtin_prefetch(rule.states.data() + ahead - 1);
         }
         const uint32_t i = todo[j];
-        const Condition::Result result{m_verdicts[i], reported[i]};
+        const Condition::Result result = rule.simple
+                                             ? rule.simple->evaluate(reported[i])
+                                             : Condition::Result{m_verdicts[i], reported[i]};
         const uint32_t k = g.paneKeys[i];
         Observation obs = observe(result.verdict);
         if (!rule.stateSlot[k]) {
@@ -680,13 +722,10 @@ void AlertEngine::evaluate(Group &g, Rule &rule) {
                        : fast && ks.machine.state() == AlertState::Firing ? kFiringFast
                                                                           : kHasState;
         if (state != AlertState::Normal) {
-            const window::Pane &pane = g.panes[i];
-            Transition tr{s.name, pane.key, state, t, result.value, s.severity, pane.window, {}};
-            tr.evidence.reserve(rule.columns.size());
+            m_out.push_back(Found{rule.index, k, nullptr, state, t, result.value, g.panes[i].window,
+                                  m_evidence.size()});
             for (size_t v = 0; v < rule.columns.size(); ++v)
-                tr.evidence.emplace_back(rule.aggregateTexts[v],
-                                         g.paneValues[rule.columns[v] * n + i]);
-            report(rule, std::move(tr));
+                m_evidence.push_back(g.paneValues[rule.columns[v] * n + i]);
         }
         if (release) {
             // Back in the initial state: drop the state (the last one takes its place).
@@ -744,9 +783,23 @@ void AlertEngine::onProcessingTime(int64_t nowNs) {
 }
 
 void AlertEngine::takeTransitions(std::vector<Transition> &out) {
-    std::move(m_out.begin(), m_out.end(), std::back_inserter(out));
+    if (out.capacity() < out.size() + m_out.size())
+        out.reserve(std::max(out.size() + m_out.size(), 2 * out.capacity()));
+    for (const Found &f : m_out) {
+        const Rule &rule = *m_rules[f.rule];
+        Transition &t = out.emplace_back();
+        t.rule = rule.spec.name;
+        t.key = rule.group ? rule.group->keyNames[f.key] : *f.keyText;
+        t.state = f.state;
+        t.time = f.time;
+        t.value = f.value;
+        t.severity = rule.spec.severity;
+        t.window = f.window;
+        if (rule.group)
+            t.evidence = Evidence(rule.aggregateTexts, m_evidence.data() + f.evidence);
+    }
     m_out.clear();
-    m_outRule.clear();
+    m_evidence.clear();
 }
 
 std::vector<ActiveAlert> AlertEngine::active() const {

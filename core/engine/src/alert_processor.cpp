@@ -72,8 +72,11 @@ void AlertProcessor::drain() {
     if (m_sink)
         m_sink(m_batch);
     m_total += m_batch.size();
-    for (auto &t : m_batch)
-        m_recent.push_back(std::move(t));
+    // Only the latest m_kept are kept: the others are not moved (a window close can report
+    // hundreds of thousands).
+    const size_t skip = m_batch.size() > m_kept ? m_batch.size() - m_kept : 0;
+    for (size_t i = skip; i < m_batch.size(); ++i)
+        m_recent.push_back(std::move(m_batch[i]));
     while (m_recent.size() > m_kept)
         m_recent.pop_front();
     m_batch.clear();

@@ -9,6 +9,7 @@
 #include "weir/store/event_record.h"
 #include "weir/window/window_spec.h"
 
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,6 +17,28 @@
 #include <vector>
 
 namespace weir::alert {
+
+// The aggregates a windowed rule's transition was decided on: (aggregate text, value) pairs
+// such as ("p95(latency)", 912). The texts are the rule's (shared and immutable); up to four
+// values are held inline, so a transition allocates nothing for them. Copyable, any thread.
+class Evidence {
+public:
+    Evidence() = default;
+    // values[i] goes with (*texts)[i].
+    Evidence(std::shared_ptr<const std::vector<std::string>> texts, const double *values);
+
+    size_t size() const { return m_texts ? m_texts->size() : 0; }
+    bool empty() const { return size() == 0; }
+    std::pair<const std::string &, double> operator[](size_t i) const {
+        return {(*m_texts)[i], i < kInline ? m_inline[i] : m_more[i - kInline]};
+    }
+
+private:
+    static constexpr size_t kInline = 4;
+    std::shared_ptr<const std::vector<std::string>> m_texts;
+    std::array<double, kInline> m_inline{};
+    std::vector<double> m_more; // the values after the first kInline
+};
 
 // One reported state change of one rule for one key, with its evidence.
 struct Transition {
@@ -26,7 +49,7 @@ struct Transition {
     double value = 0; // the condition's reported value; NaN when there is none
     std::string severity;
     window::Window window{}; // the window evaluated (empty for absence rules)
-    std::vector<std::pair<std::string, double>> evidence; // aggregate text -> value
+    Evidence evidence;       // empty for absence rules
 };
 
 // An alert that is currently pending, firing, without data or in error.
@@ -104,18 +127,30 @@ private:
         Rule *absence = nullptr;
         Group *group = nullptr;
     };
+    // A transition as evaluation finds it: takeTransitions() builds its Transition (strings,
+    // evidence), so evaluation and reordering move small records only.
+    struct Found {
+        uint32_t rule = 0;                    // index in m_rules
+        uint32_t key = 0;                     // windowed rules: the group's key index
+        const std::string *keyText = nullptr; // absence rules: the key (a node of Rule::keys)
+        AlertState state = AlertState::Normal;
+        TimestampNs time;
+        double value = 0;
+        window::Window window{};
+        size_t evidence = 0; // windowed rules: the first of the rule's values in m_evidence
+    };
     AlertEngine() = default;
     void drain(Group &group);
     void drainAbsence(Rule &rule);
     void evaluate(Group &group, Rule &rule);
-    void report(const Rule &rule, Transition t);
     void restoreRuleOrder(size_t from);
 
     std::vector<std::unique_ptr<Rule>> m_rules;
     std::vector<std::unique_ptr<Group>> m_groups;
     std::vector<Unit> m_units;
-    std::vector<Transition> m_out;
-    std::vector<uint32_t> m_outRule; // the rule index of each m_out entry
+    std::vector<Found> m_out;        // in report order (rule order within each call)
+    std::vector<double> m_evidence;  // the evidence values of m_out's windowed transitions
+    std::vector<Found> m_sorted;     // scratch of restoreRuleOrder
     std::vector<uint32_t> m_todo;    // scratch: panes a rule must evaluate in full
     std::vector<Verdict> m_verdicts; // scratch: a rule's verdict per pane
     std::vector<double> m_reported;  // scratch: a rule's reported value per pane
