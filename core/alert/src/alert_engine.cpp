@@ -409,10 +409,13 @@ void AlertEngine::restoreRuleOrder(size_t from) {
         ++start[it->rule + 1];
     for (size_t r = 1; r < start.size(); ++r)
         start[r] += start[r - 1];
-    m_sorted.resize(m_out.size() - from);
-    for (auto it = first; it != m_out.end(); ++it)
-        m_sorted[start[it->rule]++] = *it;
-    std::copy(m_sorted.begin(), m_sorted.end(), first);
+    // The records stay where they are: only their order (4-byte indices) is sorted.
+    const size_t ordered = m_order.size();
+    m_order.resize(m_out.size());
+    for (size_t i = ordered; i < from; ++i)
+        m_order[i] = static_cast<uint32_t>(i);
+    for (size_t i = from; i < m_out.size(); ++i)
+        m_order[from + start[m_out[i].rule]++] = static_cast<uint32_t>(i);
 }
 
 void AlertEngine::holdSource(SourceId lane, int64_t nowNs) {
@@ -785,7 +788,8 @@ void AlertEngine::onProcessingTime(int64_t nowNs) {
 void AlertEngine::takeTransitions(std::vector<Transition> &out) {
     if (out.capacity() < out.size() + m_out.size())
         out.reserve(std::max(out.size() + m_out.size(), 2 * out.capacity()));
-    for (const Found &f : m_out) {
+    for (size_t i = 0; i < m_out.size(); ++i) {
+        const Found &f = m_out[i < m_order.size() ? m_order[i] : i];
         const Rule &rule = *m_rules[f.rule];
         Transition &t = out.emplace_back();
         t.rule = rule.spec.name;
@@ -799,6 +803,7 @@ void AlertEngine::takeTransitions(std::vector<Transition> &out) {
             t.evidence = Evidence(rule.aggregateTexts, m_evidence.data() + f.evidence);
     }
     m_out.clear();
+    m_order.clear();
     m_evidence.clear();
 }
 

@@ -148,9 +148,11 @@ private:
     std::vector<std::unique_ptr<Rule>> m_rules;
     std::vector<std::unique_ptr<Group>> m_groups;
     std::vector<Unit> m_units;
-    std::vector<Found> m_out;        // in report order (rule order within each call)
-    std::vector<double> m_evidence;  // the evidence values of m_out's windowed transitions
-    std::vector<Found> m_sorted;     // scratch of restoreRuleOrder
+    std::vector<Found> m_out;       // in report order (rule order within each call)
+    std::vector<double> m_evidence; // the evidence values of m_out's windowed transitions
+    // The order takeTransitions() builds m_out in, where restoreRuleOrder() changed it
+    // (entries past its end are in order).
+    std::vector<uint32_t> m_order;
     std::vector<uint32_t> m_todo;    // scratch: panes a rule must evaluate in full
     std::vector<Verdict> m_verdicts; // scratch: a rule's verdict per pane
     std::vector<double> m_reported;  // scratch: a rule's reported value per pane
