@@ -429,3 +429,48 @@ TEST(AlertEngine, NoDataErrorAndKeepFiringForInEventTime) {
         }
     }
 }
+
+// Rules on two window sizes closing on the same event: their transitions come out in rule
+// order (not group by group), each with its own evidence; a rule with five aggregates keeps
+// them all (past the values held inline), and the evidence outlives the engine.
+TEST(AlertEngine, TransitionsOfOneEventInRuleOrderWithTheirEvidence) {
+    auto engine = engineFor(R"j([
+        {"name":"r0","window":"fixed:10s","key":["key"],"condition":"max(value) > 50"},
+        {"name":"r1","window":"fixed:20s","key":["key"],
+         "condition":"count() + sum(value) + min(value) + max(value) + mean(value) > 0"},
+        {"name":"r2","window":"fixed:10s","key":["key"],"condition":"min(value) > 50"}])j");
+    ASSERT_TRUE(engine);
+    Feeder feed(*engine);
+    feed.event(1, "a", 60);
+    feed.event(2, "b", 70);
+    feed.event(25, "c", 0); // closes [0,10) and [0,20)
+    std::vector<Transition> ts;
+    engine->takeTransitions(ts);
+    engine.reset();
+    std::string order;
+    for (const Transition &t : ts)
+        order += t.rule + ":" + t.key + "=" + std::string(alertStateName(t.state)) + " ";
+    EXPECT_EQ(order, "r0:a=firing r0:b=firing r1:a=firing r1:b=firing r2:a=firing r2:b=firing ");
+    ASSERT_EQ(ts.size(), 6u);
+    const std::vector<std::string> texts = {"count()", "sum(value)", "min(value)", "max(value)",
+                                            "mean(value)"};
+    for (size_t i : {size_t{2}, size_t{3}}) {
+        const double v = ts[i].key == "a" ? 60 : 70;
+        ASSERT_EQ(ts[i].evidence.size(), texts.size());
+        for (size_t e = 0; e < texts.size(); ++e) {
+            EXPECT_EQ(ts[i].evidence[e].first, texts[e]);
+            EXPECT_DOUBLE_EQ(ts[i].evidence[e].second, e == 0 ? 1 : v) << texts[e];
+        }
+        EXPECT_DOUBLE_EQ(ts[i].value, 1 + 4 * v);
+    }
+    ASSERT_EQ(ts[5].evidence.size(), 1u);
+    EXPECT_EQ(ts[5].evidence[0].first, "min(value)");
+    EXPECT_DOUBLE_EQ(ts[5].evidence[0].second, 70);
+    const Transition copy = ts[3];
+    ts.clear();
+    const std::string json = transitionJson(copy);
+    EXPECT_NE(json.find(R"j("evidence":{"count()":1,"sum(value)":70,"min(value)":70,)j"
+                        R"j("max(value)":70,"mean(value)":70})j"),
+              std::string::npos)
+        << json;
+}

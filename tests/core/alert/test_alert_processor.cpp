@@ -80,3 +80,47 @@ TEST(AlertProcessor, PublishesActiveAlertsAndTransitionsInSnapshots) {
 TEST(AlertProcessor, EvaluationsWithoutTransitionsReachTheSnapshot) {
     checkPublishedAlerts(std::chrono::milliseconds(0));
 }
+
+// Only the latest keptTransitions are kept for the GUI, in order, while the sink and the
+// count see every one: five hosts fire in one window close and resolve at the end of input.
+TEST(AlertProcessor, KeepsTheLatestTransitionsOnly) {
+    char tmpl[] = "/tmp/weir-alert-kept-XXXXXX";
+    const std::string dir = ::mkdtemp(tmpl);
+    const std::string path = dir + "/events.csv";
+    {
+        std::ofstream out(path);
+        out << "time,host,value\n";
+        for (int t = 0; t < 15; ++t) {
+            for (int h = 1; h <= 5; ++h)
+                out << 1700000000 + t << ",h" << h << "," << (t < 10 ? 95 : 10) << "\n";
+        }
+    }
+    std::string error;
+    auto rules = alert::loadRules(R"j([{"name":"hot","window":"fixed:10s","key":["host"],
+        "condition":"max(value) > 90"}])j",
+                                  &error);
+    ASSERT_TRUE(rules) << error;
+    auto alerts = alert::AlertEngine::create(std::move(*rules), &error);
+    ASSERT_TRUE(alerts) << error;
+    auto processor = std::make_shared<engine::AlertProcessor>(std::move(alerts), 3);
+    size_t sunk = 0;
+    processor->setTransitionSink(
+        [&](const std::vector<alert::Transition> &batch) { sunk += batch.size(); });
+    engine::Engine engine;
+    engine.addProcessor(processor);
+    source::FileSource::Options fo;
+    fo.path = path;
+    engine.addSource(std::make_unique<source::FileSource>(fo));
+    engine.start();
+    ASSERT_TRUE(engine.waitFinished(std::chrono::seconds(30)));
+    engine.stop();
+    const auto snap = engine.snapshot();
+    ASSERT_TRUE(snap->alerts);
+    EXPECT_EQ(snap->alerts->transitions, 10u);
+    EXPECT_EQ(sunk, 10u);
+    std::string recent;
+    for (const alert::Transition &t : snap->alerts->recent)
+        recent += t.key + "=" + std::string(alert::alertStateName(t.state)) + " ";
+    EXPECT_EQ(recent, "h3=resolved h4=resolved h5=resolved ");
+    std::system(("rm -rf '" + dir + "'").c_str());
+}
