@@ -39,7 +39,7 @@ const char kUsage[] =
     "  --seed N              demo generator seed (default 42)\n"
     "  --demo-rate N         demo events per second (default 400)\n"
     "  --memory-budget MB    event store budget; the oldest events are evicted beyond it\n"
-    "  --max-rows N          rows kept in the log table (default 20000000)\n"
+    "  --max-rows N          rows kept in the log table (default: every stored event)\n"
     "  --workspace F         open a workspace file (sources; passwords stay in the system\n"
     "                        keychain, or are asked for)\n"
     "  --new-instance        open a new window even if Weir already runs (by default\n"

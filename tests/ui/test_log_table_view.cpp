@@ -194,6 +194,7 @@ void TestLogTableView::viewDoesNotLimitTheModel() {
     // QTableView placed rows at int pixel offsets and made the model keep at most
     // INT_MAX / row height rows (~86 M); this view sets no limit.
     EventTableModel model;
+    QCOMPARE(model.maxRows(), std::numeric_limits<int>::max()); // by default every stored event
     model.setMaxRows(std::numeric_limits<int>::max());
     LogTableView view;
     view.setModel(&model);

@@ -69,7 +69,9 @@ public:
         FormatRole,   // QString: the channel's resolved format name
     };
 
-    static constexpr int kDefaultMaxRows = 20'000'000;
+    // Every event the store holds, by default: rows cost nothing here nor in LogTableView
+    // (the store's memory budget is the limit).
+    static constexpr int kDefaultMaxRows = 2'147'483'647;
     // Longest message text handed to views; the whole line stays available under RawRole.
     static constexpr int kMaxDisplayBytes = 2048;
 
