@@ -4,6 +4,7 @@
 #include "desktop/secret_store.h"
 #include "desktop/shortcuts.h"
 #include "gui_controller.h"
+#include "source_controls.h"
 #include "views/main_window.h"
 #include "weir/common/time_util.h"
 #include "weir/source/kafka_source.h"
@@ -49,6 +50,11 @@ DesktopSession::DesktopSession(GuiController &controller, QSettings &settings,
     }
     connect(controller.window(), &ui::MainWindow::openFilesRequested, this,
             &DesktopSession::noteFilesOpened);
+    if (SourceControls *sources = controller.sourceControls()) {
+        connect(sources, &SourceControls::kafkaSourceAdded, this,
+                &DesktopSession::recordKafkaSource);
+        connect(sources, &SourceControls::mqttSourceAdded, this, &DesktopSession::recordMqttSource);
+    }
     connect(&m_recent, &ui::RecentFiles::openRequested, this,
             [this](const QString &path, ui::RecentFiles::Kind kind) {
                 if (kind == ui::RecentFiles::Kind::Workspace) {
@@ -186,7 +192,12 @@ bool DesktopSession::openWorkspace(const QString &path, bool quiet) {
     const QJsonValue rules = w.extra.value(QLatin1String("rules"));
     if (!rules.isUndefined() && !applyWorkspaceRules(rules, QFileInfo(path).absolutePath(), &error))
         reportError(tr("The workspace %1: %2").arg(path, error), quiet);
-    for (const ui::WorkspaceSource &s : w.sources) {
+    for (ui::WorkspaceSource s : w.sources) {
+        // A Kafka input without a group gets a private one that the workspace keeps: saved
+        // again, the next session resumes after the offsets this one commits.
+        if (s.type == ui::WorkspaceSource::Type::Kafka && s.group.isEmpty() &&
+            s.from != QLatin1String("offsets"))
+            s.group = QString::fromStdString(source::KafkaSource::privateGroupId());
         m_workspace.sources << s;
         addWorkspaceSource(s);
     }
@@ -293,9 +304,16 @@ void DesktopSession::startLiveSource(const ui::WorkspaceSource &s, const QString
     if (s.type == ui::WorkspaceSource::Type::Mqtt) {
         source::MqttSource::Options m;
         m.host = s.host.toStdString();
-        m.port = s.port > 0 ? s.port : (s.tlsCa.isEmpty() ? 1883 : 8883);
+        m.port = s.port > 0 ? s.port : (s.tlsCa.isEmpty() && s.tlsCaPath.isEmpty() ? 1883 : 8883);
         m.topics = topics;
         m.qos = s.qos;
+        m.clientId = s.clientId.toStdString();
+        m.cleanSession = s.cleanSession;
+        if (s.mqttVersion == 5)
+            m.protocolVersion = 5;
+        if (s.keepAliveSeconds > 0)
+            m.keepAliveSeconds = s.keepAliveSeconds;
+        m.tlsCaPath = s.tlsCaPath.toStdString();
         m.username = s.user.toStdString();
         m.password = password.toStdString();
         m.tlsCaFile = s.tlsCa.toStdString();
@@ -318,13 +336,20 @@ void DesktopSession::startLiveSource(const ui::WorkspaceSource &s, const QString
         k.groupId = s.group.toStdString();
         if (s.from == QLatin1String("earliest"))
             k.startAt = source::KafkaSource::StartAt::Earliest;
-        else if (!s.from.isEmpty() && s.from != QLatin1String("latest")) {
+        else if (s.from == QLatin1String("offsets")) {
+            k.startAt = source::KafkaSource::StartAt::Offsets;
+            for (const ui::WorkspaceOffset &o : s.offsets)
+                k.offsets.push_back({o.topic.toStdString(), o.partition, o.offset});
+        } else if (!s.from.isEmpty() && s.from != QLatin1String("latest")) {
             k.startAt = source::KafkaSource::StartAt::Timestamp;
             if (!parseIso8601(s.from.toStdString(), k.startTime))
                 error = "from: expected earliest, latest or an ISO 8601 time";
         }
         k.username = s.user.toStdString();
         k.password = password.toStdString();
+        k.saslMechanism = s.saslMechanism.toStdString();
+        for (const auto &[name, value] : s.properties)
+            k.properties.emplace_back(name.toStdString(), value.toStdString());
         k.tlsCaFile = s.tlsCa.toStdString();
         k.tlsCertFile = s.tlsCert.toStdString();
         k.tlsKeyFile = s.tlsKey.toStdString();
@@ -343,6 +368,100 @@ void DesktopSession::startLiveSource(const ui::WorkspaceSource &s, const QString
     reportError(tr("%1 not started: %2").arg(s.endpoint(), QString::fromStdString(error)), true);
     m_controller.window()->statusBar()->showMessage(
         tr("%1 not started: %2").arg(s.endpoint(), QString::fromStdString(error)), 15000);
+}
+
+void DesktopSession::keepSecret(const QString &key, const QString &secret) {
+    if (!m_secrets)
+        return;
+    m_secrets->write(key, secret, [this, key](const ui::SecretStore::Result &r) {
+        if (!r.ok)
+            m_controller.window()->statusBar()->showMessage(
+                tr("Could not keep a secret in %1 (%2): Weir will ask for it")
+                    .arg(m_secrets ? m_secrets->backendName() : QString(), r.error),
+                15000);
+    });
+}
+
+void DesktopSession::recordKafkaSource(const source::KafkaSource::Options &k) {
+    ui::WorkspaceSource s;
+    s.type = ui::WorkspaceSource::Type::Kafka;
+    s.format = QString::fromStdString(k.format);
+    s.brokers = QString::fromStdString(k.brokers);
+    for (const std::string &t : k.topics)
+        s.topics << QString::fromStdString(t);
+    s.group = QString::fromStdString(k.groupId);
+    switch (k.startAt) {
+    case source::KafkaSource::StartAt::Earliest:
+        s.from = QStringLiteral("earliest");
+        break;
+    case source::KafkaSource::StartAt::Latest:
+        break;
+    case source::KafkaSource::StartAt::Timestamp:
+        s.from = QString::fromStdString(formatRfc3339Ms(k.startTime));
+        break;
+    case source::KafkaSource::StartAt::Offsets:
+        s.from = QStringLiteral("offsets");
+        for (const auto &o : k.offsets)
+            s.offsets << ui::WorkspaceOffset{QString::fromStdString(o.topic), o.partition,
+                                             o.offset};
+        break;
+    }
+    s.user = QString::fromStdString(k.username);
+    s.saslMechanism = QString::fromStdString(k.saslMechanism);
+    s.tlsCa = QString::fromStdString(k.tlsCaFile);
+    s.tlsCert = QString::fromStdString(k.tlsCertFile);
+    s.tlsKey = QString::fromStdString(k.tlsKeyFile);
+    if (!k.password.empty() && !s.user.isEmpty()) {
+        s.passwordKey = s.defaultSecretKey();
+        keepSecret(s.passwordKey, QString::fromStdString(k.password));
+    }
+    QStringList dropped;
+    for (const auto &[name, value] : k.properties) {
+        const QString n = QString::fromStdString(name);
+        if (n == QLatin1String("ssl.key.password")) {
+            s.tlsKeyPassphraseKey = s.defaultSecretKey(QStringLiteral("tls-key"));
+            keepSecret(s.tlsKeyPassphraseKey, QString::fromStdString(value));
+        } else if (ui::isSecretProperty(n)) {
+            dropped << n;
+        } else {
+            s.properties.append({n, QString::fromStdString(value)});
+        }
+    }
+    if (!dropped.isEmpty())
+        m_controller.window()->statusBar()->showMessage(
+            tr("Not kept in the workspace (secrets): %1").arg(dropped.join(QStringLiteral(", "))),
+            15000);
+    m_workspace.sources << s;
+}
+
+void DesktopSession::recordMqttSource(const source::MqttSource::Options &m) {
+    ui::WorkspaceSource s;
+    s.type = ui::WorkspaceSource::Type::Mqtt;
+    s.format = QString::fromStdString(m.format);
+    s.host = QString::fromStdString(m.host);
+    s.port = m.port;
+    for (const std::string &t : m.topics)
+        s.topics << QString::fromStdString(t);
+    s.qos = m.qos;
+    s.clientId = QString::fromStdString(m.clientId);
+    s.cleanSession = m.cleanSession;
+    s.mqttVersion = m.protocolVersion == 5 ? 5 : 0;
+    s.user = QString::fromStdString(m.username);
+    s.keepAliveSeconds = m.keepAliveSeconds;
+    s.tlsCa = QString::fromStdString(m.tlsCaFile);
+    s.tlsCaPath = QString::fromStdString(m.tlsCaPath);
+    s.tlsCert = QString::fromStdString(m.tlsCertFile);
+    s.tlsKey = QString::fromStdString(m.tlsKeyFile);
+    s.tlsInsecure = m.tlsInsecure;
+    if (!m.password.empty() && !s.user.isEmpty()) {
+        s.passwordKey = s.defaultSecretKey();
+        keepSecret(s.passwordKey, QString::fromStdString(m.password));
+    }
+    if (!m.tlsKeyPassphrase.empty() && !m.tlsKeyFile.empty()) {
+        s.tlsKeyPassphraseKey = s.defaultSecretKey(QStringLiteral("tls-key"));
+        keepSecret(s.tlsKeyPassphraseKey, QString::fromStdString(m.tlsKeyPassphrase));
+    }
+    m_workspace.sources << s;
 }
 
 bool DesktopSession::saveWorkspace(const QString &path, QString *error) {

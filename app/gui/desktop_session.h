@@ -5,6 +5,8 @@
 #include "desktop/secret_prompt.h"
 #include "desktop/theme.h"
 #include "desktop/workspace.h"
+#include "weir/source/kafka_source.h"
+#include "weir/source/mqtt_source.h"
 
 #include <QObject>
 #include <QPointer>
@@ -63,6 +65,11 @@ public:
     static ui::ThemeChoice themeChoice(const QSettings &settings);
 
 private:
+    // A source added from a Kafka/MQTT dialog joins the workspace: its settings, and its
+    // secrets written to the secret store with references in the workspace.
+    void recordKafkaSource(const source::KafkaSource::Options &options);
+    void recordMqttSource(const source::MqttSource::Options &options);
+    void keepSecret(const QString &key, const QString &secret);
     void addWorkspaceSource(const ui::WorkspaceSource &source);
     // "rules": a rules file's path (relative to `folder`) or a list of rules.
     bool applyWorkspaceRules(const QJsonValue &rules, const QString &folder, QString *error);

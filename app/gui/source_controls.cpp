@@ -67,6 +67,7 @@ void SourceControls::addKafka(source::KafkaSource::Options options) {
               return std::make_unique<source::KafkaSource>(options);
           }),
           title);
+    Q_EMIT kafkaSourceAdded(options);
 }
 
 void SourceControls::addMqtt(source::MqttSource::Options options) {
@@ -75,6 +76,7 @@ void SourceControls::addMqtt(source::MqttSource::Options options) {
               return std::make_unique<source::MqttSource>(options);
           }),
           title);
+    Q_EMIT mqttSourceAdded(options);
 }
 
 std::shared_ptr<source::SwitchableSource> SourceControls::find(quint64 switchId) {

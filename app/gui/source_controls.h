@@ -65,6 +65,13 @@ public:
     // Waits (bounded by the sources' own stop) for every disconnection under way.
     void waitIdle();
 
+Q_SIGNALS:
+    // A live source was added by addKafka/addMqtt (a dialog), with the settings it runs with
+    // (a Kafka source's private group filled in), so that a workspace can record it. The
+    // options hold the secrets given: receivers keep them out of files. Direct connections.
+    void kafkaSourceAdded(const weir::source::KafkaSource::Options &options);
+    void mqttSourceAdded(const weir::source::MqttSource::Options &options);
+
 private:
     std::shared_ptr<source::SwitchableSource> find(quint64 switchId);
 

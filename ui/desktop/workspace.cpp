@@ -25,11 +25,13 @@ const char *typeName(WorkspaceSource::Type t) {
 // Every key a source may have; the others go to `extra`.
 const QStringList &knownSourceKeys() {
     static const QStringList keys = {
-        QStringLiteral("id"),       QStringLiteral("type"),    QStringLiteral("format"),
-        QStringLiteral("path"),     QStringLiteral("host"),    QStringLiteral("port"),
-        QStringLiteral("qos"),      QStringLiteral("brokers"), QStringLiteral("group"),
-        QStringLiteral("from"),     QStringLiteral("topics"),  QStringLiteral("user"),
-        QStringLiteral("password"), QStringLiteral("tls")};
+        QStringLiteral("id"),           QStringLiteral("type"),        QStringLiteral("format"),
+        QStringLiteral("path"),         QStringLiteral("host"),        QStringLiteral("port"),
+        QStringLiteral("qos"),          QStringLiteral("brokers"),     QStringLiteral("group"),
+        QStringLiteral("from"),         QStringLiteral("topics"),      QStringLiteral("user"),
+        QStringLiteral("password"),     QStringLiteral("tls"),         QStringLiteral("clientId"),
+        QStringLiteral("cleanSession"), QStringLiteral("mqttVersion"), QStringLiteral("sasl"),
+        QStringLiteral("properties"),   QStringLiteral("offsets"),     QStringLiteral("keepAlive")};
     return keys;
 }
 
@@ -104,8 +106,63 @@ bool readSource(const QJsonValue &value, int index, WorkspaceSource *s, QString 
         !r.integer(o, "port", 0, 65535, &s->port) || !r.integer(o, "qos", 0, 2, &s->qos) ||
         !r.string(o, "brokers", &s->brokers) || !r.string(o, "group", &s->group) ||
         !r.string(o, "from", &s->from) || !r.string(o, "user", &s->user) ||
-        !r.secretRef(o, QStringLiteral("password"), &s->passwordKey))
+        !r.secretRef(o, QStringLiteral("password"), &s->passwordKey) ||
+        !r.string(o, "clientId", &s->clientId) ||
+        !r.integer(o, "mqttVersion", 0, 5, &s->mqttVersion) ||
+        !r.integer(o, "keepAlive", 0, 3600, &s->keepAliveSeconds) ||
+        !r.string(o, "sasl", &s->saslMechanism))
         return false;
+    if (s->mqttVersion != 0 && s->mqttVersion != 4 && s->mqttVersion != 5)
+        return r.fail(QStringLiteral("mqttVersion"), QStringLiteral("expected 4 (3.1.1) or 5"));
+    const QJsonValue clean = o.value(QLatin1String("cleanSession"));
+    if (!clean.isUndefined() && !clean.isNull()) {
+        if (!clean.isBool())
+            return r.fail(QStringLiteral("cleanSession"), QStringLiteral("expected true or false"));
+        s->cleanSession = clean.toBool();
+    }
+    const QJsonValue offsets = o.value(QLatin1String("offsets"));
+    if (!offsets.isUndefined() && !offsets.isNull()) {
+        const QString what =
+            QStringLiteral("expected a list of {\"topic\": T, \"partition\": P, \"offset\": O}");
+        if (!offsets.isArray())
+            return r.fail(QStringLiteral("offsets"), what);
+        for (const QJsonValue &v : offsets.toArray()) {
+            const QJsonObject oo = v.toObject();
+            const QJsonValue offset = oo.value(QLatin1String("offset"));
+            WorkspaceOffset wo;
+            Reader orr{r.where + QStringLiteral(".offsets[%1]").arg(s->offsets.size()), error};
+            if (!v.isObject() || !oo.value(QLatin1String("topic")).isString() ||
+                !offset.isDouble() || offset.toDouble() < -2 ||
+                offset.toDouble() != static_cast<double>(static_cast<qint64>(offset.toDouble())))
+                return r.fail(QStringLiteral("offsets"), what);
+            wo.topic = oo.value(QLatin1String("topic")).toString();
+            if (!orr.integer(oo, "partition", 0, 1 << 30, &wo.partition))
+                return false;
+            wo.offset = static_cast<qint64>(offset.toDouble());
+            s->offsets << wo;
+        }
+    }
+    if (s->from == QLatin1String("offsets") && s->offsets.isEmpty())
+        return r.fail(QStringLiteral("offsets"),
+                      QStringLiteral("\"from\": \"offsets\" needs at least one offset"));
+    const QJsonValue props = o.value(QLatin1String("properties"));
+    if (!props.isUndefined() && !props.isNull()) {
+        if (!props.isObject())
+            return r.fail(QStringLiteral("properties"),
+                          QStringLiteral("expected an object of \"name\": \"value\" strings"));
+        const QJsonObject po = props.toObject();
+        for (auto it = po.begin(); it != po.end(); ++it) {
+            const QString field = QStringLiteral("properties.") + it.key();
+            if (isSecretProperty(it.key()))
+                return r.fail(field,
+                              QStringLiteral("a workspace never holds a secret; Weir asks "
+                                             "for passwords (\"password\", \"tls\" "
+                                             "keyPassphrase) and keeps them in the keychain"));
+            if (!it.value().isString())
+                return r.fail(field, QStringLiteral("expected a string"));
+            s->properties.append({it.key(), it.value().toString()});
+        }
+    }
     const QJsonValue topics = o.value(QLatin1String("topics"));
     if (!topics.isUndefined()) {
         if (!topics.isArray())
@@ -123,8 +180,8 @@ bool readSource(const QJsonValue &value, int index, WorkspaceSource *s, QString 
             return r.fail(QStringLiteral("tls"), QStringLiteral("expected an object"));
         const QJsonObject t = tls.toObject();
         Reader tr{r.where + QStringLiteral(".tls"), error};
-        if (!tr.string(t, "ca", &s->tlsCa) || !tr.string(t, "cert", &s->tlsCert) ||
-            !tr.string(t, "key", &s->tlsKey) ||
+        if (!tr.string(t, "ca", &s->tlsCa) || !tr.string(t, "caPath", &s->tlsCaPath) ||
+            !tr.string(t, "cert", &s->tlsCert) || !tr.string(t, "key", &s->tlsKey) ||
             !tr.secretRef(t, QStringLiteral("keyPassphrase"), &s->tlsKeyPassphraseKey))
             return false;
         s->tlsInsecure = t.value(QLatin1String("insecure")).toBool(false);
@@ -181,19 +238,45 @@ QJsonObject writeSource(const WorkspaceSource &s) {
         if (s.port > 0)
             o.insert(QStringLiteral("port"), s.port);
         o.insert(QStringLiteral("qos"), s.qos);
+        put("clientId", s.clientId);
+        if (!s.cleanSession)
+            o.insert(QStringLiteral("cleanSession"), false);
+        if (s.mqttVersion == 5)
+            o.insert(QStringLiteral("mqttVersion"), 5);
+        if (s.keepAliveSeconds > 0)
+            o.insert(QStringLiteral("keepAlive"), s.keepAliveSeconds);
     } else {
         put("brokers", s.brokers);
         put("group", s.group);
         put("from", s.from);
+        put("sasl", s.saslMechanism);
+        if (!s.offsets.isEmpty()) {
+            QJsonArray a;
+            for (const WorkspaceOffset &wo : s.offsets)
+                a.append(QJsonObject{{QStringLiteral("topic"), wo.topic},
+                                     {QStringLiteral("partition"), wo.partition},
+                                     {QStringLiteral("offset"), static_cast<double>(wo.offset)}});
+            o.insert(QStringLiteral("offsets"), a);
+        }
+        QJsonObject props;
+        for (const auto &[name, value] : s.properties) {
+            if (!isSecretProperty(name)) // never written, even if a caller put one in
+                props.insert(name, value);
+        }
+        if (!props.isEmpty())
+            o.insert(QStringLiteral("properties"), props);
     }
     o.insert(QStringLiteral("topics"), QJsonArray::fromStringList(s.topics));
     put("user", s.user);
     if (!s.passwordKey.isEmpty())
         o.insert(QStringLiteral("password"), secretRefJson(s.passwordKey));
-    if (!s.tlsCa.isEmpty() || !s.tlsCert.isEmpty() || !s.tlsKey.isEmpty()) {
+    if (!s.tlsCa.isEmpty() || !s.tlsCaPath.isEmpty() || !s.tlsCert.isEmpty() ||
+        !s.tlsKey.isEmpty()) {
         QJsonObject t;
         if (!s.tlsCa.isEmpty())
             t.insert(QStringLiteral("ca"), s.tlsCa);
+        if (!s.tlsCaPath.isEmpty())
+            t.insert(QStringLiteral("caPath"), s.tlsCaPath);
         if (!s.tlsCert.isEmpty())
             t.insert(QStringLiteral("cert"), s.tlsCert);
         if (!s.tlsKey.isEmpty())
@@ -209,12 +292,21 @@ QJsonObject writeSource(const WorkspaceSource &s) {
 
 } // namespace
 
+bool isSecretProperty(const QString &name) {
+    return name.contains(QLatin1String("password"), Qt::CaseInsensitive) ||
+           name.contains(QLatin1String("secret"), Qt::CaseInsensitive) ||
+           name.contains(QLatin1String("credential"), Qt::CaseInsensitive) ||
+           name.compare(QLatin1String("ssl.key.pem"), Qt::CaseInsensitive) == 0 ||
+           name.compare(QLatin1String("sasl.oauthbearer.config"), Qt::CaseInsensitive) == 0;
+}
+
 QString WorkspaceSource::endpoint() const {
     switch (type) {
     case Type::Mqtt:
-        return QStringLiteral("%1:%2").arg(host).arg(port > 0          ? port
-                                                     : tlsCa.isEmpty() ? 1883
-                                                                       : 8883);
+        return QStringLiteral("%1:%2").arg(host).arg(port > 0 ? port
+                                                     : tlsCa.isEmpty() && tlsCaPath.isEmpty()
+                                                         ? 1883
+                                                         : 8883);
     case Type::Kafka:
         return brokers;
     case Type::File:

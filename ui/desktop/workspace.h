@@ -4,10 +4,18 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QList>
+#include <QPair>
 #include <QString>
 #include <QStringList>
 
 namespace weir::ui {
+
+// A Kafka partition's explicit start offset ("from": "offsets"); -2: beginning, -1: end.
+struct WorkspaceOffset {
+    QString topic;
+    int partition = 0;
+    qint64 offset = 0;
+};
 
 // One input of a workspace. Secrets are never part of it: `passwordKey` and
 // `tlsKeyPassphraseKey` are references into the SecretStore ({"keychain": KEY} in the file).
@@ -21,13 +29,23 @@ struct WorkspaceSource {
     QString host;
     int port = 0; // 0: 1883, or 8883 with TLS
     int qos = 0;
+    QString clientId;         // MQTT: empty for a random one
+    bool cleanSession = true; // MQTT: false for a persistent session
+    int mqttVersion = 0;      // MQTT: 0 or 4 for 3.1.1, 5 for MQTT 5
+    int keepAliveSeconds = 0; // MQTT: 0 for the default
     QString brokers;
-    QString group;
-    QString from;
+    QString group;                  // Kafka: empty for a new private group (see DesktopSession)
+    QString from;                   // earliest, latest (default), an ISO 8601 time, or "offsets"
+    QList<WorkspaceOffset> offsets; // from == "offsets"
+    QString saslMechanism;          // Kafka: PLAIN (default), SCRAM-SHA-256, SCRAM-SHA-512
+    // Kafka: raw librdkafka settings, in order; never a secret (names holding "password" or
+    // "secret" are refused when read, see isSecretProperty()).
+    QList<QPair<QString, QString>> properties;
     QStringList topics;
     QString user;
     QString passwordKey; // empty: no password
     QString tlsCa;
+    QString tlsCaPath; // MQTT: a directory of CA certificates
     QString tlsCert;
     QString tlsKey;
     QString tlsKeyPassphraseKey; // empty: the key is not encrypted
@@ -40,6 +58,10 @@ struct WorkspaceSource {
     // The default keychain reference: weir/<type>/<endpoint>/<user>[/<what>].
     QString defaultSecretKey(const QString &what = QString()) const;
 };
+
+// Whether a raw librdkafka property holds a secret (sasl.password, ssl.key.password,
+// *.client.secret, ...): such a property never goes into a workspace.
+bool isSecretProperty(const QString &name);
 
 // A workspace file: {"weirWorkspace": 1, "sources": [...], ...}. Keys Weir does not read yet
 // (filters, windows, rules) are kept and written back. Plain data, any thread.

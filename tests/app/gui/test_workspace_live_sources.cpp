@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Live sources added from the Kafka and MQTT dialogs (SourceControls::addKafka/addMqtt) join the
+// workspace: saved with every setting and with keychain references for their secrets, never the
+// secrets; reopened in a new window they run again. A Kafka source's private consumer group is
+// kept, so the reopened workspace resumes after the offsets the first session committed. Real
+// components: the librdkafka mock cluster driven by kcat, and a password-protected mosquitto.
+#include "bus_fixtures.h"
+#include "desktop/secret_store.h"
+#include "desktop/workspace.h"
+#include "desktop_session.h"
+#include "gui_controller.h"
+#include "models/event_table_model.h"
+#include "source_controls.h"
+#include "views/main_window.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <sys/stat.h>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+const QString kMqttSecret = QStringLiteral("mqtt-only-in-memory-51c2");
+const QString kPassphrase = QStringLiteral("key-passphrase-only-in-memory-93ad");
+
+QByteArray readAll(const QString &path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// Whether the store holds `key` with `secret` (the session store answers synchronously).
+bool storeHolds(weir::ui::SecretStore *store, const QString &key, const QString &secret) {
+    bool found = false;
+    store->read(
+        key, [&](const weir::ui::SecretStore::Result &r) { found = r.ok && r.secret == secret; });
+    return found;
+}
+
+// Whether any stored event's raw text contains `needle`.
+bool anyEventContains(const weir::ui::EventTableModel *model, const std::string &needle) {
+    const weir::engine::Snapshot *snap = model->snapshot();
+    if (!snap)
+        return false;
+    for (size_t i = 0; i < snap->events.size(); ++i) {
+        if (snap->events[i].raw().find(needle) != std::string_view::npos)
+            return true;
+    }
+    return false;
+}
+
+weir::app::GuiOptions noDemo() {
+    weir::app::GuiOptions options;
+    options.noDemo = true;
+    return options;
+}
+
+} // namespace
+
+class TestWorkspaceLiveSources : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void workspaceFieldsRoundTripWithoutSecrets();
+    void kafkaDialogSourceIsSavedAndResumesItsGroup();
+    void mqttDialogSourceIsSavedWithAKeychainReference();
+};
+
+void TestWorkspaceLiveSources::workspaceFieldsRoundTripWithoutSecrets() {
+    weir::ui::WorkspaceSource k;
+    k.type = weir::ui::WorkspaceSource::Type::Kafka;
+    k.brokers = QStringLiteral("127.0.0.1:9092");
+    k.topics = QStringList{QStringLiteral("a"), QStringLiteral("^logs-.*")};
+    k.group = QStringLiteral("weir-private-1");
+    k.from = QStringLiteral("offsets");
+    k.offsets = {{QStringLiteral("a"), 2, 17}, {QStringLiteral("a"), 0, -2}};
+    k.saslMechanism = QStringLiteral("SCRAM-SHA-256");
+    k.properties = {{QStringLiteral("client.id"), QStringLiteral("analyst")},
+                    {QStringLiteral("sasl.password"), QStringLiteral("leak")}};
+    weir::ui::WorkspaceSource m;
+    m.type = weir::ui::WorkspaceSource::Type::Mqtt;
+    m.host = QStringLiteral("broker");
+    m.topics = QStringList{QStringLiteral("sensors/#")};
+    m.clientId = QStringLiteral("weir-desk");
+    m.cleanSession = false;
+    m.mqttVersion = 5;
+    m.keepAliveSeconds = 45;
+    m.tlsCaPath = QStringLiteral("/etc/ssl/certs");
+    weir::ui::Workspace w;
+    w.sources = {k, m};
+
+    const QByteArray json = weir::ui::serializeWorkspace(w);
+    QVERIFY2(!json.contains("leak"), json.constData()); // a secret property is never written
+    weir::ui::Workspace back;
+    QString error;
+    QVERIFY2(weir::ui::parseWorkspace(json, &back, &error), qPrintable(error));
+    QCOMPARE(back.sources.size(), 2);
+    const weir::ui::WorkspaceSource &k2 = back.sources[0];
+    QCOMPARE(k2.group, k.group);
+    QCOMPARE(k2.from, QStringLiteral("offsets"));
+    QCOMPARE(k2.offsets.size(), 2);
+    QCOMPARE(k2.offsets[0].partition, 2);
+    QCOMPARE(k2.offsets[0].offset, qint64{17});
+    QCOMPARE(k2.offsets[1].offset, qint64{-2});
+    QCOMPARE(k2.saslMechanism, k.saslMechanism);
+    QCOMPARE(k2.properties.size(), 1);
+    QCOMPARE(k2.properties[0].first, QStringLiteral("client.id"));
+    QCOMPARE(k2.properties[0].second, QStringLiteral("analyst"));
+    QVERIFY(k2.extra.isEmpty()); // every key is read, none left over
+    const weir::ui::WorkspaceSource &m2 = back.sources[1];
+    QCOMPARE(m2.clientId, m.clientId);
+    QCOMPARE(m2.cleanSession, false);
+    QCOMPARE(m2.mqttVersion, 5);
+    QCOMPARE(m2.keepAliveSeconds, 45);
+    QCOMPARE(m2.tlsCaPath, m.tlsCaPath);
+    QCOMPARE(m2.endpoint(), QStringLiteral("broker:8883")); // TLS from a CA directory
+    QVERIFY(m2.extra.isEmpty());
+
+    // A secret written by hand as a property is refused, naming the field.
+    const QByteArray bad = R"({"weirWorkspace": 1, "sources": [{"type": "kafka",
+        "brokers": "b:9092", "topics": ["t"], "properties": {"ssl.key.password": "x"}}]})";
+    QVERIFY(!weir::ui::parseWorkspace(bad, &back, &error));
+    QVERIFY2(error.startsWith(QStringLiteral("sources[0].properties.ssl.key.password:")),
+             qPrintable(error));
+    const QByteArray noOffsets = R"({"weirWorkspace": 1, "sources": [{"type": "kafka",
+        "brokers": "b:9092", "topics": ["t"], "from": "offsets"}]})";
+    QVERIFY(!weir::ui::parseWorkspace(noOffsets, &back, &error));
+    QVERIFY2(error.startsWith(QStringLiteral("sources[0].offsets:")), qPrintable(error));
+    const QByteArray badVersion = R"({"weirWorkspace": 1, "sources": [{"type": "mqtt",
+        "host": "h", "topics": ["t"], "mqttVersion": 3}]})";
+    QVERIFY(!weir::ui::parseWorkspace(badVersion, &back, &error));
+    QVERIFY2(error.startsWith(QStringLiteral("sources[0].mqttVersion:")), qPrintable(error));
+}
+
+void TestWorkspaceLiveSources::kafkaDialogSourceIsSavedAndResumesItsGroup() {
+    weir::testing::KafkaMock mock(WEIR_KAFKA_MOCK_PATH, {"logs:1"});
+    const auto first =
+        weir::testing::runCommand({"kcat", "-P", "-b", mock.bootstrap(), "-t", "logs"},
+                                  weir::testing::numberedJsonLines(1, 21), 60s);
+    QVERIFY2(first.status == 0, first.err.c_str());
+
+    QTemporaryDir dir;
+    const QString saved = dir.filePath(QStringLiteral("kafka.json"));
+    QString group;
+    {
+        QSettings settings(dir.filePath(QStringLiteral("one.conf")), QSettings::IniFormat);
+        weir::app::GuiController controller(noDemo());
+        weir::app::DesktopSession session(
+            controller, settings, std::make_unique<weir::ui::SessionSecretStore>(),
+            [](const weir::ui::SecretRequest &, bool) { return weir::ui::SecretAnswer{}; });
+        session.setRecordRecent(false);
+        controller.start();
+        weir::source::KafkaSource::Options k;
+        k.brokers = mock.bootstrap();
+        k.topics = {"logs"};
+        k.startAt = weir::source::KafkaSource::StartAt::Earliest;
+        k.format = "json";
+        k.properties = {{"client.id", "weir-workspace-test"}};
+        controller.sourceControls()->addKafka(k); // what the dialog's OK does
+        const weir::ui::EventTableModel *model = controller.window()->model();
+        QTRY_VERIFY_WITH_TIMEOUT(anyEventContains(model, "\"n\":20}"), 60000);
+
+        QString error;
+        QVERIFY2(session.saveWorkspace(saved, &error), qPrintable(error));
+        const QJsonObject src = QJsonDocument::fromJson(readAll(saved))
+                                    .object()
+                                    .value(QStringLiteral("sources"))
+                                    .toArray()
+                                    .at(0)
+                                    .toObject();
+        QCOMPARE(src.value(QStringLiteral("type")).toString(), QStringLiteral("kafka"));
+        QCOMPARE(src.value(QStringLiteral("brokers")).toString(),
+                 QString::fromStdString(mock.bootstrap()));
+        QCOMPARE(src.value(QStringLiteral("from")).toString(), QStringLiteral("earliest"));
+        QCOMPARE(src.value(QStringLiteral("format")).toString(), QStringLiteral("json"));
+        QCOMPARE(src.value(QStringLiteral("properties"))
+                     .toObject()
+                     .value(QStringLiteral("client.id"))
+                     .toString(),
+                 QStringLiteral("weir-workspace-test"));
+        group = src.value(QStringLiteral("group")).toString();
+        QVERIFY2(group.startsWith(QStringLiteral("weir-")), qPrintable(group));
+        // Leaving: the source stops and commits what is stored.
+    }
+
+    const auto second =
+        weir::testing::runCommand({"kcat", "-P", "-b", mock.bootstrap(), "-t", "logs"},
+                                  weir::testing::numberedJsonLines(21, 31), 60s);
+    QVERIFY2(second.status == 0, second.err.c_str());
+
+    QSettings settings(dir.filePath(QStringLiteral("two.conf")), QSettings::IniFormat);
+    weir::app::GuiController controller(noDemo());
+    weir::app::DesktopSession session(
+        controller, settings, std::make_unique<weir::ui::SessionSecretStore>(),
+        [](const weir::ui::SecretRequest &, bool) { return weir::ui::SecretAnswer{}; });
+    session.setRecordRecent(false);
+    controller.start();
+    QVERIFY(session.openWorkspace(saved, true));
+    QCOMPARE(session.workspace().sources.size(), 1);
+    QCOMPARE(session.workspace().sources[0].group, group);
+    const weir::ui::EventTableModel *model = controller.window()->model();
+    QTRY_VERIFY_WITH_TIMEOUT(anyEventContains(model, "\"n\":30}"), 60000);
+    // One partition is read in order: had the group not resumed ("from": "earliest" again), the
+    // first messages would have come before the last one.
+    QVERIFY(anyEventContains(model, "\"n\":21}"));
+    QVERIFY2(!anyEventContains(model, "\"n\":1}"), "the reopened workspace read from the start");
+}
+
+void TestWorkspaceLiveSources::mqttDialogSourceIsSavedWithAKeychainReference() {
+    weir::testing::TempDir brokerDir;
+    const std::string pwfile = brokerDir.file("passwd");
+    QCOMPARE(weir::testing::runCommand(
+                 {"mosquitto_passwd", "-b", "-c", pwfile, "weir", kMqttSecret.toStdString()}, "")
+                 .status,
+             0);
+    ::chmod(pwfile.c_str(), 0600);
+    weir::testing::MosquittoBroker broker("allow_anonymous false\npassword_file " + pwfile + "\n");
+
+    QTemporaryDir dir;
+    const QString saved = dir.filePath(QStringLiteral("mqtt.json"));
+    const QString key = QStringLiteral("weir/mqtt/127.0.0.1:%1/weir").arg(broker.port());
+    {
+        QSettings settings(dir.filePath(QStringLiteral("one.conf")), QSettings::IniFormat);
+        weir::app::GuiController controller(noDemo());
+        int asked = 0;
+        weir::app::DesktopSession session(controller, settings,
+                                          std::make_unique<weir::ui::SessionSecretStore>(),
+                                          [&](const weir::ui::SecretRequest &, bool) {
+                                              ++asked;
+                                              return weir::ui::SecretAnswer{};
+                                          });
+        session.setRecordRecent(false);
+        controller.start();
+        weir::source::MqttSource::Options m;
+        m.port = broker.port();
+        m.topics = {"plant/#"};
+        m.qos = 1;
+        m.clientId = "weir-workspace-test";
+        m.cleanSession = false;
+        m.username = "weir";
+        m.password = kMqttSecret.toStdString();
+        // This broker has no TLS: only the keeping of the key's passphrase is checked here.
+        m.tlsKeyFile = (dir.path() + QStringLiteral("/client.key")).toStdString();
+        m.tlsKeyPassphrase = kPassphrase.toStdString();
+        m.format = "json";
+        controller.sourceControls()->addMqtt(m);
+
+        QString error;
+        QVERIFY2(session.saveWorkspace(saved, &error), qPrintable(error));
+        QCOMPARE(asked, 0);
+        // The secrets went to the store under the references the workspace holds.
+        QVERIFY(storeHolds(session.secretStore(), key, kMqttSecret));
+        QVERIFY(storeHolds(session.secretStore(), key + QStringLiteral("/tls-key"), kPassphrase));
+    }
+    const QByteArray bytes = readAll(saved);
+    QVERIFY2(!bytes.contains(kMqttSecret.toUtf8()), bytes.constData());
+    QVERIFY2(!bytes.contains(kPassphrase.toUtf8()), bytes.constData());
+    weir::ui::Workspace w;
+    QString error;
+    QVERIFY2(weir::ui::parseWorkspace(bytes, &w, &error), qPrintable(error));
+    QCOMPARE(w.sources.size(), 1);
+    QCOMPARE(w.sources[0].passwordKey, key);
+    QCOMPARE(w.sources[0].tlsKeyPassphraseKey, key + QStringLiteral("/tls-key"));
+    QCOMPARE(w.sources[0].clientId, QStringLiteral("weir-workspace-test"));
+    QCOMPARE(w.sources[0].cleanSession, false);
+    QCOMPARE(w.sources[0].qos, 1);
+    QCOMPARE(w.sources[0].port, broker.port());
+
+    // Reopened in a new window (its own empty store, as after a restart without a keychain):
+    // Weir asks for that reference and logs in with the answer. The passphrase reference is
+    // and key are dropped from the reopened copy: this broker has no TLS.
+    QSettings settings(dir.filePath(QStringLiteral("two.conf")), QSettings::IniFormat);
+    weir::app::GuiController controller(noDemo());
+    QStringList askedKeys;
+    weir::app::DesktopSession session(controller, settings,
+                                      std::make_unique<weir::ui::SessionSecretStore>(),
+                                      [&](const weir::ui::SecretRequest &request, bool) {
+                                          askedKeys << request.key;
+                                          return weir::ui::SecretAnswer{true, kMqttSecret, false};
+                                      });
+    session.setRecordRecent(false);
+    controller.start();
+    w.sources[0].tlsKeyPassphraseKey.clear();
+    w.sources[0].tlsKey.clear();
+    const QString reopened = dir.filePath(QStringLiteral("mqtt-plain.json"));
+    QVERIFY2(weir::ui::saveWorkspaceFile(reopened, w, &error), qPrintable(error));
+    QVERIFY(session.openWorkspace(reopened, true));
+    QCOMPARE(askedKeys, QStringList{key});
+    const weir::ui::EventTableModel *model = controller.window()->model();
+    QDeadlineTimer deadline(60000);
+    int n = 0;
+    while (!anyEventContains(model, "\"src\":\"mqtt\"") && !deadline.hasExpired()) {
+        const std::string line = "{\"n\":" + std::to_string(++n) + ",\"src\":\"mqtt\"}\n";
+        weir::testing::runCommand({"mosquitto_pub", "-h", "127.0.0.1", "-p",
+                                   std::to_string(broker.port()), "-t", "plant/a", "-q", "1", "-l",
+                                   "-u", "weir", "-P", kMqttSecret.toStdString()},
+                                  line, 30s);
+        QTest::qWait(1000);
+    }
+    QVERIFY2(anyEventContains(model, "\"src\":\"mqtt\""),
+             "the reopened MQTT source did not log in");
+}
+
+QTEST_MAIN(TestWorkspaceLiveSources)
+#include "test_workspace_live_sources.moc"
