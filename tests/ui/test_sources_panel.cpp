@@ -294,6 +294,17 @@ void TestSourcesPanel::panelFollowsMqttLossRecoveryAndSwitching() {
                                                   .toDouble() > 0,
                              kWaitMs);
     QCOMPARE(cell(*panel->model(), 0, ui::SourcesModel::DroppedColumn), QStringLiteral("0"));
+    // MQTT has no broker backlog: its lag is what waits inside Weir, nothing once all is stored.
+    QTRY_VERIFY_WITH_TIMEOUT(refresh() && distinctNumbers(engine.snapshot()->events) >= 200,
+                             kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        (refresh(), cell(*panel->model(), 0, ui::SourcesModel::LagMessagesColumn)),
+        QStringLiteral("0"), kWaitMs);
+    QVERIFY(!cell(*panel->model(), 0, ui::SourcesModel::LagTimeColumn).isEmpty());
+    QVERIFY(panel->model()
+                ->headerData(ui::SourcesModel::LagMessagesColumn, Qt::Horizontal, Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("MQTT")));
 
     // Broker loss: the state and the last error say so; recovery after the restart.
     broker.stop();

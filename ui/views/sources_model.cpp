@@ -178,15 +178,20 @@ QVariant SourcesModel::sourceData(const engine::SourceStatus &s, int column, int
             return raw ? QVariant() : QVariant(QString());
         return raw ? QVariant(static_cast<double>(m.messages))
                    : QVariant(locale.toString(static_cast<qulonglong>(m.messages)));
-    case LagMessagesColumn:
-        if (!kafka)
+    case LagMessagesColumn: {
+        // Kafka: the broker's backlog; other live sources (MQTT): what waits inside Weir.
+        if (!live)
             return raw ? QVariant() : QVariant(QString());
-        return raw ? QVariant(static_cast<double>(m.lagMessages))
-                   : QVariant(locale.toString(static_cast<qlonglong>(m.lagMessages)));
-    case LagTimeColumn:
-        if (!kafka)
+        const qlonglong lag = kafka ? static_cast<qlonglong>(m.lagMessages)
+                                    : static_cast<qlonglong>(s.waitingMessages);
+        return raw ? QVariant(static_cast<double>(lag)) : QVariant(locale.toString(lag));
+    }
+    case LagTimeColumn: {
+        if (!live)
             return raw ? QVariant() : QVariant(QString());
-        return raw ? QVariant(m.lagSeconds) : QVariant(lagTime(m.lagSeconds));
+        const double seconds = kafka ? m.lagSeconds : s.waitingSeconds;
+        return raw ? QVariant(seconds) : QVariant(lagTime(seconds));
+    }
     case DroppedColumn:
         return raw ? QVariant(static_cast<double>(s.queue.droppedMessages))
                    : QVariant(locale.toString(static_cast<qulonglong>(s.queue.droppedMessages)));
@@ -243,7 +248,18 @@ QVariant SourcesModel::partitionData(const source::PartitionMetrics &p, int colu
 }
 
 QVariant SourcesModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::ToolTipRole) {
+        if (section == LagMessagesColumn)
+            return tr("Kafka: messages on the broker not consumed yet. MQTT and other live "
+                      "sources: messages received but not stored yet (waiting inside Weir).");
+        if (section == LagTimeColumn)
+            return tr("Kafka: age of the newest consumed message while behind. MQTT and other "
+                      "live sources: how long the last stored message waited since it arrived.");
+        return {};
+    }
+    if (role != Qt::DisplayRole)
         return {};
     switch (section) {
     case NameColumn:

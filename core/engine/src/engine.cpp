@@ -46,6 +46,10 @@ struct Engine::Slot {
     int64_t rateSinceMono = 0;
     uint64_t rateMessages = 0;
     double messagesPerSecond = 0;
+    // Engine thread: messages of message batches stored (or dead-lettered), and the wait of
+    // the last one between its arrival (RawBatch::ingestTime) and then.
+    uint64_t storedMessages = 0;
+    int64_t lastWaitNs = 0;
 };
 
 Engine::Engine(Options options)
@@ -449,6 +453,12 @@ void Engine::publish() {
             s->rateMessages = ss.metrics.messages;
         }
         ss.messagesPerSecond = s->messagesPerSecond;
+        if (ss.metrics.state != source::SourceState::None) {
+            const uint64_t done = s->storedMessages + ss.queue.droppedMessages;
+            ss.waitingMessages = ss.metrics.messages > done ? ss.metrics.messages - done : 0;
+            ss.waitingSeconds =
+                ss.waitingMessages > 0 ? static_cast<double>(s->lastWaitNs) / 1e9 : 0.0;
+        }
         st.droppedBatches += ss.queue.droppedBatches;
         st.droppedMessages += ss.queue.droppedMessages;
         st.droppedBytes += ss.queue.droppedBytes;
@@ -550,6 +560,12 @@ void Engine::run() {
                 const int64_t t0 = monotonicNowNs();
                 const uint64_t ack = b.ackToken;
                 processBatch(*slot, b);
+                if (!b.messages.empty()) {
+                    slot->storedMessages += b.messages.size();
+                    if (b.ingestTime.value != 0)
+                        slot->lastWaitNs =
+                            std::max<int64_t>(0, wallNow().value - b.ingestTime.value);
+                }
                 // Stored: at-least-once sources (Kafka) may now commit this batch's offsets.
                 if (ack != 0)
                     slot->source->acknowledge(ack);

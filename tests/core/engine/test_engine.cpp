@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "../test_support.h"
+#include "weir/common/time_util.h"
 #include "weir/engine/engine.h"
 #include "weir/source/demo_source.h"
 #include "weir/source/file_source.h"
@@ -468,4 +469,72 @@ TEST(Engine, EvictionCountedInStats) {
     EXPECT_EQ(s->events.firstIndex(), s->stats.evictedEvents);
     EXPECT_EQ(s->events.endIndex(), s->stats.events);
     EXPECT_EQ(s->events.size() + s->stats.evictedEvents, s->stats.events);
+}
+
+namespace {
+
+// A live message source driven by the test: push() hands a batch of JSON messages over,
+// `received` is what metrics() reports as arrived (more than pushed: the rest is "in flight").
+class ScriptedLiveSource final : public source::Source {
+public:
+    std::string name() const override { return "scripted"; }
+    std::vector<source::ChannelSpec> channels() const override {
+        source::ChannelSpec c;
+        c.name = "scripted";
+        c.format = "json";
+        return {c};
+    }
+    bool isBounded() const override { return false; }
+    void start(source::IngestSink &sink) override { m_sink = &sink; }
+    void stop() override {}
+    std::string error() const override { return {}; }
+    source::SourceMetrics metrics() const override {
+        source::SourceMetrics m;
+        m.state = source::SourceState::Connected;
+        m.messages = received.load();
+        return m;
+    }
+    // Pushes `n` messages that arrived `ageSeconds` ago.
+    bool push(int n, int ageSeconds) {
+        source::RawBatch b;
+        for (int i = 0; i < n; ++i) {
+            const std::string payload = "{\"n\":" + std::to_string(i) + "}";
+            source::MessageMeta meta;
+            meta.offset = static_cast<uint32_t>(b.data.size());
+            meta.length = static_cast<uint32_t>(payload.size());
+            b.data += payload;
+            b.messages.push_back(meta);
+        }
+        b.ingestTime = TimestampNs{wallNow().value - int64_t{ageSeconds} * kNsPerSecond};
+        return m_sink && m_sink->pushWait(std::move(b));
+    }
+
+    std::atomic<uint64_t> received{0};
+
+private:
+    source::IngestSink *m_sink = nullptr;
+};
+
+} // namespace
+
+// MQTT-like sources have no broker backlog: the snapshot says how many received messages are
+// not stored yet, and how long the last stored one waited after it arrived.
+TEST(Engine, LiveSourceWaitingMessagesAndTime) {
+    auto owned = std::make_unique<ScriptedLiveSource>();
+    ScriptedLiveSource *src = owned.get();
+    Engine engine;
+    engine.addSource(std::move(owned));
+    engine.start();
+    const auto waiting = [&] { return engine.snapshot()->sources.at(0).waitingMessages; };
+
+    src->received = 10;
+    ASSERT_TRUE(src->push(6, 3)); // 6 stored, 4 still "in flight"; they waited 3 s
+    ASSERT_TRUE(waitFor([&] { return engine.snapshot()->stats.lines >= 6 && waiting() == 4; }));
+    EXPECT_GE(engine.snapshot()->sources.at(0).waitingSeconds, 3.0);
+
+    ASSERT_TRUE(src->push(4, 0)); // all stored: nothing waits
+    ASSERT_TRUE(waitFor([&] { return engine.snapshot()->stats.lines >= 10; }));
+    ASSERT_TRUE(waitFor([&] { return waiting() == 0; }));
+    EXPECT_EQ(engine.snapshot()->sources.at(0).waitingSeconds, 0.0);
+    engine.stop();
 }

@@ -77,6 +77,12 @@ struct SourceStatus {
     SourceId firstChannel;         // its channels are firstChannel, firstChannel + 1, ...
     source::SourceMetrics metrics; // Source::metrics() (live sources)
     double messagesPerSecond = 0;  // from metrics.messages, over the last second or so
+    // Live message sources (MQTT, ...) that have no broker-side lag to report: messages received
+    // (metrics.messages) but not stored yet, neither dropped (in the source's batch, the queue
+    // or being parsed), and how long the last stored message had waited since it arrived (0
+    // when none is waiting).
+    uint64_t waitingMessages = 0;
+    double waitingSeconds = 0;
 };
 
 // What the engine publishes: immutable, versioned. Readers keep the shared_ptr as long as they
