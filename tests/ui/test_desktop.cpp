@@ -278,6 +278,9 @@ void TestDesktop::shippedExampleWorkspaceLoads() {
     QCOMPARE(w.sources[2].passwordKey, w.sources[2].defaultSecretKey());
     QCOMPARE(w.sources[2].tlsKeyPassphraseKey,
              w.sources[2].defaultSecretKey(QStringLiteral("tls-key")));
+    QCOMPARE(w.sources[1].cleanSession, false);
+    QCOMPARE(w.sources[2].saslMechanism, QStringLiteral("SCRAM-SHA-512"));
+    QCOMPARE(w.sources[2].properties.size(), 1);
     QVERIFY(w.sources[0].extra.contains(QStringLiteral("follow"))); // kept for later versions
     QVERIFY(w.extra.contains(QStringLiteral("windows")));
 }
