@@ -46,8 +46,8 @@ struct Engine::Slot {
     int64_t rateSinceMono = 0;
     uint64_t rateMessages = 0;
     double messagesPerSecond = 0;
-    // Engine thread: messages of message batches stored (or dead-lettered), and the wait of
-    // the last one between its arrival (RawBatch::ingestTime) and then.
+    // Engine thread: lines and messages stored (or dead-lettered), and the wait of the last
+    // batch between its arrival (RawBatch::ingestTime) and then.
     uint64_t storedMessages = 0;
     int64_t lastWaitNs = 0;
 };
@@ -208,7 +208,8 @@ void Engine::resolveFormat(Channel &ch, const source::RawBatch &batch) {
     ch.format = std::string(ch.parser->formatName());
 }
 
-void Engine::processBatch(Slot &slot, source::RawBatch &batch) {
+size_t Engine::processBatch(Slot &slot, source::RawBatch &batch) {
+    size_t records = 0;
     const std::string_view data = batch.bytes();
     if (!data.empty() || !batch.messages.empty()) {
         const size_t index =
@@ -236,6 +237,7 @@ void Engine::processBatch(Slot &slot, source::RawBatch &batch) {
             while (const size_t n = splitter.take(lines.data(), lines.size())) {
                 for (size_t i = 0; i < n; ++i)
                     processLine(ch, lines[i].view(), position++, 0, ingest, lines[i].ascii);
+                records += n;
             }
             ch.nextLine = position;
         } else {
@@ -259,6 +261,7 @@ void Engine::processBatch(Slot &slot, source::RawBatch &batch) {
                     ch.attributed->setCurrent(attrs);
                 processLine(ch, data.substr(m.offset, m.length), position, m.flags, ingest, false,
                             attrs);
+                ++records;
             }
         }
         m_external = {};
@@ -281,6 +284,7 @@ void Engine::processBatch(Slot &slot, source::RawBatch &batch) {
                 p->onInputFinished();
         }
     }
+    return records;
 }
 
 void Engine::addProcessor(std::shared_ptr<EventProcessor> processor) {
@@ -559,9 +563,8 @@ void Engine::run() {
             for (auto &b : batches) {
                 const int64_t t0 = monotonicNowNs();
                 const uint64_t ack = b.ackToken;
-                processBatch(*slot, b);
-                if (!b.messages.empty()) {
-                    slot->storedMessages += b.messages.size();
+                if (const size_t records = processBatch(*slot, b)) {
+                    slot->storedMessages += records;
                     if (b.ingestTime.value != 0)
                         slot->lastWaitNs =
                             std::max<int64_t>(0, wallNow().value - b.ingestTime.value);

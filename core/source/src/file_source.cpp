@@ -167,49 +167,195 @@ size_t FileSource::runMapped(IngestSink &sink, int fd, size_t size) {
         b.external =
             std::string_view(static_cast<const char *>(region) + (pos - alignedStart), end - pos);
         b.ingestTime = wallNow();
+        countLines(b.external);
         ok = sink.pushWait(std::move(b));
         pos = end;
     }
     return pos;
 }
 
+namespace {
+
+// Offset just past the last newline before `size` (0 if there is none), read backwards.
+size_t lastLineEnd(int fd, size_t size) {
+    char buf[16384];
+    size_t end = size;
+    while (end > 0) {
+        const size_t from = end > sizeof buf ? end - sizeof buf : 0;
+        const ssize_t n = ::pread(fd, buf, end - from, static_cast<off_t>(from));
+        if (n <= 0)
+            return 0;
+        for (size_t i = static_cast<size_t>(n); i > 0; --i) {
+            if (buf[i - 1] == '\n')
+                return from + i;
+        }
+        end = from;
+    }
+    return 0;
+}
+
+uint64_t linesIn(std::string_view data) {
+    if (data.empty())
+        return 0;
+    return static_cast<uint64_t>(std::count(data.begin(), data.end(), '\n')) +
+           (data.back() != '\n' ? 1 : 0);
+}
+
+} // namespace
+
+void FileSource::setStatus(SourceState state, std::string status) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_state = state;
+    m_status = std::move(status);
+}
+
+std::string FileSource::status() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_status;
+}
+
+SourceMetrics FileSource::metrics() const {
+    SourceMetrics m;
+    if (!following())
+        return m;
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m.state = m_state;
+    m.messages = m_follow.lines;
+    m.lastError = m_error;
+    return m;
+}
+
+FileSource::FollowCounters FileSource::followCounters() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_follow;
+}
+
+void FileSource::countLines(std::string_view data) {
+    if (following())
+        noteLines(linesIn(data));
+}
+
+void FileSource::noteLines(uint64_t n) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_follow.lines += n;
+}
+
+int FileSource::openPath() {
+    bool announced = false;
+    while (true) {
+        const int fd = ::open(m_options.path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd >= 0)
+            return fd;
+        const int err = errno;
+        if (!following()) {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_error = "cannot open " + m_options.path + ": " + std::strerror(err);
+            return -1;
+        }
+        if (!announced) {
+            setStatus(SourceState::Reconnecting,
+                      "waiting for " + m_options.path + " (" + std::strerror(err) + ")");
+            announced = true;
+        }
+        if (!sleepUntil(monotonicNowNs() + int64_t{m_options.followPollMs} * kNsPerMs))
+            return -1;
+    }
+}
+
+bool FileSource::followWait(int &fd, uint64_t &offset, std::string &pending, bool &skipping,
+                            IngestSink &sink) {
+    struct stat cur;
+    if (::fstat(fd, &cur) == 0 && static_cast<uint64_t>(cur.st_size) < offset) {
+        // Truncated in place (copytruncate): what is there now is new; read it from the start.
+        ::lseek(fd, 0, SEEK_SET);
+        offset = 0;
+        pending.clear();
+        skipping = false;
+        std::lock_guard<std::mutex> lock(m_mutex);
+        ++m_follow.truncations;
+        m_status = "following " + m_options.path + " (truncated: read again from its start)";
+        return true;
+    }
+    struct stat named;
+    if (::stat(m_options.path.c_str(), &named) == 0 &&
+        (named.st_ino != cur.st_ino || named.st_dev != cur.st_dev)) {
+        // Replaced under its name (rotated). What the writer added to the old file before it
+        // moved on is read first: one more read to the end, then the switch.
+        if (!m_replacedSeen) {
+            m_replacedSeen = true;
+            return true;
+        }
+        m_replacedSeen = false;
+        // A partial last line ends with the old file. Then the new file, from its start.
+        const int next = ::open(m_options.path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (next >= 0) {
+            if (!pending.empty() && !skipping) {
+                countLines(pending);
+                if (!emitLines(sink, pending))
+                    return false;
+            }
+            pending.clear();
+            skipping = false;
+            ::close(fd);
+            fd = next;
+            offset = 0;
+            std::lock_guard<std::mutex> lock(m_mutex);
+            ++m_follow.rotations;
+            m_state = SourceState::Connected;
+            m_status = "following " + m_options.path + " (rotated: reading the new file)";
+            return true;
+        }
+    }
+    m_replacedSeen = false;
+    return sleepUntil(monotonicNowNs() + int64_t{m_options.followPollMs} * kNsPerMs) &&
+           !sink.stopping();
+}
+
 void FileSource::run(IngestSink &sink) {
     const bool isStdin = m_options.path == "-";
-    const int fd = isStdin ? 0 : ::open(m_options.path.c_str(), O_RDONLY | O_CLOEXEC);
+    const bool follow = following();
+    int fd = isStdin ? 0 : openPath();
     if (fd < 0) {
-        {
-            std::lock_guard<std::mutex> lock(m_mutex);
-            m_error = "cannot open " + m_options.path + ": " + std::strerror(errno);
-        }
+        if (follow)
+            setStatus(SourceState::Stopped, "stopped");
         RawBatch end;
         end.endOfStream = true;
         sink.pushWait(std::move(end));
         return;
     }
+    if (follow)
+        setStatus(SourceState::Connected, "following " + m_options.path);
 #ifdef POSIX_FADV_SEQUENTIAL
     if (!isStdin)
         ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
+    uint64_t offset = 0; // bytes of the current file consumed
     struct stat st;
     if (!isStdin && m_options.zeroCopy && m_options.speed <= 0 && ::fstat(fd, &st) == 0 &&
         S_ISREG(st.st_mode) && st.st_size > 0) {
-        const size_t size = static_cast<size_t>(st.st_size);
+        // Following: map whole lines only; a partial last line waits for its newline below.
+        const size_t size = follow ? lastLineEnd(fd, static_cast<size_t>(st.st_size))
+                                   : static_cast<size_t>(st.st_size);
         const size_t mapped = runMapped(sink, fd, size);
         // The rest (if a mapping failed) is read below, from the start of a line.
-        if (mapped >= size || ::lseek(fd, static_cast<off_t>(mapped), SEEK_SET) < 0) {
+        const bool seeked = ::lseek(fd, static_cast<off_t>(mapped), SEEK_SET) >= 0;
+        if ((!follow && mapped >= size) || !seeked) {
             ::close(fd);
             RawBatch end;
             end.endOfStream = true;
             sink.pushWait(std::move(end));
             return;
         }
+        offset = mapped;
     }
     std::string pending;   // bytes after the last newline seen
+    std::string spare;     // a read buffer kept across polls when following
     bool skipping = false; // inside the rest of an over-long line
     bool ok = true;
     while (ok && !m_stop && !sink.stopping()) {
-        std::string block = sink.takeBuffer();
-        block.append(pending);
+        std::string block = spare.capacity() > 0 ? std::move(spare) : sink.takeBuffer();
+        spare = std::string();
+        block.assign(pending);
         pending.clear();
         const size_t old = block.size();
         block.resize(old + m_options.blockBytes);
@@ -223,7 +369,14 @@ void FileSource::run(IngestSink &sink) {
             break;
         }
         block.resize(old + static_cast<size_t>(n));
+        offset += static_cast<uint64_t>(n);
         if (n == 0) {
+            if (follow) {
+                pending.assign(block);
+                spare = std::move(block);
+                ok = followWait(fd, offset, pending, skipping, sink);
+                continue;
+            }
             // End of file: a last line without newline is still a line.
             if (!block.empty() && !skipping)
                 ok = emitLines(sink, block);
@@ -246,6 +399,8 @@ void FileSource::run(IngestSink &sink) {
                     MessageMeta{0, static_cast<uint32_t>(b.data.size()), 0, MessageTruncated});
                 b.ingestTime = wallNow();
                 skipping = true;
+                if (follow)
+                    noteLines(1);
                 ok = sink.pushWait(std::move(b));
             } else {
                 pending = std::move(block);
@@ -254,10 +409,13 @@ void FileSource::run(IngestSink &sink) {
         }
         pending.assign(block, last + 1, std::string::npos);
         block.resize(last + 1);
+        countLines(block);
         ok = emitLines(sink, block);
     }
     if (!isStdin)
         ::close(fd);
+    if (follow)
+        setStatus(SourceState::Stopped, "stopped");
     RawBatch end;
     end.endOfStream = true;
     sink.pushWait(std::move(end));

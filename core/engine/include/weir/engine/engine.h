@@ -161,7 +161,8 @@ private:
 
     void run();
     void wake();
-    void processBatch(Slot &slot, source::RawBatch &batch);
+    // Returns how many lines or messages it stored (or dead-lettered).
+    size_t processBatch(Slot &slot, source::RawBatch &batch);
     void resolveFormat(Channel &ch, const source::RawBatch &batch);
     // `ascii`: the caller already knows every byte of `line` is below 0x80 (false: unknown).
     void processLine(Channel &ch, std::string_view line, uint64_t position, uint8_t msgFlags,
