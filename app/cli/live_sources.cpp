@@ -8,6 +8,8 @@
 #include "weir/source/mqtt_source.h"
 #include "weir/source/recording.h"
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -292,6 +294,23 @@ std::string addLiveSources(const LiveOptions &o, const std::string &format, engi
     return {};
 }
 
+namespace {
+volatile std::sig_atomic_t g_interrupted = 0;
+
+extern "C" void onInterrupt(int) {
+    g_interrupted = 1;
+}
+} // namespace
+
+void stopOnInterrupt() {
+    struct sigaction sa {};
+    sa.sa_handler = onInterrupt;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND; // the second signal: the default action
+    ::sigaction(SIGINT, &sa, nullptr);
+    ::sigaction(SIGTERM, &sa, nullptr);
+}
+
 std::string waitForStop(const LiveOptions &o, engine::Engine &engine,
                         const std::vector<const source::Source *> &live) {
     const int64_t start = monotonicNowNs();
@@ -303,6 +322,10 @@ std::string waitForStop(const LiveOptions &o, engine::Engine &engine,
             engine.waitFinished(std::chrono::milliseconds(live.empty() ? 200 : 50));
         if (finished && live.empty())
             return {};
+        if (g_interrupted) {
+            std::fprintf(stderr, "weir-cli: interrupted: stopping\n");
+            return {};
+        }
         for (size_t i = 0; i < live.size(); ++i) {
             const std::string err = live[i]->error();
             if (!err.empty())

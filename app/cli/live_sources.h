@@ -55,8 +55,13 @@ std::string checkLiveOptions(const LiveOptions &o);
 std::string addLiveSources(const LiveOptions &o, const std::string &format, engine::Engine &engine,
                            std::vector<const source::Source *> &live);
 
-// Waits until the engine finishes (bounded inputs only) or a stop condition is met; prints
-// live sources' status changes to stderr. Returns a non-empty error when a live source failed.
+// Makes SIGINT and SIGTERM end waitForStop() like a stop condition (the output is still
+// written); a second signal kills the process as usual.
+void stopOnInterrupt();
+
+// Waits until the engine finishes (bounded inputs only), a stop condition is met or an interrupt
+// (stopOnInterrupt) arrives; prints live sources' status changes to stderr. Returns a non-empty
+// error when a live source failed.
 std::string waitForStop(const LiveOptions &o, engine::Engine &engine,
                         const std::vector<const source::Source *> &live);
 

@@ -43,6 +43,9 @@ const char kUsage[] =
     "  --geoip-field F       the IP field to locate (default: the first IP-typed field)\n"
     "  --speed X             pace replay by event time at X times real time (default: as fast\n"
     "                        as possible)\n"
+    "  --follow              then keep reading what is appended to the files, like tail -F\n"
+    "                        (rotated and truncated files are followed); stop with\n"
+    "                        --duration, --idle-exit, --max-events or Ctrl-C\n"
     "  --max-line-bytes N    line limit; longer lines are cut and flagged (default 1048576)\n"
     "  --memory-budget MB    event store budget; the oldest events are evicted beyond it\n"
     "\n"
@@ -63,6 +66,7 @@ struct CliOptions {
     size_t maxLineBytes = size_t{1} << 20;
     size_t memoryBudgetMb = 0;
     bool stats = false;
+    bool follow = false;
     weir::cli::LiveOptions live;
     weir::cli::FilterExportOptions filterExport;
     weir::cli::AlertOptions alerts;
@@ -116,6 +120,8 @@ CliOptions parseArgs(int argc, char **argv) {
             o.formatOptions.geoipField = next();
         } else if (a == "--dead-letter") {
             o.deadLetterPath = next();
+        } else if (a == "--follow") {
+            o.follow = true;
         } else if (a == "--speed") {
             o.speed = numberArg(a, next());
         } else if (a == "--max-line-bytes") {
@@ -322,6 +328,7 @@ int main(int argc, char **argv) {
         fo.speed = opt.speed;
         fo.maxLineBytes = opt.maxLineBytes;
         fo.zeroCopy = true; // a headless replay is short-lived: map instead of copying
+        fo.follow = opt.follow;
         auto src = std::make_unique<weir::source::FileSource>(fo);
         if (opt.speed > 0) {
             // Pacing reads event times with the same parser the engine will use.
@@ -348,6 +355,14 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "weir-cli: %s\n", err.c_str());
         return 2;
     }
+    if (opt.follow) {
+        // Followed files are endless: their status changes are printed like a live source's.
+        for (const auto *f : files) {
+            if (!f->isBounded())
+                live.push_back(f);
+        }
+    }
+    weir::cli::stopOnInterrupt();
 
     const int64_t t0 = weir::monotonicNowNs();
     engine.start();
