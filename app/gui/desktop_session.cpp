@@ -46,6 +46,7 @@ DesktopSession::DesktopSession(GuiController &controller, QSettings &settings,
         ui::WorkspaceSource s;
         s.path = QFileInfo(QString::fromStdString(f)).absoluteFilePath();
         s.format = QString::fromStdString(controller.options().format);
+        s.follow = controller.options().follow;
         m_workspace.sources << s;
     }
     connect(controller.window(), &ui::MainWindow::openFilesRequested, this,
@@ -97,6 +98,14 @@ void DesktopSession::installMenus() {
     saveWorkspace->setShortcuts(ui::standardShortcutsOr(
         QKeySequence::SaveAs, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S)));
     connect(saveWorkspace, &QAction::triggered, this, &DesktopSession::saveWorkspaceAs);
+    auto *followFile = new QAction(tr("&Follow File…"), window);
+    followFile->setObjectName(QStringLiteral("followFileAction"));
+    followFile->setToolTip(tr("Read a log file and keep reading what is appended, like tail -F"));
+    connect(followFile, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(m_controller.window(), tr("Follow File"));
+        if (!path.isEmpty())
+            followFiles({path});
+    });
     auto *recentMenu = new QMenu(tr("Open &Recent"), window);
     recentMenu->setObjectName(QStringLiteral("recentMenu"));
     m_recent.attach(recentMenu);
@@ -115,6 +124,7 @@ void DesktopSession::installMenus() {
             if (a->isSeparator())
                 before = a;
         }
+        file->insertAction(before, followFile);
         file->insertMenu(before, recentMenu);
         file->insertSeparator(before);
         file->insertAction(before, openWorkspace);
@@ -159,6 +169,17 @@ void DesktopSession::noteFilesOpened(const QStringList &paths) {
         m_workspace.sources << s;
         if (m_recordRecent)
             m_recent.add(p, ui::RecentFiles::Kind::LogFile);
+    }
+}
+
+void DesktopSession::followFiles(const QStringList &paths) {
+    for (const QString &p : paths) {
+        ui::WorkspaceSource s;
+        s.path = QFileInfo(p).absoluteFilePath();
+        s.format = QString::fromStdString(m_controller.options().format);
+        s.follow = true;
+        m_workspace.sources << s;
+        m_controller.addFile(s.path.toStdString(), s.format.toStdString(), true);
     }
 }
 
@@ -258,7 +279,7 @@ QJsonValue DesktopSession::workspaceRules(const QString &folder) const {
 
 void DesktopSession::addWorkspaceSource(const ui::WorkspaceSource &s) {
     if (s.type == ui::WorkspaceSource::Type::File) {
-        m_controller.addFile(s.path.toStdString(), s.format.toStdString());
+        m_controller.addFile(s.path.toStdString(), s.format.toStdString(), s.follow);
         return;
     }
     // Secrets one after the other, then the source; a cancelled question skips the source.

@@ -53,6 +53,8 @@ public:
     void setRecordRecent(bool on) { m_recordRecent = on; }
     // Files added through File → Open, a drop or another `weir FILE`.
     void noteFilesOpened(const QStringList &paths);
+    // File → Follow File: adds the files as followed inputs (tail -F) and to the workspace.
+    void followFiles(const QStringList &paths);
 
     const ui::Workspace &workspace() const { return m_workspace; }
     ui::SecretStore *secretStore() const { return m_secrets.get(); }

@@ -174,7 +174,7 @@ GuiController::makeWindowProcessor(const window::WindowSetupText &text, std::str
 
 void GuiController::start() {
     for (const auto &path : m_options.files)
-        addFile(path, m_options.format);
+        addFile(path, m_options.format, m_options.follow);
     buildEngine();
     updateTitle();
     m_engine->start();
@@ -290,10 +290,11 @@ void GuiController::runAlertCommand(const QByteArrayList &alerts) {
     m_commands->run(alerts);
 }
 
-void GuiController::addFile(const std::string &path, const std::string &format) {
+void GuiController::addFile(const std::string &path, const std::string &format, bool follow) {
     source::FileSource::Options fo;
     fo.path = path;
     fo.format = format;
+    fo.follow = follow;
     fo.speed = m_options.speed;
     fo.zeroCopy = true; // map, as weir-cli does; truncation is survived (MappedRegionGuard)
     addSource(

@@ -28,7 +28,8 @@ struct GuiOptions {
     std::vector<std::string> files; // none: the live demo
     bool noDemo = false;            // no live demo even without files (a workspace brings sources)
     std::string format = "auto";
-    double speed = 0; // file pacing factor; 0 = as fast as possible
+    double speed = 0;    // file pacing factor; 0 = as fast as possible
+    bool follow = false; // keep reading what is appended to the files (tail -F)
     uint64_t seed = 42;
     double demoRate = 400;     // demo events per second
     size_t memoryBudgetMb = 0; // 0: the engine's default
@@ -64,7 +65,8 @@ public:
     const GuiOptions &options() const { return m_options; }
     // Adds sources to the running pipeline (and their names to the window title).
     void openFiles(const QStringList &paths);
-    void addFile(const std::string &path, const std::string &format);
+    // `follow`: keep reading what is appended (tail -F); the file shows as a live source.
+    void addFile(const std::string &path, const std::string &format, bool follow = false);
     // Creates a source now and again whenever the pipeline restarts (a new rule set or
     // workspace replays every input through a new engine), so live sources reconnect.
     using SourceFactory = std::function<std::unique_ptr<source::Source>()>;

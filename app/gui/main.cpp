@@ -36,6 +36,8 @@ const char kUsage[] =
     "                        logfmt, csv, tsv, regex:EXPR or logformat:STR (as in weir-cli)\n"
     "  --speed X             pace file replay by event time at X times real time (default: as\n"
     "                        fast as possible)\n"
+    "  --follow              keep reading what is appended to the files, like tail -F\n"
+    "                        (also File > Follow File)\n"
     "  --seed N              demo generator seed (default 42)\n"
     "  --demo-rate N         demo events per second (default 400)\n"
     "  --memory-budget MB    event store budget; the oldest events are evicted beyond it\n"
@@ -118,6 +120,8 @@ Args parseArgs(int argc, char **argv) {
             std::string error;
             if (!weir::parse::isAutoFormat(o.format) && !weir::parse::makeParser(o.format, &error))
                 fail(error);
+        } else if (a == "--follow") {
+            o.follow = true;
         } else if (a == "--speed") {
             o.speed = numberArg(a, next());
         } else if (a == "--seed") {

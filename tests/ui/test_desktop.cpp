@@ -281,7 +281,7 @@ void TestDesktop::shippedExampleWorkspaceLoads() {
     QCOMPARE(w.sources[1].cleanSession, false);
     QCOMPARE(w.sources[2].saslMechanism, QStringLiteral("SCRAM-SHA-512"));
     QCOMPARE(w.sources[2].properties.size(), 1);
-    QVERIFY(w.sources[0].extra.contains(QStringLiteral("follow"))); // kept for later versions
+    QVERIFY(w.sources[0].follow); // tail -F
     QVERIFY(w.extra.contains(QStringLiteral("windows")));
 }
 

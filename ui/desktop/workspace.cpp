@@ -31,7 +31,8 @@ const QStringList &knownSourceKeys() {
         QStringLiteral("from"),         QStringLiteral("topics"),      QStringLiteral("user"),
         QStringLiteral("password"),     QStringLiteral("tls"),         QStringLiteral("clientId"),
         QStringLiteral("cleanSession"), QStringLiteral("mqttVersion"), QStringLiteral("sasl"),
-        QStringLiteral("properties"),   QStringLiteral("offsets"),     QStringLiteral("keepAlive")};
+        QStringLiteral("properties"),   QStringLiteral("offsets"),     QStringLiteral("keepAlive"),
+        QStringLiteral("follow")};
     return keys;
 }
 
@@ -112,6 +113,12 @@ bool readSource(const QJsonValue &value, int index, WorkspaceSource *s, QString 
         !r.integer(o, "keepAlive", 0, 3600, &s->keepAliveSeconds) ||
         !r.string(o, "sasl", &s->saslMechanism))
         return false;
+    const QJsonValue follow = o.value(QLatin1String("follow"));
+    if (!follow.isUndefined() && !follow.isNull()) {
+        if (!follow.isBool())
+            return r.fail(QStringLiteral("follow"), QStringLiteral("expected true or false"));
+        s->follow = follow.toBool();
+    }
     if (s->mqttVersion != 0 && s->mqttVersion != 4 && s->mqttVersion != 5)
         return r.fail(QStringLiteral("mqttVersion"), QStringLiteral("expected 4 (3.1.1) or 5"));
     const QJsonValue clean = o.value(QLatin1String("cleanSession"));
@@ -231,6 +238,8 @@ QJsonObject writeSource(const WorkspaceSource &s) {
     };
     if (s.type == WorkspaceSource::Type::File) {
         put("path", s.path);
+        if (s.follow)
+            o.insert(QStringLiteral("follow"), true);
         return o;
     }
     if (s.type == WorkspaceSource::Type::Mqtt) {

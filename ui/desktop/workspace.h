@@ -24,7 +24,8 @@ struct WorkspaceSource {
     Type type = Type::File;
     QString id;
     QString format = QStringLiteral("auto");
-    QString path; // file
+    QString path;        // file
+    bool follow = false; // file: keep reading what is appended (tail -F)
     // MQTT: host, port; Kafka: brokers, group, from. Both: topics, user, TLS files.
     QString host;
     int port = 0; // 0: 1883, or 8883 with TLS

@@ -13,6 +13,7 @@
 #include "source_controls.h"
 #include "views/main_window.h"
 
+#include <QAction>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -69,6 +70,7 @@ private Q_SLOTS:
     void workspaceFieldsRoundTripWithoutSecrets();
     void kafkaDialogSourceIsSavedAndResumesItsGroup();
     void mqttDialogSourceIsSavedWithAKeychainReference();
+    void followedFilesKeepReadingAndAreSaved();
 };
 
 void TestWorkspaceLiveSources::workspaceFieldsRoundTripWithoutSecrets() {
@@ -304,6 +306,64 @@ void TestWorkspaceLiveSources::mqttDialogSourceIsSavedWithAKeychainReference() {
     }
     QVERIFY2(anyEventContains(model, "\"src\":\"mqtt\""),
              "the reopened MQTT source did not log in");
+}
+
+void TestWorkspaceLiveSources::followedFilesKeepReadingAndAreSaved() {
+    QTemporaryDir dir;
+    const QString log = dir.filePath(QStringLiteral("app.log"));
+    const QString other = dir.filePath(QStringLiteral("other.log"));
+    const auto append = [](const QString &path, const std::string &text) {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::Append));
+        f.write(text.data(), static_cast<qint64>(text.size()));
+    };
+    append(log, weir::testing::numberedJsonLines(1, 4));
+    append(other, weir::testing::numberedJsonLines(100, 102));
+    const QString workspacePath = dir.filePath(QStringLiteral("follow.json"));
+    {
+        QFile f(workspacePath);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral(R"({"weirWorkspace": 1, "sources": [
+            {"type": "file", "path": "%1", "format": "json", "follow": true}]})")
+                    .arg(log)
+                    .toUtf8());
+    }
+    QSettings settings(dir.filePath(QStringLiteral("weir.conf")), QSettings::IniFormat);
+    weir::app::GuiController controller(noDemo());
+    weir::app::DesktopSession session(
+        controller, settings, std::make_unique<weir::ui::SessionSecretStore>(),
+        [](const weir::ui::SecretRequest &, bool) { return weir::ui::SecretAnswer{}; });
+    session.setRecordRecent(false);
+    controller.start();
+    QVERIFY(session.openWorkspace(workspacePath, true));
+    session.installMenus();
+    QVERIFY(controller.window()->findChild<QAction *>(QStringLiteral("followFileAction")));
+    session.followFiles({other}); // what File → Follow File does with the chosen file
+    const weir::ui::EventTableModel *model = controller.window()->model();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        anyEventContains(model, "\"n\":3}") && anyEventContains(model, "\"n\":101}"), 60000);
+    // Appended lines keep arriving: both files are followed, not replayed once.
+    append(log, weir::testing::numberedJsonLines(4, 6));
+    append(other, weir::testing::numberedJsonLines(102, 103));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        anyEventContains(model, "\"n\":5}") && anyEventContains(model, "\"n\":102}"), 60000);
+    // Followed files are live sources in the Sources panel's terms.
+    const weir::engine::Snapshot *snap = model->snapshot();
+    QVERIFY(snap);
+    int following = 0;
+    for (const weir::engine::SourceStatus &s : snap->sources)
+        following += s.metrics.state == weir::source::SourceState::Connected && !s.bounded;
+    QCOMPARE(following, 2);
+
+    const QString saved = dir.filePath(QStringLiteral("saved.json"));
+    QString error;
+    QVERIFY2(session.saveWorkspace(saved, &error), qPrintable(error));
+    weir::ui::Workspace w;
+    QVERIFY2(weir::ui::loadWorkspaceFile(saved, &w, &error), qPrintable(error));
+    QCOMPARE(w.sources.size(), 2);
+    QVERIFY(w.sources[0].follow);
+    QVERIFY(w.sources[1].follow);
+    QCOMPARE(w.sources[1].path, QFileInfo(other).absoluteFilePath());
 }
 
 QTEST_MAIN(TestWorkspaceLiveSources)
