@@ -213,12 +213,7 @@ bool DesktopSession::openWorkspace(const QString &path, bool quiet) {
     const QJsonValue rules = w.extra.value(QLatin1String("rules"));
     if (!rules.isUndefined() && !applyWorkspaceRules(rules, QFileInfo(path).absolutePath(), &error))
         reportError(tr("The workspace %1: %2").arg(path, error), quiet);
-    for (ui::WorkspaceSource s : w.sources) {
-        // A Kafka input without a group gets a private one that the workspace keeps: saved
-        // again, the next session resumes after the offsets this one commits.
-        if (s.type == ui::WorkspaceSource::Type::Kafka && s.group.isEmpty() &&
-            s.from != QLatin1String("offsets"))
-            s.group = QString::fromStdString(source::KafkaSource::privateGroupId());
+    for (const ui::WorkspaceSource &s : w.sources) {
         m_workspace.sources << s;
         addWorkspaceSource(s);
     }

@@ -58,6 +58,8 @@ SourceControls::SourceFactory SourceControls::switchable(SourceFactory make) {
 }
 
 void SourceControls::addKafka(source::KafkaSource::Options options) {
+    // As given (a workspace keeps no private group: reopened, it starts where "from" says).
+    Q_EMIT kafkaSourceAdded(options);
     // One consumer group for every reconnection and restart: Connect resumes after the
     // committed offsets.
     if (options.groupId.empty() && options.startAt != source::KafkaSource::StartAt::Offsets)
@@ -67,7 +69,6 @@ void SourceControls::addKafka(source::KafkaSource::Options options) {
               return std::make_unique<source::KafkaSource>(options);
           }),
           title);
-    Q_EMIT kafkaSourceAdded(options);
 }
 
 void SourceControls::addMqtt(source::MqttSource::Options options) {

@@ -66,9 +66,10 @@ public:
     void waitIdle();
 
 Q_SIGNALS:
-    // A live source was added by addKafka/addMqtt (a dialog), with the settings it runs with
-    // (a Kafka source's private group filled in), so that a workspace can record it. The
-    // options hold the secrets given: receivers keep them out of files. Direct connections.
+    // A live source was added by addKafka/addMqtt (a dialog), with its settings as given (a
+    // Kafka source without a group gets its private one afterwards), so that a workspace can
+    // record it. The options hold the secrets given: receivers keep them out of files. Direct
+    // connections.
     void kafkaSourceAdded(const weir::source::KafkaSource::Options &options);
     void mqttSourceAdded(const weir::source::MqttSource::Options &options);
 

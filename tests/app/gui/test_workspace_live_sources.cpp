@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Live sources added from the Kafka and MQTT dialogs (SourceControls::addKafka/addMqtt) join the
 // workspace: saved with every setting and with keychain references for their secrets, never the
-// secrets; reopened in a new window they run again. A Kafka source's private consumer group is
-// kept, so the reopened workspace resumes after the offsets the first session committed. Real
+// secrets; reopened in a new window they run again. A Kafka source's named consumer group is
+// kept, so the reopened workspace resumes after the offsets the first session committed; a
+// private (unnamed) one is not, so each session starts where "from" says. Real
 // components: the librdkafka mock cluster driven by kcat, and a password-protected mosquitto.
 #include "bus_fixtures.h"
 #include "desktop/secret_store.h"
@@ -148,7 +149,7 @@ void TestWorkspaceLiveSources::kafkaDialogSourceIsSavedAndResumesItsGroup() {
 
     QTemporaryDir dir;
     const QString saved = dir.filePath(QStringLiteral("kafka.json"));
-    QString group;
+    const QString group = QStringLiteral("weir-analyst-%1").arg(QCoreApplication::applicationPid());
     {
         QSettings settings(dir.filePath(QStringLiteral("one.conf")), QSettings::IniFormat);
         weir::app::GuiController controller(noDemo());
@@ -162,6 +163,7 @@ void TestWorkspaceLiveSources::kafkaDialogSourceIsSavedAndResumesItsGroup() {
         k.topics = {"logs"};
         k.startAt = weir::source::KafkaSource::StartAt::Earliest;
         k.format = "json";
+        k.groupId = group.toStdString(); // a named group: reopened, it resumes
         k.properties = {{"client.id", "weir-workspace-test"}};
         controller.sourceControls()->addKafka(k); // what the dialog's OK does
         const weir::ui::EventTableModel *model = controller.window()->model();
@@ -185,9 +187,19 @@ void TestWorkspaceLiveSources::kafkaDialogSourceIsSavedAndResumesItsGroup() {
                      .value(QStringLiteral("client.id"))
                      .toString(),
                  QStringLiteral("weir-workspace-test"));
-        group = src.value(QStringLiteral("group")).toString();
-        QVERIFY2(group.startsWith(QStringLiteral("weir-")), qPrintable(group));
-        // Leaving: the source stops and commits what is stored.
+        QCOMPARE(src.value(QStringLiteral("group")).toString(), group);
+        // The same without a group: saved without one (its private group is not kept).
+        k.groupId.clear();
+        controller.sourceControls()->addKafka(k);
+        const QString unnamed = dir.filePath(QStringLiteral("kafka-unnamed.json"));
+        QVERIFY2(session.saveWorkspace(unnamed, &error), qPrintable(error));
+        const QJsonArray both = QJsonDocument::fromJson(readAll(unnamed))
+                                    .object()
+                                    .value(QStringLiteral("sources"))
+                                    .toArray();
+        QCOMPARE(both.size(), 2);
+        QVERIFY(!both.at(1).toObject().contains(QStringLiteral("group")));
+        // Leaving: the sources stop and commit what is stored.
     }
 
     const auto second =
