@@ -538,6 +538,13 @@ bool KafkaSource::append(RawBatch &b, const rd_kafka_message_t *msg,
     p.topic = topic;
     p.partition = msg->partition;
     p.nextOffset = msg->offset + 1;
+    // Keep the lag consistent with the offset reached (the high watermark is refreshed every
+    // 500 ms; until then the lag only shrinks as messages are read).
+    if (p.highWatermark >= 0) {
+        p.lagMessages = std::max<int64_t>(0, p.highWatermark - p.nextOffset);
+        if (p.lagMessages == 0)
+            p.lagSeconds = 0;
+    }
     if (tsType != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && tsMs >= 0)
         p.maxTimestamp = std::max(p.maxTimestamp, TimestampNs{tsMs * kNsPerMs});
     return true;
