@@ -29,6 +29,10 @@ public:
     parse::ParseResult parseHeader(std::string_view line, parse::EventHeader &out) override {
         return m_inner->parseHeader(line, out);
     }
+    void prepareLines(const std::string_view *lines, size_t count) override {
+        m_inner->prepareLines(lines, count);
+    }
+    bool batchesLines() const override { return m_inner->batchesLines(); }
     bool parseFields(std::string_view line, parse::FieldList &out) const override;
     std::vector<std::string> fieldNames() const override;
     uint64_t schemaVersion() const override { return m_inner->schemaVersion() + m_namesVersion; }

@@ -234,10 +234,19 @@ size_t Engine::processBatch(Slot &slot, source::RawBatch &batch) {
             // One pass finds the newlines and which lines are plain ASCII, a run at a time.
             LineSplitter splitter(data.data(), data.size());
             std::array<LineSplitter::Line, 256> lines;
+            std::array<std::string_view, 256> views; // for parsers that take lines in batches
+            const bool batches = ch.parser->batchesLines();
             while (const size_t n = splitter.take(lines.data(), lines.size())) {
+                if (batches) {
+                    for (size_t i = 0; i < n; ++i)
+                        views[i] = lines[i].view();
+                    ch.parser->prepareLines(views.data(), n);
+                }
                 for (size_t i = 0; i < n; ++i)
                     processLine(ch, lines[i].view(), position++, 0, ingest, lines[i].ascii);
                 records += n;
+                if (batches)
+                    ch.parser->prepareLines(nullptr, 0);
             }
             ch.nextLine = position;
         } else {

@@ -14,6 +14,20 @@ namespace weir::parse {
 namespace {
 
 constexpr int kMaxDepth = 64;
+// Lines whose header scan also samples column names.
+constexpr size_t kSampleLines = 256;
+// prepareLines: bytes per document stream, and streams per call (a few malformed lines each
+// cost a restart; past the budget the remaining lines go line by line).
+constexpr size_t kBatchBytes = size_t{1} << 18;
+constexpr int kStreamBudget = 64;
+
+// Integer fields taken as the HTTP status.
+constexpr std::string_view kStatusNames[] = {"status", "http.status", "status_code"};
+enum : uint8_t { kTimeName = 1, kLevelName = 2, kStatusName = 4 };
+
+bool isJsonSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
@@ -99,6 +113,9 @@ struct JsonParser::HeaderScan {
 
 JsonParser::JsonParser()
     : m_parser(std::make_unique<simdjson::dom::parser>()) {
+#ifdef SIMDJSON_THREADS_ENABLED
+    m_parser->threaded = false; // document streams run on the engine thread only
+#endif
     initHeaderNames();
 }
 
@@ -123,12 +140,56 @@ JsonParser::JsonParser(const JsonParser &other)
     , m_parser(std::make_unique<simdjson::dom::parser>())
     , m_names(other.m_names)
     , m_sampled(other.m_sampled)
-    , m_maxHeaderName(other.m_maxHeaderName) {}
+    , m_maxHeaderName(other.m_maxHeaderName) {
+    std::copy(std::begin(other.m_nameFilter), std::end(other.m_nameFilter), m_nameFilter);
+#ifdef SIMDJSON_THREADS_ENABLED
+    m_parser->threaded = false;
+#endif
+}
 
 void JsonParser::initHeaderNames() {
     // Conventional time names are at most 10 bytes, level names 9, status names 11
     // ("http.status", "status_code").
     m_maxHeaderName = std::max({size_t{11}, m_time.field.size(), m_levelField.size()});
+    std::fill(std::begin(m_nameFilter), std::end(m_nameFilter), uint64_t{0});
+    const auto add = [this](std::string_view name) {
+        if (!name.empty() && name.size() < 64)
+            m_nameFilter[name.size()] |= uint64_t{1} << (static_cast<unsigned char>(name[0]) & 63);
+    };
+    if (m_time.field.empty()) {
+        for (const std::string_view n : kConventionalTimeNames)
+            add(n);
+    } else {
+        add(m_time.field);
+    }
+    if (m_levelField.empty()) {
+        for (const std::string_view n : kConventionalLevelNames)
+            add(n);
+    } else {
+        add(m_levelField);
+    }
+    for (const std::string_view n : kStatusNames)
+        add(n);
+}
+
+inline uint8_t JsonParser::nameFlags(std::string_view name) const {
+    // Most names fail the filter: that test is inlined, the exact one is not.
+    if (name.empty() ||
+        (name.size() < 64 &&
+         !((m_nameFilter[name.size()] >> (static_cast<unsigned char>(name[0]) & 63)) & 1)))
+        return 0;
+    return exactNameFlags(name);
+}
+
+uint8_t JsonParser::exactNameFlags(std::string_view name) const {
+    uint8_t flags = 0;
+    if (m_time.field.empty() ? isConventionalTimeName(name) : name == m_time.field)
+        flags |= kTimeName;
+    if (m_levelField.empty() ? isConventionalLevelName(name) : name == m_levelField)
+        flags |= kLevelName;
+    if (std::find(std::begin(kStatusNames), std::end(kStatusNames), name) != std::end(kStatusNames))
+        flags |= kStatusName;
+    return flags;
 }
 
 JsonParser::~JsonParser() = default;
@@ -139,21 +200,23 @@ void JsonParser::scanHeader(const void *elementPtr, HeaderScan &scan, int depth,
     simdjson::dom::object object;
     if (obj.get_object().get(object) != simdjson::SUCCESS)
         return;
-    for (const auto field : object) {
+    const auto end = object.end();
+    for (auto it = object.begin(); it != end; ++it) {
         // Top-level names are used as they are; nested ones are built in m_path, unless the
         // name is too long to be one the header looks for (and no column sample is taken):
         // such fields still count for the ISO-shape time fallback, nameless.
-        std::string_view name = field.key;
+        const std::string_view key = it.key();
+        std::string_view name = key;
         bool fieldNamed = named;
         if (depth > 0 && named) {
-            const size_t len = base + 1 + field.key.size();
+            const size_t len = base + 1 + key.size();
             fieldNamed = scan.sample || len <= m_maxHeaderName;
             if (fieldNamed) {
                 // m_path is a scratch buffer (no per-field string calls): "parent.key".
                 if (m_path.size() < len)
                     m_path.resize(std::max(len, 2 * m_path.size()));
                 m_path[base] = '.';
-                std::memcpy(&m_path[base + 1], field.key.data(), field.key.size());
+                std::memcpy(&m_path[base + 1], key.data(), key.size());
                 m_pathLen = len;
                 name = std::string_view(m_path.data(), len);
             } else {
@@ -162,7 +225,7 @@ void JsonParser::scanHeader(const void *elementPtr, HeaderScan &scan, int depth,
         } else if (depth > 0) {
             name = {};
         }
-        const element v = field.value;
+        const element v = it.value();
         const element_type type = v.type();
         if (type == element_type::OBJECT) {
             if (depth < kMaxDepth) {
@@ -191,10 +254,9 @@ void JsonParser::scanHeader(const void *elementPtr, HeaderScan &scan, int depth,
         }
         if (scan.sample && std::find(m_names.begin(), m_names.end(), name) == m_names.end())
             m_names.emplace_back(name);
-        // Only the first time field counts: no name test once one was found.
-        const bool isTime = !scan.timeFound && (m_time.field.empty() ? isConventionalTimeName(name)
-                                                                     : name == m_time.field);
-        if (isTime) {
+        const uint8_t flags = nameFlags(name);
+        // Only the first time field counts.
+        if (!scan.timeFound && (flags & kTimeName)) {
             scan.timeFound = true;
             if (type == element_type::STRING) {
                 scan.timeBad = !m_time.parseValue(v.get_string().value_unsafe(), scan.out->time);
@@ -206,9 +268,7 @@ void JsonParser::scanHeader(const void *elementPtr, HeaderScan &scan, int depth,
             }
             continue;
         }
-        const bool isLevel =
-            m_levelField.empty() ? isConventionalLevelName(name) : name == m_levelField;
-        if (isLevel) {
+        if (flags & kLevelName) {
             if (type == element_type::STRING)
                 scan.out->severity = severityFromWord(v.get_string().value_unsafe());
             else if (type == element_type::INT64 || type == element_type::UINT64) {
@@ -225,7 +285,7 @@ void JsonParser::scanHeader(const void *elementPtr, HeaderScan &scan, int depth,
                     scan.shapeFound = true;
             }
         } else if ((type == element_type::INT64 || type == element_type::UINT64) &&
-                   (name == "status" || name == "http.status" || name == "status_code")) {
+                   (flags & kStatusName)) {
             int64_t s = 0;
             if (v.get_int64().get(s) == simdjson::SUCCESS && s > 0 && s < 1000)
                 scan.out->status = static_cast<uint16_t>(s);
@@ -234,19 +294,12 @@ void JsonParser::scanHeader(const void *elementPtr, HeaderScan &scan, int depth,
     m_pathLen = base;
 }
 
-ParseResult JsonParser::parseHeader(std::string_view line, EventHeader &out) {
-    const char *buf = padded(m_padded, line);
-    element root;
-    if (m_parser->parse(buf, line.size(), false).get(root) != simdjson::SUCCESS ||
-        root.type() != element_type::OBJECT)
-        return ParseResult::dead(DeadLetterReason::Malformed);
+ParseResult JsonParser::headerOf(const void *root, EventHeader &out, bool sample) {
     HeaderScan scan;
     scan.out = &out;
-    scan.sample = m_sampled < 256;
-    if (scan.sample)
-        ++m_sampled;
+    scan.sample = sample;
     m_pathLen = 0;
-    scanHeader(&root, scan, 0, true);
+    scanHeader(root, scan, 0, true);
     if (scan.timeBad)
         return ParseResult::dead(DeadLetterReason::BadTimestamp);
     if (!scan.timeFound && scan.shapeFound) {
@@ -255,6 +308,127 @@ ParseResult JsonParser::parseHeader(std::string_view line, EventHeader &out) {
     }
     out.hasTime = scan.timeFound;
     return ParseResult::event();
+}
+
+ParseResult JsonParser::parseHeader(std::string_view line, EventHeader &out) {
+    if (m_preparedNext < m_prepared.size()) {
+        // Prepared lines come in order; the engine may skip some (blank, not UTF-8).
+        const auto at = reinterpret_cast<uintptr_t>(line.data());
+        while (m_preparedNext < m_prepared.size() && m_prepared[m_preparedNext].data < at)
+            ++m_preparedNext;
+        if (m_preparedNext < m_prepared.size() && m_prepared[m_preparedNext].data == at &&
+            m_prepared[m_preparedNext].size == line.size()) {
+            const Prepared &p = m_prepared[m_preparedNext++];
+            ++m_batchedLines;
+            out = p.header;
+            return p.result;
+        }
+    }
+    const char *buf = padded(m_padded, line);
+    element root;
+    if (m_parser->parse(buf, line.size(), false).get(root) != simdjson::SUCCESS ||
+        root.type() != element_type::OBJECT)
+        return ParseResult::dead(DeadLetterReason::Malformed);
+    const bool sample = m_sampled < kSampleLines;
+    if (sample)
+        ++m_sampled;
+    return headerOf(&root, out, sample);
+}
+
+void JsonParser::prepareLines(const std::string_view *lines, size_t count) {
+    m_prepared.clear();
+    m_preparedNext = 0;
+    // While column names are sampled, parseHeader has side effects: line by line.
+    if (count == 0 || m_sampled < kSampleLines)
+        return;
+    int budget = kStreamBudget;
+    size_t i = 0;
+    while (i < count && budget > 0) {
+        // One stream over at most kBatchBytes of lines (longer lines go line by line).
+        m_entries.clear();
+        m_batch.clear();
+        for (; i < count; ++i) {
+            std::string_view l = lines[i];
+            if (!l.empty() && l.back() == '\r')
+                l.remove_suffix(1); // as the engine passes it
+            if (l.size() > kBatchBytes / 4)
+                continue;
+            if (m_batch.size() + l.size() + 1 > kBatchBytes)
+                break;
+            size_t first = 0;
+            while (first < l.size() && isJsonSpace(l[first]))
+                ++first;
+            if (first == l.size())
+                continue; // blank: no document; the engine does not parse it either
+            m_entries.push_back({l.data(), l.size(), m_batch.size(), m_batch.size() + first});
+            m_batch.append(l.data(), l.size());
+            m_batch.push_back('\n');
+        }
+        if (m_entries.empty())
+            continue;
+        m_batch.append(simdjson::SIMDJSON_PADDING, '\0');
+        streamEntries(0, m_entries.size(), budget);
+    }
+}
+
+void JsonParser::streamEntries(size_t begin, size_t end, int &budget) {
+    while (begin < end && budget-- > 0) {
+        const Entry &firstEntry = m_entries[begin];
+        const Entry &lastEntry = m_entries[end - 1];
+        const auto *base = reinterpret_cast<const uint8_t *>(m_batch.data() + firstEntry.start);
+        const size_t len = lastEntry.start + lastEntry.size - firstEntry.start;
+        simdjson::dom::document_stream stream;
+        if (m_parser->parse_many(base, len, kBatchBytes).get(stream) != simdjson::SUCCESS)
+            return;
+        // A line's result is kept when its document starts at the line's first non-blank byte
+        // and ends on the line, followed by blanks only: then stage 1 saw the line as a parse
+        // of the line alone would (no string open before it), and stage 2 read only its bytes.
+        size_t next = begin; // the entry the next document must start
+        bool failed = false;
+        for (auto it = stream.begin(); it != stream.end(); ++it) {
+            element root;
+            const simdjson::error_code error = (*it).get(root);
+            if (error != simdjson::SUCCESS && next == begin &&
+                (error == simdjson::UTF8_ERROR || error == simdjson::UNCLOSED_STRING ||
+                 error == simdjson::UNESCAPED_CHARS || error == simdjson::CAPACITY)) {
+                // Stage 1 failed over the whole stream (one line not UTF-8, an odd quote):
+                // halve it; a single line is left to the line-by-line path.
+                if (end - begin > 1) {
+                    const size_t mid = begin + (end - begin) / 2;
+                    streamEntries(begin, mid, budget);
+                    streamEntries(mid, end, budget);
+                }
+                return;
+            }
+            const size_t at = firstEntry.start + it.current_index();
+            if (next == end || at != m_entries[next].first) {
+                failed = true; // a document that is not the next line's: start afresh there
+                break;
+            }
+            const Entry &entry = m_entries[next++];
+            if (error != simdjson::SUCCESS) {
+                failed = true; // this line's own error: the line-by-line path reports it
+                break;
+            }
+            if (root.type() != element_type::OBJECT)
+                continue;
+            const size_t docEnd = at + it.source().size();
+            const size_t lineEnd = entry.start + entry.size;
+            if (docEnd > lineEnd ||
+                !std::all_of(m_batch.begin() + static_cast<ptrdiff_t>(docEnd),
+                             m_batch.begin() + static_cast<ptrdiff_t>(lineEnd), isJsonSpace))
+                continue;
+            Prepared result{};
+            result.data = reinterpret_cast<uintptr_t>(entry.data);
+            result.size = entry.size;
+            result.result = headerOf(&root, result.header, false);
+            m_prepared.push_back(result);
+        }
+        if (!failed && next == end)
+            return;
+        // Restart after the last line looked at (progress: at least one line).
+        begin = std::max(next, begin + 1);
+    }
 }
 
 bool JsonParser::parseFields(std::string_view line, FieldList &out) const {

@@ -613,15 +613,20 @@ bool parseIsoTimestampFast(std::string_view s, TimestampNs &out) {
     const size_t n = s.size();
     if (n < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
         return false;
-    const auto two = [&](size_t i, unsigned &v) {
-        const unsigned a = static_cast<unsigned>(s[i] - '0');
-        const unsigned b = static_cast<unsigned>(s[i + 1] - '0');
+    const auto digit = [&s](size_t i) {
+        return static_cast<unsigned>(static_cast<unsigned char>(s[i])) - unsigned{'0'};
+    };
+    const auto two = [&digit](size_t i, unsigned &v) {
+        const unsigned a = digit(i);
+        const unsigned b = digit(i + 1);
         v = a * 10 + b;
         return a < 10 && b < 10;
     };
-    unsigned y1, y2, mo, d, h, mi, sec;
-    if (!two(0, y1) || !two(2, y2) || !two(5, mo) || !two(8, d) || !two(11, h) || !two(14, mi) ||
-        !two(17, sec))
+    // All fourteen digits checked at once (no early exit: the common case is valid).
+    unsigned y1 = 0, y2 = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+    const bool digits =
+        two(0, y1) & two(2, y2) & two(5, mo) & two(8, d) & two(11, h) & two(14, mi) & two(17, sec);
+    if (!digits)
         return false;
     size_t p = 19;
     int64_t nanos = 0;

@@ -64,6 +64,10 @@ public:
     ParseResult parseHeader(std::string_view line, EventHeader &out) override {
         return m_inner->parseHeader(line, out);
     }
+    void prepareLines(const std::string_view *lines, size_t count) override {
+        m_inner->prepareLines(lines, count);
+    }
+    bool batchesLines() const override { return m_inner->batchesLines(); }
     bool parseFields(std::string_view line, FieldList &out) const override;
     std::vector<std::string> fieldNames() const override;
     uint64_t schemaVersion() const override { return m_inner->schemaVersion(); }

@@ -4,6 +4,7 @@
 #include "weir/parse/format_options.h"
 #include "weir/parse/parser.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,15 @@ public:
 
     std::string_view formatName() const override { return "json"; }
     ParseResult parseHeader(std::string_view line, EventHeader &out) override;
+    // Parses the announced lines as one simdjson document stream (stage 1 once over them all)
+    // and keeps each line's header; parseHeader then answers from it. A line's result is kept
+    // only when the stream proves that its document is exactly that line's text (the next
+    // document starts at the next line, or the stream ends with it); every other line is left
+    // to the line-by-line path. A no-op while the column names are being sampled.
+    void prepareLines(const std::string_view *lines, size_t count) override;
+    bool batchesLines() const override { return true; }
+    // Lines parseHeader answered from prepareLines' results so far (tests, benchmarks).
+    uint64_t batchedLines() const { return m_batchedLines; }
     bool parseFields(std::string_view line, FieldList &out) const override;
     std::vector<std::string> fieldNames() const override { return m_names; }
     uint64_t schemaVersion() const override { return m_names.size(); }
@@ -45,7 +55,26 @@ public:
 
 private:
     struct HeaderScan;
+    struct Prepared {
+        uintptr_t data; // the line's view, as parseHeader will get it
+        size_t size;
+        ParseResult result;
+        EventHeader header;
+    };
+    struct Entry {
+        const char *data; // the line (one trailing CR removed)
+        size_t size;
+        size_t start; // offset of the line in m_batch
+        size_t first; // offset of its first non-whitespace byte in m_batch
+    };
     void scanHeader(const void *element, HeaderScan &scan, int depth, bool named);
+    // kTimeName | kLevelName | kStatusName: what the header may take this field as.
+    uint8_t nameFlags(std::string_view name) const;
+    uint8_t exactNameFlags(std::string_view name) const;
+    ParseResult headerOf(const void *root, EventHeader &out, bool sample);
+    // Runs a document stream over m_entries[begin, end); false when the restart budget is
+    // spent.
+    void streamEntries(size_t begin, size_t end, int &budget);
     void initHeaderNames();
 
     std::string m_levelField;
@@ -58,6 +87,15 @@ private:
     size_t m_sampled = 0;
     // The longest dotted name the header looks for (time, level, status names).
     size_t m_maxHeaderName = 0;
+    // A quick rejection of names that are none of those: bit (first byte & 63) of
+    // m_nameFilter[length] is set for every such name shorter than 64 bytes.
+    uint64_t m_nameFilter[64] = {};
+    // Engine thread: prepareLines' results (in line order) and the next one to hand out.
+    std::vector<Prepared> m_prepared;
+    size_t m_preparedNext = 0;
+    uint64_t m_batchedLines = 0;
+    std::vector<Entry> m_entries; // prepareLines' scratch
+    std::string m_batch;          // the lines joined by '\n', with simdjson's padding
 };
 
 } // namespace weir::parse

@@ -98,6 +98,18 @@ public:
     // Hot path: no allocation. `line` has no trailing newline (a trailing CR is allowed).
     virtual ParseResult parseHeader(std::string_view line, EventHeader &out) = 0;
 
+    // Optional batching, engine thread: announces the lines the next parseHeader calls will
+    // get, in that order (some may be skipped, or passed cut shorter). A parser may parse them
+    // together; it must then answer parseHeader exactly as it would line by line, and only for
+    // a view with the same data pointer and length. prepareLines(nullptr, 0) forgets them
+    // (their memory may be reused after it). The views must stay valid until then.
+    virtual void prepareLines(const std::string_view *lines, size_t count) {
+        (void)lines;
+        (void)count;
+    }
+    // True when prepareLines is worth calling.
+    virtual bool batchesLines() const { return false; }
+
     // Full typed fields for display and export; false when the line does not parse.
     virtual bool parseFields(std::string_view line, FieldList &out) const = 0;
 

@@ -16,5 +16,10 @@ bool timeFromEpochNumber(double v, TimestampNs &out);
 // Field names that are taken as the event time when no time field is configured, in order.
 bool isConventionalTimeName(std::string_view name);
 bool isConventionalLevelName(std::string_view name);
+// Every name the two predicates above accept (for parsers that build their own filters).
+inline constexpr std::string_view kConventionalTimeNames[] = {
+    "timestamp", "time", "ts", "@timestamp", "TIMESTAMP", "Timestamp", "datetime", "date"};
+inline constexpr std::string_view kConventionalLevelNames[] = {
+    "level", "lvl", "loglevel", "log.level", "severity", "LEVEL", "Level"};
 
 } // namespace weir::parse
