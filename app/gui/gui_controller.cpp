@@ -47,6 +47,17 @@ GuiController::GuiController(GuiOptions options, QObject *parent)
         m_window.get(), [this](SourceFactory make, const std::string &title) {
             addSource(std::move(make), title);
         });
+    connect(m_window.get(), &ui::MainWindow::reparseDeadLettersRequested, this,
+            [this](int source, const QString &format) {
+                if (!m_engine)
+                    return;
+                std::optional<SourceId> id;
+                if (source >= 0)
+                    id = SourceId{static_cast<uint16_t>(source)};
+                m_engine->reparseDeadLetters(id, format.toStdString());
+            });
+    connect(m_window.get(), &ui::MainWindow::applyFormatRequested, this,
+            &GuiController::applyFormat);
     ui::AnalysisDocks *docks = m_window->analysisDocks();
     connect(docks, &ui::AnalysisDocks::configureWindowsRequested, this,
             &GuiController::configureWindows);
@@ -290,31 +301,51 @@ void GuiController::runAlertCommand(const QByteArrayList &alerts) {
     m_commands->run(alerts);
 }
 
-void GuiController::addFile(const std::string &path, const std::string &format, bool follow) {
+GuiController::SourceFactory
+GuiController::fileSource(const std::string &path, const std::string &format, bool follow) const {
     source::FileSource::Options fo;
     fo.path = path;
     fo.format = format;
     fo.follow = follow;
     fo.speed = m_options.speed;
     fo.zeroCopy = true; // map, as weir-cli does; truncation is survived (MappedRegionGuard)
-    addSource(
-        [fo] {
-            auto src = std::make_unique<source::FileSource>(fo);
-            if (fo.speed > 0) {
-                // Pacing reads event times with the parser the engine will use (as weir-cli
-                // does).
-                src->setPacingParser(
-                    parse::makeParser(fo.format == "auto" ? "combined" : fo.format));
-            }
-            return src;
-        },
-        QFileInfo(QString::fromStdString(path)).fileName().toStdString());
+    return [fo] {
+        auto src = std::make_unique<source::FileSource>(fo);
+        if (fo.speed > 0) {
+            // Pacing reads event times with the parser the engine will use (as weir-cli
+            // does).
+            src->setPacingParser(parse::makeParser(fo.format == "auto" ? "combined" : fo.format));
+        }
+        return src;
+    };
+}
+
+void GuiController::addFile(const std::string &path, const std::string &format, bool follow) {
+    addSource(fileSource(path, format, follow),
+              QFileInfo(QString::fromStdString(path)).fileName().toStdString());
+    m_inputs.back().path = path;
+    m_inputs.back().follow = follow;
+}
+
+void GuiController::applyFormat(const QString &source, const QString &format) {
+    const std::string path = source.toStdString();
+    for (Input &input : m_inputs) {
+        if (!input.path.empty() && input.path == path) {
+            input.make = fileSource(path, format.trimmed().toStdString(), input.follow);
+            restartPipeline();
+            m_window->statusBar()->showMessage(tr("Reading %1 again as %2").arg(source, format),
+                                               10000);
+            return;
+        }
+    }
+    m_window->statusBar()->showMessage(tr("Only files can be read again with another format"),
+                                       10000);
 }
 
 void GuiController::addSource(SourceFactory make, const std::string &title) {
     if (m_engine) // else buildEngine() adds it
         m_engine->addSource(make());
-    m_inputs.push_back(Input{title, std::move(make)});
+    m_inputs.push_back(Input{title, std::move(make), {}});
     updateTitle();
 }
 

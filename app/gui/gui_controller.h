@@ -67,6 +67,9 @@ public:
     void openFiles(const QStringList &paths);
     // `follow`: keep reading what is appended (tail -F); the file shows as a live source.
     void addFile(const std::string &path, const std::string &format, bool follow = false);
+    // Parser workbench "Apply to source": the file input named `source` (its path) is read
+    // with `format` from now on, and every input is replayed (restartPipeline).
+    void applyFormat(const QString &source, const QString &format);
     // Creates a source now and again whenever the pipeline restarts (a new rule set or
     // workspace replays every input through a new engine), so live sources reconnect.
     using SourceFactory = std::function<std::unique_ptr<source::Source>()>;
@@ -98,6 +101,7 @@ private:
     // The window processor of one setup, or null with the parser's message in `error`.
     static std::shared_ptr<engine::EventProcessor>
     makeWindowProcessor(const window::WindowSetupText &setup, std::string *error);
+    SourceFactory fileSource(const std::string &path, const std::string &format, bool follow) const;
     void editRules();
     void useRulesStateFile(); // silences and acknowledgements of the rules file, if any
     void runAlertCommand(const QByteArrayList &alerts);
@@ -114,6 +118,8 @@ private:
     struct Input {
         std::string title;
         SourceFactory make;
+        std::string path; // file inputs: the file (the source's name)
+        bool follow = false;
     };
     std::vector<Input> m_inputs; // every input but the demo, in order (recreated on restart)
     std::string m_rulesJson;     // the rules in force; empty: none

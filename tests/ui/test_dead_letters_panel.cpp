@@ -28,6 +28,8 @@ public:
         m_store.add(reason, weir::SourceId{source}, line, weir::TimestampNs{}, raw);
     }
 
+    void resolve(uint64_t index) { m_store.resolve(index); }
+
     std::shared_ptr<const weir::engine::Snapshot> snapshot() {
         auto s = std::make_shared<weir::engine::Snapshot>();
         s->version = ++m_version;
@@ -38,9 +40,15 @@ public:
             ch.name = id == 0 ? "app.log" : "other.log";
             s->channels.push_back(std::move(ch));
         }
-        s->stats.deadLetters = m_store.total();
+        s->stats.deadLetters = m_store.total() - m_store.resolvedCount();
+        s->stats.resolvedDeadLetters = m_store.resolvedCount();
         for (size_t r = 0; r < weir::engine::kReasonCount; ++r)
             s->stats.deadByReason[r] = m_store.counts()[r];
+        // As the engine counts: resolved ones leave the counts.
+        for (size_t i = 0; i < s->deadLetters.size(); ++i) {
+            if (s->deadLetters[i].resolved)
+                --s->stats.deadByReason[static_cast<size_t>(s->deadLetters[i].reason)];
+        }
         return s;
     }
 
@@ -65,6 +73,7 @@ private Q_SLOTS:
     void displayTextIsPlainAndSafe();
     void panelCountsRawViewAndGoToPosition();
     void panelReparsesWithAnotherFormatInCore();
+    void resolvedDeadLettersAreMarkedInPlace();
 };
 
 void TestDeadLettersPanel::modelShowsEveryColumnAndExactRawBytes() {
@@ -217,6 +226,50 @@ void TestDeadLettersPanel::panelReparsesWithAnotherFormatInCore() {
     QCOMPARE(panel.trialText(), QStringLiteral("2 of 3 dead letters parse as json (66.7 %)"));
     panel.formatBox()->setCurrentText(QStringLiteral("regex:("));
     QVERIFY(panel.tryFormat().startsWith(QStringLiteral("Format error: ")));
+}
+
+void TestDeadLettersPanel::resolvedDeadLettersAreMarkedInPlace() {
+    DeadFeeder feed;
+    feed.add(DeadLetterReason::Malformed, 0, 1, R"({"a":1})");
+    feed.add(DeadLetterReason::Malformed, 1, 2, "nothing");
+    DeadLettersPanel panel;
+    QAbstractItemModelTester tester(panel.model(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    panel.applySnapshot(feed.snapshot());
+    const auto before = feed.snapshot();
+    QSignalSpy changed(panel.model(), &QAbstractItemModel::dataChanged);
+    QSignalSpy reset(panel.model(), &QAbstractItemModel::modelReset);
+    feed.resolve(0);
+    panel.applySnapshot(feed.snapshot());
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(reset.count(), 0);
+    QCOMPARE(panel.model()->rowCount(), 2);
+    QVERIFY(panel.model()->index(0, 0).data(DeadLetterModel::ResolvedRole).toBool());
+    QVERIFY(!panel.model()->index(1, 0).data(DeadLetterModel::ResolvedRole).toBool());
+    QCOMPARE(cell(*panel.model(), 0, DeadLetterModel::ReasonColumn),
+             QStringLiteral("malformed, re-parsed"));
+    QCOMPARE(panel.summaryText(), QStringLiteral("1 dead letter(s): malformed 1"));
+    QCOMPARE(panel.model()->rawLines(-1, 10), std::vector<std::string>{"nothing"});
+    QCOMPARE(panel.trialText(), QStringLiteral("1 dead letter(s) re-parsed into events"));
+    // Snapshots published before keep their view.
+    QVERIFY(!before->deadLetters[0].resolved);
+
+    // "Re-parse into events" asks for the selected row's source, with the format in the box.
+    QSignalSpy requested(&panel, &DeadLettersPanel::reparseRequested);
+    panel.formatBox()->setCurrentText(QStringLiteral("json"));
+    panel.table()->setCurrentIndex(panel.model()->index(1, 0));
+    auto *button = panel.findChild<QPushButton *>(QStringLiteral("reparseIntoEvents"));
+    QVERIFY(button);
+    button->click();
+    QCOMPARE(requested.count(), 1);
+    QCOMPARE(requested.at(0).at(0).toInt(), 1);
+    QCOMPARE(requested.at(0).at(1).toString(), QStringLiteral("json"));
+    panel.table()->setCurrentIndex(QModelIndex());
+    QVERIFY(panel.reparseIntoEvents());
+    QCOMPARE(requested.last().at(0).toInt(), -1);
+    panel.formatBox()->setCurrentText(QStringLiteral("regex:("));
+    QVERIFY(!panel.reparseIntoEvents());
+    QCOMPARE(requested.count(), 2);
 }
 
 QTEST_MAIN(TestDeadLettersPanel)

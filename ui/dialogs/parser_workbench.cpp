@@ -43,6 +43,9 @@ QString percent(size_t part, size_t whole) {
 
 ParserWorkbenchDialog::ParserWorkbenchDialog(QWidget *parent)
     : QDialog(parent)
+    , m_source(new QComboBox(this))
+    , m_apply(new QPushButton(tr("Apply to source"), this))
+    , m_sourceLabel(new QLabel(tr("Source:"), this))
     , m_sample(new QPlainTextEdit(this))
     , m_format(new QComboBox(this))
     , m_rate(new QLabel(this))
@@ -79,6 +82,22 @@ ParserWorkbenchDialog::ParserWorkbenchDialog(QWidget *parent)
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Use this format"));
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    m_apply->setObjectName(QStringLiteral("applyFormat"));
+    m_apply->setToolTip(tr("Read the source again from its start with this format"));
+    buttons->addButton(m_apply, QDialogButtonBox::ActionRole);
+    m_source->setObjectName(QStringLiteral("workbenchSource"));
+    m_sourceLabel->setTextFormat(Qt::PlainText);
+    m_source->hide();
+    m_sourceLabel->hide();
+    m_apply->hide();
+    connect(m_source, qOverload<int>(&QComboBox::activated), this,
+            &ParserWorkbenchDialog::selectSource);
+    connect(m_apply, &QPushButton::clicked, this, [this] {
+        if (m_source->currentIndex() < 0)
+            return;
+        Q_EMIT applyRequested(m_source->currentText(), format());
+        accept();
+    });
 
     auto *form = new QFormLayout;
     const auto plainLabel = [this](const QString &text) {
@@ -86,6 +105,7 @@ ParserWorkbenchDialog::ParserWorkbenchDialog(QWidget *parent)
         label->setTextFormat(Qt::PlainText);
         return label;
     };
+    form->addRow(m_sourceLabel, m_source);
     form->addRow(plainLabel(tr("Format:")), m_format);
     form->addRow(plainLabel(tr("Match rate:")), m_rate);
     auto *results = new QSplitter(Qt::Horizontal, this);
@@ -118,6 +138,34 @@ void ParserWorkbenchDialog::setSampleLines(const QStringList &lines) {
 void ParserWorkbenchDialog::setFormat(const QString &format) {
     m_format->setCurrentText(format);
     refresh();
+}
+
+void ParserWorkbenchDialog::setSources(const QStringList &names, const QStringList &formats,
+                                       const QList<QStringList> &samples) {
+    m_source->clear();
+    m_source->addItems(names);
+    m_sourceFormats = formats;
+    m_samples = samples;
+    const bool any = !names.isEmpty();
+    m_source->setVisible(any);
+    m_sourceLabel->setVisible(any);
+    m_apply->setVisible(any);
+    if (any)
+        selectSource(0);
+}
+
+QString ParserWorkbenchDialog::currentSource() const {
+    return m_source->currentText();
+}
+
+void ParserWorkbenchDialog::selectSource(int index) {
+    if (index < 0 || index >= m_source->count())
+        return;
+    m_source->setCurrentIndex(index);
+    // The resolved format names a complete format for the built-in ones only.
+    if (index < m_sourceFormats.size() && parse::makeParser(m_sourceFormats[index].toStdString()))
+        m_format->setCurrentText(m_sourceFormats[index]);
+    setSampleLines(index < m_samples.size() ? m_samples[index] : QStringList());
 }
 
 QString ParserWorkbenchDialog::format() const {

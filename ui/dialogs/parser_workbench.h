@@ -8,6 +8,7 @@
 class QComboBox;
 class QLabel;
 class QPlainTextEdit;
+class QPushButton;
 class QStandardItemModel;
 class QTableView;
 
@@ -17,8 +18,9 @@ namespace weir::ui {
 // letters), a format picked or written (a name, regex:EXPR, logformat:STR), and, live, the
 // match rate, each line's outcome and fields, and per field the share of events that have it,
 // its null rate and its inferred type. The core (parse::tryFormat) does every parse; this
-// dialog only shows the outcome, as plain text. Thread contract: GUI thread; a trial runs
-// 200 ms after the last edit, over at most kMaxLines lines.
+// dialog only shows the outcome, as plain text. With sources (Tools → Parser Workbench…), it
+// can apply the format to one of them. Thread contract: GUI thread; a trial runs 200 ms after
+// the last edit, over at most kMaxLines lines.
 class ParserWorkbenchDialog final : public QDialog {
     Q_OBJECT
 
@@ -32,6 +34,12 @@ public:
     void setSampleLines(const QStringList &lines);
     void setFormat(const QString &format);
     QString format() const;
+    // Offers the sources (names, their current formats, sample lines of each) in a "Source"
+    // box that loads the sample, and an "Apply to source" button (applyRequested). Without
+    // sources neither is shown.
+    void setSources(const QStringList &names, const QStringList &formats,
+                    const QList<QStringList> &samples);
+    QString currentSource() const;
 
     // Runs the trial now (the timer does it after edits).
     void refresh();
@@ -40,7 +48,18 @@ public:
     QStandardItemModel *linesModel() const { return m_lines; }
     QStandardItemModel *fieldsModel() const { return m_fields; }
 
+Q_SIGNALS:
+    // "Apply to source": read `source` again with `format`.
+    void applyRequested(const QString &source, const QString &format);
+
 private:
+    void selectSource(int index);
+
+    QComboBox *m_source;
+    QPushButton *m_apply;
+    QLabel *m_sourceLabel;
+    QStringList m_sourceFormats;
+    QList<QStringList> m_samples;
     QPlainTextEdit *m_sample;
     QComboBox *m_format;
     QLabel *m_rate;

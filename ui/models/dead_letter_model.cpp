@@ -3,6 +3,7 @@
 
 #include "weir/parse/parser.h"
 
+#include <QColor>
 #include <QLocale>
 
 namespace weir::ui {
@@ -35,7 +36,10 @@ void DeadLetterModel::applySnapshot(const std::shared_ptr<const engine::Snapshot
     const auto &dl = snapshot->deadLetters;
     const bool appendOnly = m_snapshot && m_reason < 0 && dl.firstIndex() == m_first &&
                             dl.size() >= static_cast<size_t>(m_count);
+    const bool resolvedChanged = snapshot->stats.resolvedDeadLetters != m_resolved;
+    m_resolved = snapshot->stats.resolvedDeadLetters;
     if (appendOnly) {
+        const int oldCount = m_count;
         const int newCount = static_cast<int>(dl.size());
         if (newCount > m_count) {
             beginInsertRows({}, m_count, newCount - 1);
@@ -45,6 +49,8 @@ void DeadLetterModel::applySnapshot(const std::shared_ptr<const engine::Snapshot
         } else {
             m_snapshot = snapshot;
         }
+        if (resolvedChanged && oldCount > 0)
+            Q_EMIT dataChanged(index(0, 0), index(oldCount - 1, ColumnCount - 1));
         return;
     }
     beginResetModel();
@@ -120,7 +126,7 @@ std::vector<std::string> DeadLetterModel::rawLines(int source, size_t limit) con
     std::vector<std::string> out;
     for (int row = 0; row < m_count && out.size() < limit; ++row) {
         const store::DeadLetter *d = letterAt(row);
-        if (source < 0 || d->source.value == source)
+        if (!d->resolved && (source < 0 || d->source.value == source))
             out.push_back(d->raw);
     }
     return out;
@@ -145,7 +151,8 @@ QVariant DeadLetterModel::data(const QModelIndex &index, int role) const {
         switch (index.column()) {
         case ReasonColumn: {
             const std::string_view name = parse::reasonName(d->reason);
-            return QString::fromLatin1(name.data(), static_cast<int>(name.size()));
+            const QString reason = QString::fromLatin1(name.data(), static_cast<int>(name.size()));
+            return d->resolved ? tr("%1, re-parsed").arg(reason) : reason;
         }
         case SourceColumn:
             return sourceName(d->source);
@@ -158,6 +165,12 @@ QVariant DeadLetterModel::data(const QModelIndex &index, int role) const {
         default:
             return {};
         }
+    case Qt::ForegroundRole:
+        if (d->resolved)
+            return QColor(Qt::darkGray);
+        return {};
+    case ResolvedRole:
+        return d->resolved;
     case Qt::TextAlignmentRole:
         if (index.column() == PositionColumn || index.column() == SizeColumn)
             return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));

@@ -32,13 +32,14 @@ public:
         RawRole,                   // QByteArray: the kept raw bytes, exact
         RawSizeRole,               // qulonglong: the line's size before the raw-bytes cap
         IndexRole,                 // qulonglong: the dead letter's global index in the store
+        ResolvedRole,              // bool: re-parsed into an event since (still kept)
     };
     static constexpr int kMaxDisplayChars = 512;
 
     explicit DeadLetterModel(QObject *parent = nullptr);
 
     // Shows a newer snapshot: appended dead letters become one row insertion; eviction of the
-    // oldest ones or a reason filter makes it one reset.
+    // oldest ones or a reason filter makes it one reset; newly resolved ones one dataChanged.
     void applySnapshot(const std::shared_ptr<const engine::Snapshot> &snapshot);
     // -1: every reason; else a parse::DeadLetterReason value.
     void setReasonFilter(int reason);
@@ -50,8 +51,8 @@ public:
     uint64_t totalDeadLetters() const;
     // "name:line" (files) or "name:offset" (topics).
     QString positionText(int row) const;
-    // The kept raw bytes of the visible rows whose source is `source` (-1: every source), for
-    // re-parsing; at most `limit` of them, oldest first.
+    // The kept raw bytes of the visible rows whose source is `source` (-1: every source) and
+    // that are not resolved, for re-parsing; at most `limit` of them, oldest first.
     std::vector<std::string> rawLines(int source, size_t limit) const;
 
     // Plain, single-line display text for raw bytes (see the class comment).
@@ -72,8 +73,9 @@ private:
     int m_reason = -1;
     // With a reason filter: snapshot positions (0 = oldest kept) of the rows.
     std::vector<uint32_t> m_rows;
-    uint64_t m_first = 0; // m_snapshot->deadLetters.firstIndex() when the rows were built
-    int m_count = 0;      // rows shown
+    uint64_t m_first = 0;    // m_snapshot->deadLetters.firstIndex() when the rows were built
+    int m_count = 0;         // rows shown
+    uint64_t m_resolved = 0; // the snapshot's resolved dead letters, to notice new ones
 };
 
 } // namespace weir::ui

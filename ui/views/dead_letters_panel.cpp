@@ -29,10 +29,14 @@ DeadLettersPanel::DeadLettersPanel(QWidget *parent)
     , m_try(new QPushButton(tr("Try format"), this))
     , m_goTo(new QPushButton(tr("Go to position"), this))
     , m_workbench(new QPushButton(tr("Workbench…"), this))
+    , m_reparse(new QPushButton(tr("Re-parse into events"), this))
     , m_trial(new QLabel(this)) {
     setObjectName(QStringLiteral("deadLettersPanel"));
     m_goTo->setObjectName(QStringLiteral("goToPosition"));
     m_try->setObjectName(QStringLiteral("tryFormat"));
+    m_reparse->setObjectName(QStringLiteral("reparseIntoEvents"));
+    m_reparse->setToolTip(tr("Dead letters that parse with this format become events at their "
+                             "original position"));
     // Everything shown here may come from hostile input: plain text only.
     m_summary->setTextFormat(Qt::PlainText);
     m_trial->setTextFormat(Qt::PlainText);
@@ -70,6 +74,7 @@ DeadLettersPanel::DeadLettersPanel(QWidget *parent)
     trial->addWidget(m_format, 1);
     trial->addWidget(m_try);
     trial->addWidget(m_workbench);
+    trial->addWidget(m_reparse);
     trial->addWidget(m_goTo);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -89,12 +94,18 @@ DeadLettersPanel::DeadLettersPanel(QWidget *parent)
     connect(m_goTo, &QPushButton::clicked, this, [this] { goToSelected(); });
     connect(m_try, &QPushButton::clicked, this, [this] { tryFormat(); });
     connect(m_workbench, &QPushButton::clicked, this, [this] { openWorkbench(); });
+    connect(m_reparse, &QPushButton::clicked, this, [this] { reparseIntoEvents(); });
     updateSummary();
 }
 
 void DeadLettersPanel::applySnapshot(const std::shared_ptr<const engine::Snapshot> &snapshot) {
     m_model->applySnapshot(snapshot);
     updateSummary();
+    if (snapshot && snapshot->stats.resolvedDeadLetters != m_resolved) {
+        m_resolved = snapshot->stats.resolvedDeadLetters;
+        m_trial->setText(
+            tr("%n dead letter(s) re-parsed into events", nullptr, static_cast<int>(m_resolved)));
+    }
 }
 
 void DeadLettersPanel::updateSummary() {
@@ -168,6 +179,22 @@ QString DeadLettersPanel::tryFormat() {
     }
     m_trial->setText(text);
     return text;
+}
+
+bool DeadLettersPanel::reparseIntoEvents() {
+    const QModelIndex current = m_table->currentIndex();
+    const int source = current.isValid()
+                           ? current.siblingAtColumn(0).data(DeadLetterModel::SourceIdRole).toInt()
+                           : -1;
+    const QString format = m_format->currentText().trimmed();
+    std::string error;
+    if (!parse::makeParser(format.toStdString(), &error)) {
+        m_trial->setText(tr("Format error: %1").arg(QString::fromStdString(error)));
+        return false;
+    }
+    m_trial->setText(tr("Re-parsing the dead letters as %1…").arg(format));
+    Q_EMIT reparseRequested(source, format);
+    return true;
 }
 
 void DeadLettersPanel::openWorkbench() {

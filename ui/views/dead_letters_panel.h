@@ -44,10 +44,16 @@ public:
     // Opens the parser workbench on the kept dead letters of the selected source; an accepted
     // format goes into the format box and is tried at once.
     void openWorkbench();
+    // Asks (reparseRequested) for the kept dead letters of the selected row's source (every
+    // source when nothing is selected) to be re-parsed with the format in the format box, the
+    // ones that parse becoming events. False (and a message) when the format does not compile.
+    bool reparseIntoEvents();
 
 Q_SIGNALS:
     // "Go to position": the selected dead letter's source and line (or offset).
     void positionRequested(int sourceId, qulonglong position, const QString &text);
+    // "Re-parse into events": source -1 means every source (Engine::reparseDeadLetters).
+    void reparseRequested(int sourceId, const QString &format);
 
 private:
     void updateSummary();
@@ -63,7 +69,9 @@ private:
     QPushButton *m_try;
     QPushButton *m_goTo;
     QPushButton *m_workbench;
+    QPushButton *m_reparse;
     QLabel *m_trial;
+    uint64_t m_resolved = 0; // resolved dead letters in the last snapshot
 };
 
 } // namespace weir::ui

@@ -8,6 +8,7 @@
 #include "dialogs/export_dialog.h"
 #include "dialogs/highlight_rules_dialog.h"
 #include "dialogs/open_files_dialog.h"
+#include "dialogs/parser_workbench.h"
 #include "models/event_table_model.h"
 #include "models/table_filter.h"
 #include "views/analysis_docks.h"
@@ -117,9 +118,14 @@ MainWindow::MainWindow(QWidget *parent)
     addDockWidget(Qt::BottomDockWidgetArea, m_deadDock);
     m_deadDock->hide();
     connect(m_deadLetters, &DeadLettersPanel::positionRequested, this,
-            [this](int, qulonglong, const QString &where) {
-                statusBar()->showMessage(tr("Dead letter at %1").arg(where), 10000);
+            [this](int source, qulonglong position, const QString &where) {
+                const QString text = goToPosition(source, position)
+                                         ? tr("Dead letter at %1: nearest event selected")
+                                         : tr("Dead letter at %1: no event of that source");
+                statusBar()->showMessage(text.arg(where), 10000);
             });
+    connect(m_deadLetters, &DeadLettersPanel::reparseRequested, this,
+            &MainWindow::reparseDeadLettersRequested);
 
     createActions();
     resize(1280, 860);
@@ -209,6 +215,8 @@ void MainWindow::createActions() {
     m_analysis = new AnalysisDocks(this, view, m_table, m_model);
     m_analysis->setRateChart(m_chart);
     view->addAction(m_deadDock->toggleViewAction());
+    QMenu *tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(tr("Parser &Workbench…"), this, [this] { openParserWorkbench(); });
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->setObjectName(QStringLiteral("helpMenu"));
     help->addAction(about);
@@ -253,6 +261,81 @@ bool MainWindow::goToTime(TimestampNs t) {
         return false;
     m_table->goToRow(row);
     return true;
+}
+
+bool MainWindow::goToPosition(int sourceId, uint64_t position) {
+    const engine::Snapshot *snap = m_model->snapshot();
+    const int rows = m_model->rowCount();
+    if (!snap || rows == 0)
+        return false;
+    // The source's own events and those re-parsed from its dead letters.
+    std::vector<char> wanted(snap->channels.size(), 0);
+    for (const auto &c : snap->channels) {
+        if (c.id.value == sourceId || (c.reparsed && c.reparsedFrom.value == sourceId))
+            wanted[c.id.value] = 1;
+    }
+    // One pass over the rows (positions are in order per source, but re-parsed events come
+    // after the rest).
+    const query::VisibleRows &visible = m_model->visibleRows();
+    const uint64_t firstRow = visible.rank(m_model->firstIndex());
+    int row = 0, best = -1;
+    uint64_t bestDistance = ~uint64_t{0};
+    visible.forEach(firstRow, firstRow + static_cast<uint64_t>(rows), [&](uint64_t index) {
+        const store::EventRef e = snap->events.at(index);
+        if (e && e.record().source.value < wanted.size() && wanted[e.record().source.value]) {
+            const uint64_t p = e.record().position();
+            const uint64_t d = p > position ? p - position : position - p;
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = row;
+            }
+        }
+        ++row;
+    });
+    if (best < 0)
+        return false;
+    m_table->goToRow(best);
+    return true;
+}
+
+QDialog *MainWindow::openParserWorkbench() {
+    auto *dialog = new ParserWorkbenchDialog(this);
+    dialog->setObjectName(QStringLiteral("parserWorkbench"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    QStringList names, formats;
+    QList<QStringList> samples;
+    if (const engine::Snapshot *snap = m_model->snapshot()) {
+        // Per source: its kept dead letters first (what the format must fix), then its first
+        // events, up to the workbench's line limit (looking at a bounded number of events).
+        constexpr uint64_t kMaxScanned = 200000;
+        const int limit = ParserWorkbenchDialog::kMaxLines;
+        for (const auto &c : snap->channels) {
+            if (c.reparsed)
+                continue;
+            QStringList lines;
+            const auto &dead = snap->deadLetters;
+            for (size_t i = 0; i < dead.size() && lines.size() < limit / 2; ++i) {
+                if (dead[i].source == c.id && !dead[i].resolved)
+                    lines << QString::fromUtf8(dead[i].raw.data(), int(dead[i].raw.size()));
+            }
+            const uint64_t first = snap->events.firstIndex();
+            const uint64_t end = std::min(snap->events.endIndex(), first + kMaxScanned);
+            snap->events.forEach(first, end, [&](const store::EventRef &e) {
+                if (lines.size() < limit && e.record().source == c.id) {
+                    const std::string_view raw = e.raw();
+                    lines << QString::fromUtf8(raw.data(), int(raw.size()));
+                }
+            });
+            names << QString::fromStdString(c.name);
+            formats << QString::fromStdString(c.format);
+            samples << lines;
+        }
+    }
+    dialog->setSources(names, formats, samples);
+    connect(dialog, &ParserWorkbenchDialog::applyRequested, this,
+            &MainWindow::applyFormatRequested);
+    dialog->open();
+    return dialog;
 }
 
 void MainWindow::askGoToTime() {

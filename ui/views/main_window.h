@@ -12,6 +12,7 @@
 #include <memory>
 
 class QAction;
+class QDialog;
 class QDockWidget;
 class QMenu;
 class QSplitter;
@@ -79,10 +80,23 @@ public:
     QAction *followTailAction() const { return m_followAction; }
     // Window results and alerts docks (see AnalysisDocks).
     AnalysisDocks *analysisDocks() const { return m_analysis; }
+    DeadLettersPanel *deadLettersPanel() const { return m_deadLetters; }
+
+    // Selects the visible row of source `sourceId` (or of the events re-parsed from its dead
+    // letters) whose position (line, offset) is nearest to `position`; false if none.
+    bool goToPosition(int sourceId, uint64_t position);
+    // Tools → Parser Workbench…: the workbench over each source's kept lines and dead letters;
+    // "Apply to source" asks (applyFormatRequested) for that source to be read again with the
+    // format. Returns the dialog (deleted on close).
+    QDialog *openParserWorkbench();
 
 Q_SIGNALS:
     // The user asked to replay these files (File → Open or a drop).
     void openFilesRequested(const QStringList &paths);
+    // Dead Letters → "Re-parse into events" (Engine::reparseDeadLetters; -1: every source).
+    void reparseDeadLettersRequested(int sourceId, const QString &format);
+    // Parser workbench → "Apply to source": read the source named `source` again with `format`.
+    void applyFormatRequested(const QString &source, const QString &format);
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;

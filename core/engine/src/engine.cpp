@@ -32,6 +32,8 @@ struct Engine::Channel {
     uint64_t nextLine = 1; // line count for batches that leave numbering to the engine
     uint64_t events = 0;
     uint64_t deadLetters = 0;
+    bool reparsed = false; // made by reparseDeadLetters for the dead letters of reparsedFrom
+    SourceId reparsedFrom;
 };
 
 struct Engine::Slot {
@@ -296,6 +298,86 @@ size_t Engine::processBatch(Slot &slot, source::RawBatch &batch) {
     return records;
 }
 
+bool Engine::reparseDeadLetters(std::optional<SourceId> source, std::string format) {
+    std::string error;
+    if (!parse::makeParser(format, &error))
+        return false;
+    {
+        std::lock_guard<std::mutex> lock(m_reparseMutex);
+        m_reparses.push_back({source, std::move(format)});
+    }
+    wake();
+    return true;
+}
+
+bool Engine::runReparses() {
+    std::vector<ReparseRequest> requests;
+    {
+        std::lock_guard<std::mutex> lock(m_reparseMutex);
+        requests.swap(m_reparses);
+    }
+    for (const ReparseRequest &req : requests) {
+        // The snapshot keeps the blocks it reads: resolve() copies any it changes.
+        const store::DeadLetterSnapshot dead = m_deadLetters.snapshot();
+        std::vector<std::shared_ptr<Channel>> channels;
+        {
+            std::lock_guard<std::mutex> lock(m_slotsMutex); // addSource may push meanwhile
+            channels = m_channels;
+        }
+        std::vector<std::shared_ptr<Channel>> made(channels.size()); // by original id
+        for (size_t i = 0; i < dead.size(); ++i) {
+            const store::DeadLetter &d = dead[i];
+            if (d.resolved || (req.source && d.source != *req.source) ||
+                (d.reason != DeadLetterReason::Malformed &&
+                 d.reason != DeadLetterReason::BadTimestamp) ||
+                d.raw.size() != d.rawFullSize || d.source.value >= made.size())
+                continue;
+            std::shared_ptr<Channel> &ch = made[d.source.value];
+            if (!ch) {
+                ch = std::make_shared<Channel>();
+                ch->parser = parse::makeParser(req.format);
+                if (!ch->parser)
+                    break; // checked when queued; a format's validity does not change
+                ch->requestedFormat = req.format;
+                ch->format = std::string(ch->parser->formatName());
+                ch->reparsed = true;
+                ch->reparsedFrom = d.source;
+                ch->name = channels[d.source.value]->name;
+                std::lock_guard<std::mutex> lock(m_slotsMutex);
+                ch->id = SourceId{m_nextSourceId++};
+                m_channels.push_back(ch);
+            }
+            parse::EventHeader header{};
+            const parse::ParseResult r = ch->parser->parseHeader(d.raw, header);
+            if (r.status == ParseStatus::DeadLetter)
+                continue;
+            m_deadLetters.resolve(dead.firstIndex() + i);
+            ++m_stats.resolvedDeadLetters;
+            --m_stats.deadLetters;
+            --m_stats.deadByReason[static_cast<size_t>(d.reason)];
+            --channels[d.source.value]->deadLetters;
+            if (r.status == ParseStatus::Header) {
+                ++m_stats.headerLines;
+                continue;
+            }
+            store::EventRecord rec{};
+            rec.time = header.hasTime ? header.time : d.ingestTime;
+            rec.source = ch->id;
+            rec.status = header.status;
+            rec.severity = header.severity;
+            rec.flags = header.hasTime ? 0 : store::TimeFromArrival;
+            rec.setPosition(d.position);
+            m_store.append(rec, d.raw, d.ingestTime);
+            ++m_stats.events;
+            ++ch->events;
+            m_stats.minEventTime = std::min(m_stats.minEventTime, rec.time);
+            m_stats.maxEventTime = std::max(m_stats.maxEventTime, rec.time);
+            m_timeline.add(rec.time, RateTimeline::classOf(rec.status, rec.severity));
+        }
+    }
+    return !requests.empty();
+}
+
 void Engine::addProcessor(std::shared_ptr<EventProcessor> processor) {
     m_processors.push_back(std::move(processor));
 }
@@ -495,6 +577,8 @@ void Engine::publish() {
         info.deadLetters = c->deadLetters;
         info.fieldNames = c->fieldNames;
         info.decoder = c->decoder;
+        info.reparsed = c->reparsed;
+        info.reparsedFrom = c->reparsedFrom;
         snap->channels.push_back(std::move(info));
     }
     st.evictedEvents = m_store.evictedEvents();
@@ -562,6 +646,8 @@ void Engine::run() {
             replacing = false;
             dirty = true;
         }
+        if (runReparses())
+            dirty = true;
         std::vector<std::shared_ptr<Slot>> slots;
         {
             std::lock_guard<std::mutex> lock(m_slotsMutex);

@@ -39,6 +39,26 @@ void DeadLetterStore::add(parse::DeadLetterReason reason, SourceId source, uint6
     }
 }
 
+void DeadLetterStore::resolve(uint64_t index) {
+    if (index < m_first || index >= m_end)
+        return;
+    const size_t block = static_cast<size_t>(index / kBlockCapacity - m_first / kBlockCapacity);
+    auto &b = m_blocks[block];
+    DeadLetter &d = (*b)[static_cast<size_t>(index % kBlockCapacity)];
+    if (d.resolved)
+        return;
+    if (b.use_count() > 1) {
+        // Shared with a snapshot: write a copy (with the same reserve, as the last block is
+        // appended to in place while readers index below its published count).
+        auto copy = std::make_shared<DeadLetterSnapshot::Block>();
+        copy->reserve(kBlockCapacity);
+        copy->assign(b->begin(), b->end());
+        b = std::move(copy);
+    }
+    (*b)[static_cast<size_t>(index % kBlockCapacity)].resolved = true;
+    ++m_resolved;
+}
+
 DeadLetterSnapshot DeadLetterStore::snapshot() const {
     std::vector<std::shared_ptr<const DeadLetterSnapshot::Block>> blocks(m_blocks.begin(),
                                                                          m_blocks.end());

@@ -21,6 +21,7 @@ struct AlertResults;
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -43,11 +44,12 @@ struct EngineStats {
     uint64_t backpressureWaits = 0;
     uint64_t evictedEvents = 0; // dropped from the store by the memory budget
     uint64_t evictedDeadLetters = 0;
-    size_t memoryBytes = 0;     // store and dead letters
-    size_t queuedBytes = 0;     // waiting in the ingest queues
-    double eventsPerSecond = 0; // recent processing rate
-    double elapsedSeconds = 0;  // since start()
-    double busySeconds = 0;     // time the engine thread spent processing batches
+    uint64_t resolvedDeadLetters = 0; // re-parsed into events (Engine::reparseDeadLetters)
+    size_t memoryBytes = 0;           // store and dead letters
+    size_t queuedBytes = 0;           // waiting in the ingest queues
+    double eventsPerSecond = 0;       // recent processing rate
+    double elapsedSeconds = 0;        // since start()
+    double busySeconds = 0;           // time the engine thread spent processing batches
     TimestampNs minEventTime = kMaxTimestamp;
     TimestampNs maxEventTime = kMinTimestamp;
     bool finished = false; // every source is bounded and fully processed
@@ -65,6 +67,10 @@ struct ChannelInfo {
     std::vector<std::string> fieldNames;
     // A parser for deriving typed fields from raw bytes; safe to use from any thread.
     std::shared_ptr<const parse::Parser> decoder;
+    // The events of dead letters of channel `reparsedFrom` re-parsed with `format`
+    // (Engine::reparseDeadLetters): same name, no source of its own.
+    bool reparsed = false;
+    SourceId reparsedFrom;
 };
 
 struct SourceStatus {
@@ -141,6 +147,15 @@ public:
     // and must not block (post to another thread's queue).
     void setPublishCallback(std::function<void(uint64_t)> callback);
 
+    // Re-parses the kept dead letters of `source` (nullopt: of every source) that did not
+    // match their format (malformed, bad timestamp) with `format`. Any thread; the engine
+    // thread does it before its next publication. Those that parse now become events of a
+    // channel made for them (the source's name, that format, so that their fields decode) at
+    // their original position and arrival time; they stay in the dead-letter store marked
+    // resolved and leave the dead-letter counts. Window and alert processors do not see them
+    // (replay the source with the format for that). False if `format` does not compile.
+    bool reparseDeadLetters(std::optional<SourceId> source, std::string format);
+
     // Adds an in-engine event consumer (e.g. a WindowProcessor). Call before start(); the
     // engine shares ownership and calls it on the engine thread only.
     void addProcessor(std::shared_ptr<EventProcessor> processor);
@@ -170,6 +185,8 @@ private:
     void publish();
     bool allFinished() const;
     void applyProcessors(std::vector<std::shared_ptr<EventProcessor>> processors);
+    // Engine thread: runs the queued reparseDeadLetters requests; false if there were none.
+    bool runReparses();
 
     Options m_options;
     store::EventStore m_store;
@@ -205,7 +222,13 @@ private:
     parse::EventHeader m_header;     // scratch
     store::ExternalBytes m_external; // the current batch's zero-copy bytes, if any
     std::vector<std::shared_ptr<EventProcessor>> m_processors; // fixed once started
-    bool m_inputFinished = false;                              // engine thread
+    struct ReparseRequest {
+        std::optional<SourceId> source;
+        std::string format;
+    };
+    std::mutex m_reparseMutex; // guards m_reparses
+    std::vector<ReparseRequest> m_reparses;
+    bool m_inputFinished = false; // engine thread
 };
 
 } // namespace weir::engine

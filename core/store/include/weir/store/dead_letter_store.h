@@ -19,6 +19,7 @@ struct DeadLetter {
     std::string raw;          // at most DeadLetterStore::Options::maxRawBytes
     uint64_t rawFullSize = 0; // size before truncation
     std::string detail;       // optional human-readable detail
+    bool resolved = false;    // re-parsed with another format into an event (still kept)
 };
 
 // Immutable view of the dead letters at one moment.
@@ -71,6 +72,11 @@ public:
 
     DeadLetterSnapshot snapshot() const;
 
+    // Marks the kept dead letter of global index `index` as resolved (no-op if it was
+    // evicted). Blocks already published are copied first: snapshots never change.
+    void resolve(uint64_t index);
+    uint64_t resolvedCount() const { return m_resolved; }
+
     uint64_t total() const { return m_end; }
     uint64_t evicted() const { return m_first; }
     uint64_t count(parse::DeadLetterReason r) const { return m_counts[static_cast<size_t>(r)]; }
@@ -87,6 +93,7 @@ private:
     uint64_t m_end = 0;
     size_t m_bytes = 0;
     std::vector<size_t> m_blockBytes;
+    uint64_t m_resolved = 0;
     std::array<uint64_t, static_cast<size_t>(parse::DeadLetterReason::Count_)> m_counts{};
 };
 
