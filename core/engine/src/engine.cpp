@@ -373,6 +373,7 @@ bool Engine::runReparses() {
             m_stats.minEventTime = std::min(m_stats.minEventTime, rec.time);
             m_stats.maxEventTime = std::max(m_stats.maxEventTime, rec.time);
             m_timeline.add(rec.time, RateTimeline::classOf(rec.status, rec.severity));
+            m_severityTimeline.add(rec.time, RateTimeline::classOf(0, rec.severity));
         }
     }
     return !requests.empty();

@@ -27,6 +27,15 @@ std::shared_ptr<const engine::Snapshot> waitSnapshot(const engine::Engine &engin
     return snap;
 }
 
+uint64_t timelineTotal(const engine::RateTimeline &t) {
+    uint64_t n = 0;
+    for (size_t i = 0; i < t.size(); ++i) {
+        for (const auto c : t.bucket(i))
+            n += c;
+    }
+    return n + t.outOfRange();
+}
+
 const char *kAccess =
     R"(10.0.0.1 - - [22/Nov/2021:10:15:32 +0000] "GET /a HTTP/1.1" 200 12 "-" "curl")";
 
@@ -67,6 +76,10 @@ TEST(EngineReparse, DeadLettersThatParseBecomeEventsAtTheirLine) {
     EXPECT_EQ(after->stats.deadLetters, 1u);
     EXPECT_EQ(after->stats.deadByReason[size_t(DeadLetterReason::Malformed)], 1u);
     EXPECT_EQ(after->stats.lines, 10u); // nothing read twice
+    // Both rate timelines count them.
+    EXPECT_EQ(timelineTotal(before->timeline), 7u);
+    EXPECT_EQ(timelineTotal(after->timeline), 9u);
+    EXPECT_EQ(timelineTotal(after->severityTimeline), 9u);
 
     // A channel for the re-parsed events: the file's name, the new format.
     ASSERT_EQ(after->channels.size(), 2u);
