@@ -5,6 +5,7 @@
 // tests/data/loghub (WEIR_LOGHUB_DIR).
 #include "access_log_generator.h"
 #include "weir/parse/format_registry.h"
+#include "weir/parse/json_parser.h"
 
 #include <algorithm>
 #include <benchmark/benchmark.h>
@@ -26,7 +27,9 @@ std::vector<std::string> accessLines(double seedShare) {
     return lines;
 }
 
-std::vector<std::string> jsonLines() {
+// escaped: the message has an escaped quote and a non-ASCII letter, which the JSON parser's
+// fast scan leaves to simdjson (so these lines take the document stream).
+std::vector<std::string> jsonLines(bool escaped = false) {
     std::vector<std::string> lines;
     char buf[512];
     static const char *kLevels[] = {"info", "info", "info", "warn", "error", "debug"};
@@ -39,6 +42,10 @@ std::vector<std::string> jsonLines() {
             i / 60 % 60, i % 60, i % 1000, kLevels[i % 6], i % 7 ? 200 : 503, i, i % 250, i % 10,
             i % 97);
         lines.emplace_back(buf);
+        if (escaped) {
+            const auto at = lines.back().find("request done");
+            lines.back().replace(at, 12, "request \\\"d\xc3\xb6ne\\\"");
+        }
     }
     return lines;
 }
@@ -95,14 +102,17 @@ void run(benchmark::State &state, const std::string &format,
 
 // As the engine feeds a parser: one buffer of lines, announced 256 at a time
 // (Parser::prepareLines) before they are parsed one by one.
+// fastScan false: the JSON parser without its fast scan (simdjson's document stream only).
 void runBatched(benchmark::State &state, const std::string &format,
-                const std::vector<std::string> &lines) {
+                const std::vector<std::string> &lines, bool fastScan = true) {
     std::string error;
     auto parser = weir::parse::makeParser(format, &error);
     if (!parser || lines.empty()) {
         state.SkipWithError(error.empty() ? "no input" : error.c_str());
         return;
     }
+    if (auto *json = dynamic_cast<weir::parse::JsonParser *>(parser.get()))
+        json->setFastScan(fastScan);
     std::string data;
     for (const auto &l : lines)
         data.append(l).push_back('\n');
@@ -194,6 +204,12 @@ void BM_JsonLines(benchmark::State &s) {
 void BM_JsonLinesBatched(benchmark::State &s) {
     runBatched(s, "json", jsonLines());
 }
+void BM_JsonLinesBatchedNoFastScan(benchmark::State &s) {
+    runBatched(s, "json", jsonLines(), false);
+}
+void BM_JsonLinesBatchedEscaped(benchmark::State &s) {
+    runBatched(s, "json", jsonLines(true));
+}
 void BM_Logfmt(benchmark::State &s) {
     run(s, "logfmt", logfmtLines());
 }
@@ -253,6 +269,8 @@ BENCHMARK(BM_AccessLogFormatString);
 BENCHMARK(BM_NginxLogFormatString);
 BENCHMARK(BM_JsonLines);
 BENCHMARK(BM_JsonLinesBatched);
+BENCHMARK(BM_JsonLinesBatchedNoFastScan);
+BENCHMARK(BM_JsonLinesBatchedEscaped);
 BENCHMARK(BM_SimdjsonStreamOnly);
 BENCHMARK(BM_Logfmt);
 BENCHMARK(BM_RegexAccess);

@@ -3,6 +3,7 @@
 // user format compilation (WEIR_FUZZ_MODE). Every input must come back as an event, a header
 // or a dead letter with a reason; the sanitizers catch everything else.
 #include "weir/parse/format_registry.h"
+#include "weir/parse/json_parser.h"
 #include "weir/parse/time_format.h"
 
 #include <cstddef>
@@ -39,9 +40,12 @@ void exercise(Parser &p, std::string_view line) {
 }
 
 // A JSON parser past its column sample (where prepareLines takes effect).
-std::unique_ptr<Parser> warmedJson() {
+// fastScan false: simdjson alone (the reference).
+std::unique_ptr<Parser> warmedJson(bool fastScan) {
     auto p = makeParser("json");
     check(p != nullptr);
+    if (auto *json = dynamic_cast<JsonParser *>(p.get()))
+        json->setFastScan(fastScan);
     EventHeader h;
     for (int i = 0; i < 300; ++i)
         p->parseHeader(R"({"ts":"2024-01-02T03:04:05Z","level":"info"})", h);
@@ -73,22 +77,29 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         for (std::string_view line : splitLines(input))
             exercise(*parser, line);
     } else if (mode == "jsonbatch") {
-        // Differential: lines parsed together (prepareLines, one document stream) must give
-        // exactly what the line-by-line path gives.
-        static std::unique_ptr<Parser> single = warmedJson();
-        static std::unique_ptr<Parser> batched = warmedJson();
+        // Differential: lines parsed together (prepareLines: the fast scan, then one document
+        // stream for the rest) and line by line with the fast scan must give exactly what
+        // simdjson alone gives line by line.
+        static std::unique_ptr<Parser> single = warmedJson(false);
+        static std::unique_ptr<Parser> batched = warmedJson(true);
+        static std::unique_ptr<Parser> fast = warmedJson(true);
         const auto lines = splitLines(input);
         batched->prepareLines(lines.data(), lines.size());
         for (std::string_view line : lines) {
             if (!line.empty() && line.back() == '\r')
                 line.remove_suffix(1);
-            EventHeader a, b;
+            EventHeader a, b, f;
             const ParseResult ra = single->parseHeader(line, a);
             const ParseResult rb = batched->parseHeader(line, b);
-            if (!(ra.status == rb.status && ra.reason == rb.reason && a.hasTime == b.hasTime &&
-                  a.time == b.time && a.severity == b.severity && a.status == b.status)) {
+            const ParseResult rf = fast->parseHeader(line, f);
+            const auto same = [&](const ParseResult &r, const EventHeader &h) {
+                return ra.status == r.status && ra.reason == r.reason && a.hasTime == h.hasTime &&
+                       a.time == h.time && a.severity == h.severity && a.status == h.status;
+            };
+            if (!same(rb, b) || !same(rf, f)) {
                 // The smoke driver saves no crash input: show the line that differs.
-                std::fprintf(stderr, "batched result differs for line (%zu bytes):", line.size());
+                std::fprintf(stderr, "batched or fast-scan result differs for line (%zu bytes):",
+                             line.size());
                 for (const char c : line)
                     std::fprintf(stderr, " %02x", static_cast<unsigned char>(c));
                 std::fprintf(stderr, "\n");

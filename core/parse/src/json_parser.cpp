@@ -6,8 +6,14 @@
 #include "weir/parse/time_value.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
+#include <limits>
 #include <simdjson.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace weir::parse {
 
@@ -31,7 +37,71 @@ bool isJsonSpace(char c) {
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
-// Copies `line` into `buf` with simdjson's required readable padding after it.
+// The fast header scan (JsonParser::fastHeader) leaves deeper documents to simdjson.
+constexpr int kFastDepth = 32;
+
+// The fast scan reads a copy of the line followed by kFastPadding zero bytes: it never checks
+// for the end of the line, as no rule of the grammar accepts a NUL (one in the line itself
+// stops the scan there, unsure); only the final position is compared with the end.
+constexpr size_t kFastPadding = 64;
+
+inline bool isDigit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+inline void skipSpace(const char *&p) {
+    // Every JSON blank is <= ' ': most bytes fail the first test.
+    while (static_cast<unsigned char>(*p) <= ' ' && isJsonSpace(*p))
+        ++p;
+}
+
+// A string's body, from just after its opening quote to the closing one (consumed). False
+// (unsure) on an escape, a control byte (NUL: the end), any byte >= 0x80 (those take
+// simdjson's exact path).
+inline bool plainString(const char *&p, std::string_view &out) {
+    const char *const start = p;
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(0x20);
+    for (;;) {
+        // Stops at the padding at the latest.
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+        // Signed compare: bytes >= 0x80 are negative, so "< 0x20" flags them too.
+        const __m128i hit =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                         _mm_cmplt_epi8(v, space));
+        const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+        if (mask != 0) {
+            p += __builtin_ctz(mask);
+            break;
+        }
+        p += 16;
+    }
+#else
+    for (;; ++p) {
+        const auto c = static_cast<unsigned char>(*p);
+        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
+            break;
+    }
+#endif
+    if (*p != '"')
+        return false;
+    out = std::string_view(start, static_cast<size_t>(p - start));
+    ++p;
+    return true;
+}
+
+inline bool literal(const char *&p, const char (&word)[5]) {
+    // The padding makes the 4 bytes readable.
+    if (p[0] != word[0] || p[1] != word[1] || p[2] != word[2] || p[3] != word[3])
+        return false;
+    p += 4;
+    return true;
+}
+
+// Copies `line` into `buf` with simdjson's required readable padding after it (zeros; the
+// fast scan relies on them).
 const char *padded(std::string &buf, std::string_view line) {
     const size_t need = line.size() + simdjson::SIMDJSON_PADDING;
     if (buf.size() < need)
@@ -111,6 +181,80 @@ struct JsonParser::HeaderScan {
     TimestampNs shapeTime;
 };
 
+// A field's value as the header looks at it (objects are walked, not valued).
+struct JsonParser::Value {
+    enum Kind : uint8_t { String, Int, UInt, Double, Bool, Null, Array };
+    Kind kind = Null;
+    // String: the (unescaped) value. Double from the fast scan: its digits, no exponent.
+    std::string_view text;
+    int64_t i = 0;  // Int
+    uint64_t u = 0; // UInt
+    double d = 0;   // Double from simdjson
+
+    // Int, UInt and Double as a double (simdjson's get_double; both round correctly).
+    double number() const {
+        if (kind == Int)
+            return static_cast<double>(i);
+        if (kind == UInt)
+            return static_cast<double>(u);
+        if (text.empty())
+            return d;
+        double v = 0;
+        std::from_chars(text.data(), text.data() + text.size(), v);
+        return v;
+    }
+    // simdjson's get_int64: Int, or a UInt that fits.
+    bool int64(int64_t &out) const {
+        if (kind == Int)
+            out = i;
+        else if (kind == UInt && u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+            out = static_cast<int64_t>(u);
+        else
+            return false;
+        return true;
+    }
+};
+
+// A name of 1 to 16 bytes as two words (overlapping loads): for names of the same length,
+// equal keys mean equal names.
+struct JsonParser::NameKey {
+    uint64_t a = 0, b = 0;
+
+    static NameKey of(std::string_view n) {
+        NameKey k;
+        const char *p = n.data();
+        const size_t size = n.size();
+        if (size >= 8 && size <= 16) {
+            std::memcpy(&k.a, p, 8);
+            std::memcpy(&k.b, p + size - 8, 8);
+        } else if (size >= 4 && size < 8) {
+            uint32_t x = 0, y = 0;
+            std::memcpy(&x, p, 4);
+            std::memcpy(&y, p + size - 4, 4);
+            k.a = x;
+            k.b = y;
+        } else if (size > 0 && size < 4) {
+            // Bytes 0, size/2 and size-1 cover 1 to 3 bytes.
+            k.a = static_cast<unsigned char>(p[0]) |
+                  (uint64_t{static_cast<unsigned char>(p[size / 2])} << 8);
+            k.b = static_cast<unsigned char>(p[size - 1]);
+        }
+        return k;
+    }
+    bool operator==(const NameKey &o) const { return a == o.a && b == o.b; }
+};
+
+struct JsonParser::HeaderName {
+    std::string name;
+    NameKey key; // for names of up to 16 bytes
+    uint8_t flags;
+};
+
+struct JsonParser::Cursor {
+    const char *p;
+    const char *end;
+};
+
 JsonParser::JsonParser()
     : m_parser(std::make_unique<simdjson::dom::parser>()) {
 #ifdef SIMDJSON_THREADS_ENABLED
@@ -140,8 +284,10 @@ JsonParser::JsonParser(const JsonParser &other)
     , m_parser(std::make_unique<simdjson::dom::parser>())
     , m_names(other.m_names)
     , m_sampled(other.m_sampled)
-    , m_maxHeaderName(other.m_maxHeaderName) {
+    , m_maxHeaderName(other.m_maxHeaderName)
+    , m_fastScan(other.m_fastScan) {
     std::copy(std::begin(other.m_nameFilter), std::end(other.m_nameFilter), m_nameFilter);
+    std::copy(std::begin(other.m_headerNames), std::end(other.m_headerNames), m_headerNames);
 #ifdef SIMDJSON_THREADS_ENABLED
     m_parser->threaded = false;
 #endif
@@ -152,24 +298,36 @@ void JsonParser::initHeaderNames() {
     // ("http.status", "status_code").
     m_maxHeaderName = std::max({size_t{11}, m_time.field.size(), m_levelField.size()});
     std::fill(std::begin(m_nameFilter), std::end(m_nameFilter), uint64_t{0});
-    const auto add = [this](std::string_view name) {
+    // The names the header takes, with what it takes each as (time, level, status): the same
+    // answers as the predicates (test NameListsMatchThePredicates checks the lists).
+    for (auto &names : m_headerNames)
+        names.clear();
+    const auto add = [this](std::string_view name, uint8_t flag) {
         if (!name.empty() && name.size() < 64)
             m_nameFilter[name.size()] |= uint64_t{1} << (static_cast<unsigned char>(name[0]) & 63);
+        auto &names = m_headerNames[std::min(name.size(), size_t{64})];
+        for (HeaderName &n : names) {
+            if (n.name == name) {
+                n.flags |= flag;
+                return;
+            }
+        }
+        names.push_back({std::string(name), NameKey::of(name), flag});
     };
     if (m_time.field.empty()) {
         for (const std::string_view n : kConventionalTimeNames)
-            add(n);
+            add(n, kTimeName);
     } else {
-        add(m_time.field);
+        add(m_time.field, kTimeName);
     }
     if (m_levelField.empty()) {
         for (const std::string_view n : kConventionalLevelNames)
-            add(n);
+            add(n, kLevelName);
     } else {
-        add(m_levelField);
+        add(m_levelField, kLevelName);
     }
     for (const std::string_view n : kStatusNames)
-        add(n);
+        add(n, kStatusName);
 }
 
 inline uint8_t JsonParser::nameFlags(std::string_view name) const {
@@ -182,14 +340,20 @@ inline uint8_t JsonParser::nameFlags(std::string_view name) const {
 }
 
 uint8_t JsonParser::exactNameFlags(std::string_view name) const {
-    uint8_t flags = 0;
-    if (m_time.field.empty() ? isConventionalTimeName(name) : name == m_time.field)
-        flags |= kTimeName;
-    if (m_levelField.empty() ? isConventionalLevelName(name) : name == m_levelField)
-        flags |= kLevelName;
-    if (std::find(std::begin(kStatusNames), std::end(kStatusNames), name) != std::end(kStatusNames))
-        flags |= kStatusName;
-    return flags;
+    const auto &names = m_headerNames[std::min(name.size(), size_t{64})];
+    if (name.size() <= 16) {
+        const NameKey key = NameKey::of(name);
+        for (const HeaderName &n : names) {
+            if (n.key == key)
+                return n.flags;
+        }
+        return 0;
+    }
+    for (const HeaderName &n : names) {
+        if (n.name == name)
+            return n.flags;
+    }
+    return 0;
 }
 
 JsonParser::~JsonParser() = default;
@@ -242,64 +406,310 @@ void JsonParser::scanHeader(const void *elementPtr, HeaderScan &scan, int depth,
             m_pathLen = base;
             continue;
         }
-        if (name.empty() && depth > 0) {
-            // Nameless: only the ISO-shape fallback can use it.
-            if (type == element_type::STRING && !scan.timeFound && !scan.shapeFound &&
-                m_time.field.empty()) {
-                const std::string_view str = v.get_string().value_unsafe();
-                if (isoShaped(str) && m_time.parseValue(str, scan.shapeTime))
-                    scan.shapeFound = true;
-            }
-            continue;
+        Value value;
+        switch (type) {
+        case element_type::STRING:
+            value.kind = Value::String;
+            value.text = v.get_string().value_unsafe();
+            break;
+        case element_type::INT64:
+            value.kind = Value::Int;
+            value.i = v.get_int64().value_unsafe();
+            break;
+        case element_type::UINT64:
+            value.kind = Value::UInt;
+            value.u = v.get_uint64().value_unsafe();
+            break;
+        case element_type::DOUBLE:
+            value.kind = Value::Double;
+            value.d = v.get_double().value_unsafe();
+            break;
+        case element_type::BOOL:
+            value.kind = Value::Bool;
+            break;
+        case element_type::NULL_VALUE:
+            value.kind = Value::Null;
+            break;
+        default:
+            value.kind = Value::Array;
+            break;
         }
-        if (scan.sample && std::find(m_names.begin(), m_names.end(), name) == m_names.end())
-            m_names.emplace_back(name);
-        const uint8_t flags = nameFlags(name);
-        // Only the first time field counts.
-        if (!scan.timeFound && (flags & kTimeName)) {
-            scan.timeFound = true;
-            if (type == element_type::STRING) {
-                scan.timeBad = !m_time.parseValue(v.get_string().value_unsafe(), scan.out->time);
-            } else if (type == element_type::INT64 || type == element_type::UINT64 ||
-                       type == element_type::DOUBLE) {
-                scan.timeBad = !timeFromEpochNumber(v.get_double().value_unsafe(), scan.out->time);
-            } else {
-                scan.timeBad = true;
-            }
-            continue;
-        }
-        if (flags & kLevelName) {
-            if (type == element_type::STRING)
-                scan.out->severity = severityFromWord(v.get_string().value_unsafe());
-            else if (type == element_type::INT64 || type == element_type::UINT64) {
-                int64_t n = 0;
-                if (v.get_int64().get(n) == simdjson::SUCCESS)
-                    scan.out->severity = numericLevel(n);
-            }
-            continue;
-        }
-        if (type == element_type::STRING) {
-            if (!scan.timeFound && !scan.shapeFound && m_time.field.empty()) {
-                const std::string_view s = v.get_string().value_unsafe();
-                if (isoShaped(s) && m_time.parseValue(s, scan.shapeTime))
-                    scan.shapeFound = true;
-            }
-        } else if ((type == element_type::INT64 || type == element_type::UINT64) &&
-                   (flags & kStatusName)) {
-            int64_t s = 0;
-            if (v.get_int64().get(s) == simdjson::SUCCESS && s > 0 && s < 1000)
-                scan.out->status = static_cast<uint16_t>(s);
-        }
+        headerValue(scan, name, depth, value);
     }
     m_pathLen = base;
 }
 
-ParseResult JsonParser::headerOf(const void *root, EventHeader &out, bool sample) {
+void JsonParser::headerValue(HeaderScan &scan, std::string_view name, int depth, const Value &v) {
+    if (name.empty() && depth > 0) {
+        // Nameless: only the ISO-shape fallback can use it.
+        headerShape(scan, v);
+        return;
+    }
+    if (scan.sample && std::find(m_names.begin(), m_names.end(), name) == m_names.end())
+        m_names.emplace_back(name);
+    headerNamedValue(scan, nameFlags(name), v);
+}
+
+inline void JsonParser::headerShape(HeaderScan &scan, const Value &v) {
+    if (v.kind == Value::String && !scan.timeFound && !scan.shapeFound && m_time.field.empty()) {
+        if (isoShaped(v.text) && m_time.parseValue(v.text, scan.shapeTime))
+            scan.shapeFound = true;
+    }
+}
+
+void JsonParser::headerNamedValue(HeaderScan &scan, uint8_t flags, const Value &v) {
+    // Only the first time field counts.
+    if (!scan.timeFound && (flags & kTimeName)) {
+        scan.timeFound = true;
+        if (v.kind == Value::String)
+            scan.timeBad = !m_time.parseValue(v.text, scan.out->time);
+        else if (v.kind == Value::Int || v.kind == Value::UInt || v.kind == Value::Double)
+            scan.timeBad = !timeFromEpochNumber(v.number(), scan.out->time);
+        else
+            scan.timeBad = true;
+        return;
+    }
+    if (flags & kLevelName) {
+        int64_t n = 0;
+        if (v.kind == Value::String)
+            scan.out->severity = severityFromWord(v.text);
+        else if (v.int64(n))
+            scan.out->severity = numericLevel(n);
+        return;
+    }
+    if (v.kind == Value::String) {
+        headerShape(scan, v);
+    } else if (flags & kStatusName) {
+        int64_t s = 0;
+        if (v.int64(s) && s > 0 && s < 1000)
+            scan.out->status = static_cast<uint16_t>(s);
+    }
+}
+
+bool JsonParser::fastScalar(Cursor &c, int depth, Value &v) {
+    const char *&p = c.p;
+    switch (*p) {
+    case '"':
+        ++p;
+        v.kind = Value::String;
+        return plainString(p, v.text);
+    case '[':
+        ++p;
+        v.kind = Value::Array;
+        return fastArray(c, depth + 1);
+    case 't':
+        v.kind = Value::Bool;
+        return literal(p, "true");
+    case 'f':
+        v.kind = Value::Bool;
+        return *p++ == 'f' && literal(p, "alse");
+    case 'n':
+        v.kind = Value::Null;
+        return literal(p, "null");
+    default:
+        break;
+    }
+    // A number: no exponent, at most 18 digits, not "-0" (so simdjson's value and type are
+    // certain: an int64, or a double read by from_chars, both correctly rounded).
+    const char *const start = p;
+    const bool negative = *p == '-';
+    if (negative)
+        ++p;
+    uint64_t n = 0;
+    int digits = 0;
+    if (*p == '0') {
+        ++p;
+        digits = 1;
+        if (isDigit(*p))
+            return false; // a leading zero: invalid
+    } else if (isDigit(*p)) {
+        for (; isDigit(*p); ++p) {
+            if (++digits > 18)
+                return false;
+            n = n * 10 + static_cast<uint64_t>(*p - '0');
+        }
+    } else {
+        return false;
+    }
+    if (*p == '.') {
+        ++p;
+        const char *const fraction = p;
+        for (; isDigit(*p); ++p) {
+            if (++digits > 18)
+                return false;
+        }
+        if (p == fraction || (*p | 0x20) == 'e')
+            return false;
+        v.kind = Value::Double;
+        v.text = std::string_view(start, static_cast<size_t>(p - start));
+        return true;
+    }
+    if ((*p | 0x20) == 'e' || (negative && n == 0))
+        return false;
+    v.kind = Value::Int;
+    v.i = negative ? -static_cast<int64_t>(n) : static_cast<int64_t>(n);
+    return true;
+}
+
+bool JsonParser::fastArray(Cursor &c, int depth) {
+    if (depth >= kFastDepth)
+        return false;
+    skipSpace(c.p);
+    if (*c.p == ']') {
+        ++c.p;
+        return true;
+    }
+    for (;;) {
+        if (*c.p == '{') {
+            ++c.p;
+            if (!fastObject(c, nullptr, depth + 1, false))
+                return false;
+        } else {
+            Value ignored;
+            if (!fastScalar(c, depth, ignored))
+                return false;
+        }
+        skipSpace(c.p);
+        if (*c.p == ']') {
+            ++c.p;
+            return true;
+        }
+        if (*c.p != ',')
+            return false;
+        ++c.p;
+        skipSpace(c.p);
+    }
+}
+
+bool JsonParser::fastObject(Cursor &c, HeaderScan *scan, int depth, bool named) {
+    if (depth >= kFastDepth)
+        return false;
+    // As scanHeader, for the fields of an object it would walk (scan != nullptr).
+    const size_t base = m_pathLen;
+    skipSpace(c.p);
+    if (*c.p == '}') {
+        ++c.p;
+        return true;
+    }
+    for (;;) {
+        if (*c.p != '"')
+            return false;
+        ++c.p;
+        std::string_view key;
+        if (!plainString(c.p, key))
+            return false;
+        if (*c.p != ':') {
+            skipSpace(c.p);
+            if (*c.p != ':')
+                return false;
+        }
+        ++c.p;
+        skipSpace(c.p);
+        std::string_view name = key;
+        bool fieldNamed = named;
+        if (scan != nullptr) {
+            if (depth > 0 && named) {
+                const size_t len = base + 1 + key.size();
+                fieldNamed = len <= m_maxHeaderName; // no column sample here
+                if (fieldNamed) {
+                    if (m_path.size() < len)
+                        m_path.resize(std::max(len, 2 * m_path.size()));
+                    m_path[base] = '.';
+                    std::memcpy(&m_path[base + 1], key.data(), key.size());
+                    m_pathLen = len;
+                    name = std::string_view(m_path.data(), len);
+                } else {
+                    name = {};
+                }
+            } else if (depth > 0) {
+                name = {};
+            }
+        }
+        if (*c.p == '{') {
+            ++c.p;
+            HeaderScan *inner = nullptr;
+            if (scan != nullptr && depth < kMaxDepth) {
+                if (depth == 0) {
+                    if (m_path.size() < name.size())
+                        m_path.resize(std::max(name.size(), 2 * m_path.size()));
+                    std::memcpy(m_path.data(), name.data(), name.size());
+                    m_pathLen = name.size();
+                }
+                if (fieldNamed || (!scan->timeFound && !scan->shapeFound && m_time.field.empty()))
+                    inner = scan;
+            }
+            if (!fastObject(c, inner, depth + 1, fieldNamed))
+                return false;
+            m_pathLen = base;
+        } else {
+            Value value;
+            if (*c.p == '"') {
+                // Most values are strings: no call.
+                ++c.p;
+                value.kind = Value::String;
+                if (!plainString(c.p, value.text))
+                    return false;
+            } else if (!fastScalar(c, depth, value)) {
+                return false;
+            }
+            if (scan != nullptr) {
+                // headerValue without the column sample (over here), its name test made once.
+                if (name.empty() && depth > 0) {
+                    headerShape(*scan, value);
+                } else {
+                    const uint8_t flags = nameFlags(name);
+                    if (flags != 0)
+                        headerNamedValue(*scan, flags, value);
+                    else
+                        headerShape(*scan, value);
+                }
+            }
+        }
+        if (*c.p == ',') {
+            ++c.p;
+            if (*c.p != '"')
+                skipSpace(c.p);
+            continue;
+        }
+        skipSpace(c.p);
+        if (*c.p == '}') {
+            ++c.p;
+            break;
+        }
+        if (*c.p != ',')
+            return false;
+        ++c.p;
+        skipSpace(c.p);
+    }
+    m_pathLen = base;
+    return true;
+}
+
+bool JsonParser::fastHeader(std::string_view line, EventHeader &out, ParseResult &result) {
+    static_assert(simdjson::SIMDJSON_PADDING >= kFastPadding);
+    // `line` is a copy made by padded(): zeros follow it.
+    Cursor c{line.data(), line.data() + line.size()};
+    skipSpace(c.p);
+    if (*c.p != '{')
+        return false;
+    ++c.p;
+    EventHeader header = out; // untouched unless the scan is sure
     HeaderScan scan;
-    scan.out = &out;
-    scan.sample = sample;
+    scan.out = &header;
+    scan.sample = false;
     m_pathLen = 0;
-    scanHeader(root, scan, 0, true);
+    if (!fastObject(c, &scan, 0, true))
+        return false;
+    skipSpace(c.p);
+    if (c.p != c.end)
+        return false;
+    result = finishHeader(scan, header);
+    out = header;
+    ++m_fastLines;
+    return true;
+}
+
+ParseResult JsonParser::finishHeader(HeaderScan &scan, EventHeader &out) {
     if (scan.timeBad)
         return ParseResult::dead(DeadLetterReason::BadTimestamp);
     if (!scan.timeFound && scan.shapeFound) {
@@ -308,6 +718,15 @@ ParseResult JsonParser::headerOf(const void *root, EventHeader &out, bool sample
     }
     out.hasTime = scan.timeFound;
     return ParseResult::event();
+}
+
+ParseResult JsonParser::headerOf(const void *root, EventHeader &out, bool sample) {
+    HeaderScan scan;
+    scan.out = &out;
+    scan.sample = sample;
+    m_pathLen = 0;
+    scanHeader(root, scan, 0, true);
+    return finishHeader(scan, out);
 }
 
 ParseResult JsonParser::parseHeader(std::string_view line, EventHeader &out) {
@@ -325,6 +744,11 @@ ParseResult JsonParser::parseHeader(std::string_view line, EventHeader &out) {
         }
     }
     const char *buf = padded(m_padded, line);
+    if (m_fastScan && m_sampled >= kSampleLines) {
+        ParseResult result;
+        if (fastHeader(std::string_view(buf, line.size()), out, result))
+            return result;
+    }
     element root;
     if (m_parser->parse(buf, line.size(), false).get(root) != simdjson::SUCCESS ||
         root.type() != element_type::OBJECT)
@@ -351,6 +775,16 @@ void JsonParser::prepareLines(const std::string_view *lines, size_t count) {
             std::string_view l = lines[i];
             if (!l.empty() && l.back() == '\r')
                 l.remove_suffix(1); // as the engine passes it
+            if (m_fastScan) {
+                Prepared result{};
+                result.data = reinterpret_cast<uintptr_t>(l.data());
+                result.size = l.size();
+                if (fastHeader(std::string_view(padded(m_padded, l), l.size()), result.header,
+                               result.result)) {
+                    m_prepared.push_back(result);
+                    continue;
+                }
+            }
             if (l.size() > kBatchBytes / 4)
                 continue;
             if (m_batch.size() + l.size() + 1 > kBatchBytes)
@@ -369,6 +803,10 @@ void JsonParser::prepareLines(const std::string_view *lines, size_t count) {
         m_batch.append(simdjson::SIMDJSON_PADDING, '\0');
         streamEntries(0, m_entries.size(), budget);
     }
+    // The fast scan's results and the streams' come interleaved: parseHeader wants line order.
+    const auto byLine = [](const Prepared &a, const Prepared &b) { return a.data < b.data; };
+    if (!std::is_sorted(m_prepared.begin(), m_prepared.end(), byLine))
+        std::sort(m_prepared.begin(), m_prepared.end(), byLine);
 }
 
 void JsonParser::streamEntries(size_t begin, size_t end, int &budget) {

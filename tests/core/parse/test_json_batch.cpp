@@ -42,9 +42,12 @@ Outcome outcome(Parser &p, std::string_view line) {
     return {r.status, r.reason, h.hasTime, h.time.value, h.severity, h.status};
 }
 
-// Past the 256-line column sample, where prepareLines takes effect.
-std::unique_ptr<Parser> warmed(const std::string &format = "json") {
+// Past the 256-line column sample, where prepareLines and the fast scan take effect.
+// fastScan false: simdjson alone, line by line (the reference).
+std::unique_ptr<Parser> warmed(const std::string &format = "json", bool fastScan = true) {
     auto p = makeParser(format);
+    if (auto *json = dynamic_cast<JsonParser *>(p.get()))
+        json->setFastScan(fastScan);
     EventHeader h;
     for (int i = 0; i < 300; ++i)
         p->parseHeader(R"({"ts":"2024-01-02T03:04:05Z","level":"info","msg":"warm"})", h);
@@ -102,13 +105,74 @@ const std::vector<std::string> &pieces() {
         R"({} {"}  )", // simdjson's stream drops an unterminated last document silently
         R"({"a":1} {"b)",
         R"({"a":1} ")",
+        // Shapes at the fast scan's limits (numbers, literals, depth, string chunk edges).
+        R"({"ts":1700000000.123,"level":30,"status":200})",
+        R"({"time":1700000000123456789,"lvl":"ERROR"})",
+        R"({"time":17000000001234567890})",
+        R"({"ts":123456789012345678,"status":-0})",
+        R"({"ts":-0.0,"level":-10,"status":0})",
+        R"({"ts":0,"status":999,"level":60.0})",
+        R"({"ts":1.5E3})",
+        R"({"ts":1e-3})",
+        R"({"a":-})",
+        R"({"a":--1})",
+        R"({"a":1.})",
+        R"({"a":.5})",
+        R"({"a":+1})",
+        R"({"a":1.5.5})",
+        R"({"a":0.1234567890123456789})",
+        R"({"a":-9223372036854775808,"status":18446744073709551615})",
+        R"({"a":nul,"b":tru})",
+        R"({"a":falsey})",
+        R"({"a":true,"b":false,"c":null,"level":null,"ts":null})",
+        R"({"a":[{"ts":"2024-01-01T00:00:00Z"},[1,[2,[3]]],"x",true,null,-1.25]})",
+        R"({"a":[1,]})",
+        R"({"a":[,1]})",
+        R"({"a":[})",
+        R"({"a":1,})",
+        R"({,"a":1})",
+        R"({"a" 1})",
+        R"({"a":1 "b":2})",
+        R"({"":"2024-01-01T00:00:00Z","level":"warn"})",
+        R"({"x":{"":"2024-01-01T00:00:00Z"}})",
+        R"({"a\u0062":1,"level":"error"})",
+        R"({"le\u0076el":"error","t\u0073":"2024-01-01T00:00:00Z"})",
+        "{\"a\":\"del\x7f\",\"level\":\"info\"}",
+        "\t{ \"ts\" :\t\"2024-05-06T07:08:09Z\" ,\r\"level\" : \"info\" }\t ",
+        R"({"abcdefghijklmno":"abcdefghijklmnop","abcdefghijklmnopq":"2024-01-01T00:00:00Z"})",
+        R"({"a":"abcdefghijklmnopqrstuvwxyz0123456789)",
+        R"({"a":"abcdefghijklmnopqrstuvwxyz01234\"56789"})",
+        R"({"http":{"status":"200","method":"GET"},"status_code":"404"})",
+        R"({"http":{"request":{"status":201}},"log":{"level":"error"}})",
+        R"({"log.level":"warn","nested":{"deeper":{"ts":"2024-01-01T00:00:00Z"}}})",
+        R"({"verylongnamethatisnotatimefield":{"ts":"2024-03-04T05:06:07Z"},"level":"info"})",
+        R"({"m":{"n":{"o":"2024-03-04T05:06:07Z"}},"ts":"2024-01-01T00:00:00Z"})",
+        R"({"ts":"2024-01-01T00:00:00Z","time":"not a time"})",
+        R"({"time":"bad","ts":"2024-01-01T00:00:00Z"})",
+        std::string("{\"d\":") + std::string(30, '[') + std::string(30, ']') + "}",
+        std::string("{\"d\":") + std::string(31, '[') + std::string(31, ']') + "}",
+        std::string("{\"d\":") + std::string(40, '[') + std::string(40, ']') + "}",
+        [] {
+            std::string s = "{\"level\":\"warn\"";
+            for (int i = 0; i < 34; ++i)
+                s += ",\"k\":{\"ts\":\"2024-01-01T00:00:00Z\"";
+            return s + std::string(34, '}') + "}";
+        }(),
+        R"({"a":1}   )",
+        R"({"a":1}x)",
+        R"({"a":1)",
+        R"({"a")",
+        R"({)",
+        R"({"ts":"2024-01-01T00:00:00Z"   ,   "level"   :   "critical"   }  )",
     };
     return kPieces;
 }
 
 // Parses `lines` line by line on one parser and batched on another; every line must agree.
+// Also parses them line by line with the fast scan: all three must agree.
 void expectSameOutcomes(const std::vector<std::string> &lines, const std::string &format = "json") {
-    auto single = warmed(format);
+    auto single = warmed(format, false);
+    auto fast = warmed(format);
     auto batched = warmed(format);
     // One buffer, as the engine's lines are: views into it.
     std::string data;
@@ -128,6 +192,7 @@ void expectSameOutcomes(const std::vector<std::string> &lines, const std::string
         const Outcome a = outcome(*single, v);
         const Outcome b = outcome(*batched, v);
         ASSERT_EQ(a, b) << "line " << i << ": " << lines[i];
+        ASSERT_EQ(a, outcome(*fast, v)) << "fast scan, line " << i << ": " << lines[i];
     }
     batched->prepareLines(nullptr, 0);
 }
@@ -206,6 +271,31 @@ TEST(JsonBatch, TheComparisonReallyUsesTheBatch) {
     EXPECT_EQ(batchedCount(lines), 100u);
 }
 
+TEST(JsonBatch, TheFastScanAnswersPlainLinesOnly) {
+    // Guards the comparisons against a fast scan that silently never answers, and checks that
+    // what it leaves to simdjson (escapes, non-ASCII, exponents) really goes there.
+    auto p = warmed();
+    auto *json = dynamic_cast<JsonParser *>(p.get());
+    ASSERT_NE(json, nullptr);
+    const uint64_t before = json->fastLines();
+    const Outcome plain = outcome(*p, pieces()[0]);
+    EXPECT_EQ(json->fastLines(), before + 1);
+    EXPECT_EQ(plain.status, ParseStatus::Event);
+    EXPECT_EQ(plain.severity, Severity::Warning);
+    EXPECT_EQ(plain.httpStatus, 503);
+    EXPECT_TRUE(plain.hasTime);
+    EXPECT_EQ(outcome(*p, R"({"ts":1700000000.5,"level":50})").time, 1700000000500000000);
+    EXPECT_EQ(json->fastLines(), before + 2);
+    for (const std::string line :
+         {R"({"le\u0076el":"error"})", "{\"a\":\"caf\xc3\xa9\"}", R"({"a":1e3})", R"({"a":1} x)"})
+        outcome(*p, line);
+    EXPECT_EQ(json->fastLines(), before + 2);
+    // With the fast scan off, simdjson answers the same.
+    json->setFastScan(false);
+    EXPECT_EQ(outcome(*p, pieces()[0]), plain);
+    EXPECT_EQ(json->fastLines(), before + 2);
+}
+
 TEST(JsonBatch, ConfiguredFieldsAgree) {
     FormatOptions o;
     o.timeField = "when";
@@ -241,7 +331,7 @@ TEST(JsonBatch, AnswersOnlyTheViewsItWasGiven) {
 
 TEST(JsonBatch, ManyGroupsThroughOneParser) {
     // Several prepareLines calls in a row on the same parser, as the engine makes them.
-    auto single = warmed();
+    auto single = warmed("json", false);
     auto batched = warmed();
     std::mt19937 rng(7);
     const auto &p = pieces();
@@ -291,8 +381,9 @@ TEST(JsonBatch, NameListsMatchThePredicates) {
         addVariants(n);
     for (const std::string_view n : kConventionalLevelNames)
         addVariants(n);
-    for (const std::string_view n : {"TIME", "Time", "TS", "Date", "DATE", "LVL", "Severity",
-                                     "SEVERITY", "log_level", "@time", "timestamp_ms"})
+    for (const std::string_view n :
+         {"TIME", "Time", "TS", "Date", "DATE", "LVL", "Severity", "SEVERITY", "log_level", "@time",
+          "timestamp_ms", "status", "status_code"})
         addVariants(n);
     const auto listed = [](const auto &list, std::string_view n) {
         return std::find(std::begin(list), std::end(list), n) != std::end(list);
@@ -300,5 +391,30 @@ TEST(JsonBatch, NameListsMatchThePredicates) {
     for (const auto &c : candidates) {
         EXPECT_EQ(isConventionalTimeName(c), listed(kConventionalTimeNames, c)) << c;
         EXPECT_EQ(isConventionalLevelName(c), listed(kConventionalLevelNames, c)) << c;
+    }
+    // The header (both scans) takes exactly those names: a bad time only under a time name,
+    // a level word only under a level name, an HTTP status only under a status name.
+    for (const bool fastScan : {false, true}) {
+        auto p = warmed("json", fastScan);
+        for (std::string c : candidates) {
+            for (char &ch : c) {
+                if (ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20)
+                    ch = '_';
+            }
+            SCOPED_TRACE(c + (fastScan ? " (fast scan)" : " (simdjson)"));
+            const bool time = isConventionalTimeName(c);
+            const bool level = isConventionalLevelName(c);
+            const bool status = c == "status" || c == "status_code";
+            EXPECT_EQ(outcome(*p, "{\"" + c + "\":\"not a time\"}").reason,
+                      time ? DeadLetterReason::BadTimestamp : DeadLetterReason::None);
+            const Outcome lv = outcome(*p, "{\"x\":1,\"" + c + "\":\"error\"}");
+            EXPECT_EQ(lv.severity, level && !time ? Severity::Error : Severity::Unknown);
+            const Outcome st = outcome(*p, "{\"x\":1,\"" + c + "\":404}");
+            EXPECT_EQ(st.httpStatus, status ? 404 : 0);
+            if (c.size() < 8) {
+                const Outcome nested = outcome(*p, "{\"http\":{\"" + c + "\":404}}");
+                EXPECT_EQ(nested.httpStatus, c == "status" ? 404 : 0);
+            }
+        }
     }
 }

@@ -45,6 +45,13 @@ public:
     bool batchesLines() const override { return true; }
     // Lines parseHeader answered from prepareLines' results so far (tests, benchmarks).
     uint64_t batchedLines() const { return m_batchedLines; }
+    // The fast header scan (on by default): a single pass over a line that validates it and
+    // reads the header without simdjson, for lines without escapes, non-ASCII bytes, exponents
+    // or long numbers; any other line, and any line it is unsure of, goes to simdjson. Off:
+    // simdjson only (the reference the differential tests compare with; benchmarks).
+    void setFastScan(bool on) { m_fastScan = on; }
+    // Lines the fast scan answered so far (tests, benchmarks).
+    uint64_t fastLines() const { return m_fastLines; }
     bool parseFields(std::string_view line, FieldList &out) const override;
     std::vector<std::string> fieldNames() const override { return m_names; }
     uint64_t schemaVersion() const override { return m_names.size(); }
@@ -55,6 +62,10 @@ public:
 
 private:
     struct HeaderScan;
+    struct Value;
+    struct Cursor;
+    struct NameKey;
+    struct HeaderName;
     struct Prepared {
         uintptr_t data; // the line's view, as parseHeader will get it
         size_t size;
@@ -72,6 +83,21 @@ private:
     uint8_t nameFlags(std::string_view name) const;
     uint8_t exactNameFlags(std::string_view name) const;
     ParseResult headerOf(const void *root, EventHeader &out, bool sample);
+    ParseResult finishHeader(HeaderScan &scan, EventHeader &out);
+    // One non-object field, as the header takes it (both scans).
+    void headerValue(HeaderScan &scan, std::string_view name, int depth, const Value &v);
+    // Its parts: the ISO-shape time fallback, and a named value given nameFlags(name).
+    void headerShape(HeaderScan &scan, const Value &v);
+    void headerNamedValue(HeaderScan &scan, uint8_t flags, const Value &v);
+    // The fast scan: true when sure of the line (then `out` and `result` are simdjson's
+    // answer, with the column sample over); false leaves `out` untouched. `line` must be
+    // followed by at least 64 readable zero bytes (padded()).
+    bool fastHeader(std::string_view line, EventHeader &out, ParseResult &result);
+    // After an object's '{': validates it and, with a scan, feeds it to the header as
+    // scanHeader does (nullptr: validation only).
+    bool fastObject(Cursor &c, HeaderScan *scan, int depth, bool named);
+    bool fastArray(Cursor &c, int depth);
+    bool fastScalar(Cursor &c, int depth, Value &v);
     // Runs a document stream over m_entries[begin, end); false when the restart budget is
     // spent.
     void streamEntries(size_t begin, size_t end, int &budget);
@@ -90,10 +116,15 @@ private:
     // A quick rejection of names that are none of those: bit (first byte & 63) of
     // m_nameFilter[length] is set for every such name shorter than 64 bytes.
     uint64_t m_nameFilter[64] = {};
+    // Every such name, with kTimeName | kLevelName | kStatusName (exactNameFlags), by length
+    // (names of 64 bytes or more in the last list).
+    std::vector<HeaderName> m_headerNames[65];
     // Engine thread: prepareLines' results (in line order) and the next one to hand out.
     std::vector<Prepared> m_prepared;
     size_t m_preparedNext = 0;
     uint64_t m_batchedLines = 0;
+    bool m_fastScan = true;
+    uint64_t m_fastLines = 0;
     std::vector<Entry> m_entries; // prepareLines' scratch
     std::string m_batch;          // the lines joined by '\n', with simdjson's padding
 };
