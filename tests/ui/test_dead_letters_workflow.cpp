@@ -78,6 +78,7 @@ private Q_SLOTS:
     void goToPositionSelectsTheNearestRow();
     void reparseTurnsDeadLettersIntoRows();
     void workbenchFromToolsMenuAppliesAFormat();
+    void workbenchShowsTheAutoDetectedFormat();
 };
 
 void TestDeadLettersWorkflow::goToPositionSelectsTheNearestRow() {
@@ -222,6 +223,7 @@ void TestDeadLettersWorkflow::workbenchFromToolsMenuAppliesAFormat() {
     QCOMPARE(dialog->currentSource(), QString::fromStdString(fo.path));
     // The sample: the source's dead letters first, then its events.
     QCOMPARE(dialog->format(), QStringLiteral("combined"));
+    QCOMPARE(dialog->inUseText(), QStringLiteral("combined, as chosen"));
     QVERIFY2(dialog->matchRateText().startsWith(QStringLiteral("92.5 %")),
              qPrintable(dialog->matchRateText())); // 37 of 40
     dialog->setFormat(QStringLiteral("json"));
@@ -235,6 +237,29 @@ void TestDeadLettersWorkflow::workbenchFromToolsMenuAppliesAFormat() {
     QCOMPARE(applied.count(), 1);
     QCOMPARE(applied.at(0).at(0).toString(), QString::fromStdString(fo.path));
     QCOMPARE(applied.at(0).at(1).toString(), QStringLiteral("json"));
+    engine.stop();
+}
+
+void TestDeadLettersWorkflow::workbenchShowsTheAutoDetectedFormat() {
+    // Issue 3: auto-detection's choice and its match rate are shown for each source.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    weir::engine::Engine engine;
+    weir::source::FileSource::Options fo;
+    fo.path = writeMixedFile(dir);
+    fo.format = "auto";
+    engine.addSource(std::make_unique<weir::source::FileSource>(fo));
+    MainWindow window;
+    window.show();
+    engine.start();
+    const auto snap = pump(engine, window, [](const auto &s) { return s.stats.finished; });
+    QVERIFY(snap && snap->stats.finished);
+    auto *dialog = qobject_cast<weir::ui::ParserWorkbenchDialog *>(window.openParserWorkbench());
+    QVERIFY(dialog);
+    // 37 of the 40 lines are combined access lines.
+    QCOMPARE(dialog->inUseText(),
+             QStringLiteral("combined, auto-detected (92.5 % of the first lines matched)"));
+    QCOMPARE(dialog->format(), QStringLiteral("combined"));
     engine.stop();
 }
 

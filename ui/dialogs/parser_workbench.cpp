@@ -46,6 +46,8 @@ ParserWorkbenchDialog::ParserWorkbenchDialog(QWidget *parent)
     , m_source(new QComboBox(this))
     , m_apply(new QPushButton(tr("Apply to source"), this))
     , m_sourceLabel(new QLabel(tr("Source:"), this))
+    , m_inUse(new QLabel(this))
+    , m_inUseLabel(new QLabel(tr("In use:"), this))
     , m_sample(new QPlainTextEdit(this))
     , m_format(new QComboBox(this))
     , m_rate(new QLabel(this))
@@ -87,8 +89,13 @@ ParserWorkbenchDialog::ParserWorkbenchDialog(QWidget *parent)
     buttons->addButton(m_apply, QDialogButtonBox::ActionRole);
     m_source->setObjectName(QStringLiteral("workbenchSource"));
     m_sourceLabel->setTextFormat(Qt::PlainText);
+    m_inUse->setObjectName(QStringLiteral("workbenchInUse"));
+    m_inUse->setTextFormat(Qt::PlainText);
+    m_inUseLabel->setTextFormat(Qt::PlainText);
     m_source->hide();
     m_sourceLabel->hide();
+    m_inUse->hide();
+    m_inUseLabel->hide();
     m_apply->hide();
     connect(m_source, qOverload<int>(&QComboBox::activated), this,
             &ParserWorkbenchDialog::selectSource);
@@ -106,6 +113,7 @@ ParserWorkbenchDialog::ParserWorkbenchDialog(QWidget *parent)
         return label;
     };
     form->addRow(m_sourceLabel, m_source);
+    form->addRow(m_inUseLabel, m_inUse);
     form->addRow(plainLabel(tr("Format:")), m_format);
     form->addRow(plainLabel(tr("Match rate:")), m_rate);
     auto *results = new QSplitter(Qt::Horizontal, this);
@@ -141,14 +149,18 @@ void ParserWorkbenchDialog::setFormat(const QString &format) {
 }
 
 void ParserWorkbenchDialog::setSources(const QStringList &names, const QStringList &formats,
-                                       const QList<QStringList> &samples) {
+                                       const QList<QStringList> &samples,
+                                       const QStringList &inUse) {
     m_source->clear();
     m_source->addItems(names);
     m_sourceFormats = formats;
+    m_sourceInUse = inUse;
     m_samples = samples;
     const bool any = !names.isEmpty();
     m_source->setVisible(any);
     m_sourceLabel->setVisible(any);
+    m_inUse->setVisible(any && !inUse.isEmpty());
+    m_inUseLabel->setVisible(any && !inUse.isEmpty());
     m_apply->setVisible(any);
     if (any)
         selectSource(0);
@@ -158,10 +170,15 @@ QString ParserWorkbenchDialog::currentSource() const {
     return m_source->currentText();
 }
 
+QString ParserWorkbenchDialog::inUseText() const {
+    return m_inUse->text();
+}
+
 void ParserWorkbenchDialog::selectSource(int index) {
     if (index < 0 || index >= m_source->count())
         return;
     m_source->setCurrentIndex(index);
+    m_inUse->setText(index < m_sourceInUse.size() ? m_sourceInUse[index] : QString());
     // The resolved format names a complete format for the built-in ones only.
     if (index < m_sourceFormats.size() && parse::makeParser(m_sourceFormats[index].toStdString()))
         m_format->setCurrentText(m_sourceFormats[index]);

@@ -36,10 +36,12 @@ public:
     QString format() const;
     // Offers the sources (names, their current formats, sample lines of each) in a "Source"
     // box that loads the sample, and an "Apply to source" button (applyRequested). Without
-    // sources neither is shown.
+    // sources neither is shown. `inUse`: per source, how its format was chosen (shown as
+    // "In use", e.g. auto-detection and its match rate).
     void setSources(const QStringList &names, const QStringList &formats,
-                    const QList<QStringList> &samples);
+                    const QList<QStringList> &samples, const QStringList &inUse = {});
     QString currentSource() const;
+    QString inUseText() const;
 
     // Runs the trial now (the timer does it after edits).
     void refresh();
@@ -58,7 +60,10 @@ private:
     QComboBox *m_source;
     QPushButton *m_apply;
     QLabel *m_sourceLabel;
+    QLabel *m_inUse;
+    QLabel *m_inUseLabel;
     QStringList m_sourceFormats;
+    QStringList m_sourceInUse;
     QList<QStringList> m_samples;
     QPlainTextEdit *m_sample;
     QComboBox *m_format;

@@ -302,7 +302,7 @@ QDialog *MainWindow::openParserWorkbench() {
     auto *dialog = new ParserWorkbenchDialog(this);
     dialog->setObjectName(QStringLiteral("parserWorkbench"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    QStringList names, formats;
+    QStringList names, formats, inUse;
     QList<QStringList> samples;
     if (const engine::Snapshot *snap = m_model->snapshot()) {
         // Per source: its kept dead letters first (what the format must fix), then its first
@@ -329,9 +329,14 @@ QDialog *MainWindow::openParserWorkbench() {
             names << QString::fromStdString(c.name);
             formats << QString::fromStdString(c.format);
             samples << lines;
+            // Auto-detection's choice and its match rate on the lines it sampled.
+            inUse << (c.detected ? tr("%1, auto-detected (%2 % of the first lines matched)")
+                                       .arg(QString::fromStdString(c.format))
+                                       .arg(c.matchRate * 100.0, 0, 'f', 1)
+                                 : tr("%1, as chosen").arg(QString::fromStdString(c.format)));
         }
     }
-    dialog->setSources(names, formats, samples);
+    dialog->setSources(names, formats, samples, inUse);
     connect(dialog, &ParserWorkbenchDialog::applyRequested, this,
             &MainWindow::applyFormatRequested);
     dialog->open();
