@@ -5,7 +5,8 @@
 #
 # --mode asan (the default; BUILD_DIR defaults to build-asan): the core, weir-cli and every core
 #   test with AddressSanitizer + UndefinedBehaviorSanitizer (-DWEIR_SANITIZE=address,undefined).
-#   Too slow for the 90-minute CI on 2 cores: run it before merging parser or store changes.
+#   Too slow for the 90-minute CI on 2 cores: run it before merging parser or store changes
+#   (or configure with -DWEIR_TEST_ASAN=ON: the ctest entry "sanitizer_asan", label sanitizer).
 #   e.g. tests/run_sanitizers.sh build-asan -L core
 #   CORE_ONLY=1 builds only weir-cli, the Kafka mock and the test programs of tests/core (the
 #   fuzz and bench programs are skipped) and runs the tests labelled "core".
