@@ -345,7 +345,7 @@ void GuiController::applyFormat(const QString &source, const QString &format) {
 void GuiController::addSource(SourceFactory make, const std::string &title) {
     if (m_engine) // else buildEngine() adds it
         m_engine->addSource(make());
-    m_inputs.push_back(Input{title, std::move(make), {}});
+    m_inputs.push_back(Input{title, std::move(make), {}, false});
     updateTitle();
 }
 
