@@ -275,6 +275,7 @@ size_t Engine::processBatch(Slot &slot, source::RawBatch &batch) {
                 ++records;
             }
         }
+        flushStaged(); // the batch's bytes go after this call
         m_external = {};
     } else if (!batch.attributes.empty()) {
         // A control batch: a Kafka source's partition assignment changed.
@@ -380,6 +381,7 @@ bool Engine::runReparses() {
 }
 
 void Engine::addProcessor(std::shared_ptr<EventProcessor> processor) {
+    m_staging = m_staging || processor->stages();
     m_processors.push_back(std::move(processor));
 }
 
@@ -440,6 +442,8 @@ void Engine::applyProcessors(std::vector<std::shared_ptr<EventProcessor>> next) 
     }
     m_inputFinished = m_inputFinished || (finished && !next.empty());
     m_processors = std::move(next);
+    m_staging = std::any_of(m_processors.begin(), m_processors.end(),
+                            [](const auto &p) { return p->stages(); });
 }
 
 // Inlined into processBatch's loops: it runs once per line.
@@ -473,6 +477,8 @@ __attribute__((always_inline)) inline void Engine::processLine(Channel &ch, std:
             reason = DeadLetterReason::TooLong;
     }
     if (reason != DeadLetterReason::None) {
+        if (!m_staged.empty())
+            flushStaged(); // dead letters stay in line order
         ++m_stats.deadLetters;
         ++m_stats.deadByReason[static_cast<size_t>(reason)];
         ++ch.deadLetters;
@@ -491,6 +497,10 @@ __attribute__((always_inline)) inline void Engine::processLine(Channel &ch, std:
     rec.severity = m_header.severity;
     rec.flags = flags;
     rec.setPosition(position);
+    if (m_staging) {
+        stageEvent(ch, rec, line, position, ingest, attrs);
+        return;
+    }
     for (auto &p : m_processors) {
         if (!attrs.empty())
             p->onAttributes(attrs);
@@ -501,6 +511,12 @@ __attribute__((always_inline)) inline void Engine::processLine(Channel &ch, std:
             m_deadLetters.add(DeadLetterReason::Late, ch.id, position, ingest, line);
         }
     }
+    storeEvent(ch, rec, line, attrs, ingest);
+}
+
+__attribute__((always_inline)) inline void
+Engine::storeEvent(Channel &ch, const store::EventRecord &rec, std::string_view line,
+                   std::string_view attrs, TimestampNs ingest) {
     if (m_external.owner)
         m_store.appendExternal(rec, line, ingest, m_external);
     else if (!attrs.empty())
@@ -509,11 +525,55 @@ __attribute__((always_inline)) inline void Engine::processLine(Channel &ch, std:
         m_store.append(rec, line, ingest);
     ++m_stats.events;
     ++ch.events;
-    m_stats.truncated += (flags & store::Truncated) != 0;
+    m_stats.truncated += (rec.flags & store::Truncated) != 0;
     m_stats.minEventTime = std::min(m_stats.minEventTime, rec.time);
     m_stats.maxEventTime = std::max(m_stats.maxEventTime, rec.time);
     m_timeline.add(rec.time, RateTimeline::classOf(rec.status, rec.severity));
     m_severityTimeline.add(rec.time, RateTimeline::classOf(0, rec.severity));
+}
+
+// Processors that do not stage decide at once; the others when the group is flushed.
+void Engine::stageEvent(Channel &ch, const store::EventRecord &rec, std::string_view line,
+                        uint64_t position, TimestampNs ingest, std::string_view attrs) {
+    StagedEvent s{rec, line, attrs, position, ingest, &ch, 0};
+    for (auto &p : m_processors) {
+        if (!attrs.empty())
+            p->onAttributes(attrs);
+        if (p->stages()) {
+            p->stage(rec, line, *ch.parser);
+            continue;
+        }
+        const ProcessorVerdict v = p->onEvent(rec, line, *ch.parser);
+        s.rec.flags |= v.flags;
+        s.lateDrops += v.droppedLate ? 1 : 0;
+    }
+    m_staged.push_back(s);
+    if (m_staged.size() >= kStageGroup)
+        flushStaged();
+}
+
+void Engine::flushStaged() {
+    const size_t n = m_staged.size();
+    if (n == 0)
+        return;
+    for (auto &p : m_processors) {
+        if (!p->stages())
+            continue;
+        m_verdicts.assign(n, ProcessorVerdict{});
+        p->finishStaged(m_verdicts.data(), n);
+        for (size_t i = 0; i < n; ++i) {
+            m_staged[i].rec.flags |= m_verdicts[i].flags;
+            m_staged[i].lateDrops += m_verdicts[i].droppedLate ? 1 : 0;
+        }
+    }
+    for (const StagedEvent &s : m_staged) {
+        for (uint32_t k = 0; k < s.lateDrops; ++k) {
+            ++m_stats.deadByReason[static_cast<size_t>(DeadLetterReason::Late)];
+            m_deadLetters.add(DeadLetterReason::Late, s.channel->id, s.position, s.ingest, s.line);
+        }
+        storeEvent(*s.channel, s.rec, s.line, s.attrs, s.ingest);
+    }
+    m_staged.clear();
 }
 
 void Engine::publish() {

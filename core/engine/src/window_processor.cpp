@@ -7,6 +7,7 @@
 #include "weir/store/attributes.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace weir::engine {
 
@@ -19,16 +20,11 @@ void WindowProcessor::setPaneSink(std::function<void(std::vector<window::Pane> &
     m_sink = std::move(sink);
 }
 
-ProcessorVerdict WindowProcessor::onEvent(const store::EventRecord &record, std::string_view raw,
-                                          const parse::Parser &parser) {
-    if (m_now == 0)
-        m_now = monotonicNowNs(); // before the first tick
-    m_fields.clear();
-    parser.parseFields(raw, m_fields); // on failure: no fields, empty key parts
-    window::InputEvent e = m_builder.build(record.time, record.source, m_fields, raw);
-    e.source = m_lanes.laneOf(record.source);
+namespace {
+
+ProcessorVerdict verdictOf(window::Disposition d) {
     ProcessorVerdict v;
-    switch (m_operator.process(e, m_now)) {
+    switch (d) {
     case window::Disposition::Accepted:
         break;
     case window::Disposition::Late:
@@ -42,9 +38,86 @@ ProcessorVerdict WindowProcessor::onEvent(const store::EventRecord &record, std:
         v.flags = store::DuplicateEvent;
         break;
     }
+    return v;
+}
+
+bool within(std::string_view text, std::string_view raw) {
+    const auto t = reinterpret_cast<uintptr_t>(text.data());
+    const auto r = reinterpret_cast<uintptr_t>(raw.data());
+    return t >= r && t + text.size() <= r + raw.size();
+}
+
+} // namespace
+
+window::InputEvent WindowProcessor::build(const store::EventRecord &record, std::string_view raw,
+                                          const parse::Parser &parser) {
+    if (m_now == 0)
+        m_now = monotonicNowNs(); // before the first tick
+    m_fields.clear();
+    parser.parseFields(raw, m_fields); // on failure: no fields, empty key parts
+    window::InputEvent e = m_builder.build(record.time, record.source, m_fields, raw);
+    e.source = m_lanes.laneOf(record.source);
+    return e;
+}
+
+ProcessorVerdict WindowProcessor::onEvent(const store::EventRecord &record, std::string_view raw,
+                                          const parse::Parser &parser) {
+    const window::InputEvent e = build(record, raw, parser);
+    const ProcessorVerdict v = verdictOf(m_operator.process(e, m_now));
     if (m_operator.hasPanes())
         drain();
     return v;
+}
+
+std::string_view WindowProcessor::keep(std::string_view text, std::string_view raw, size_t event,
+                                       size_t slot) {
+    if (text.empty() || within(text, raw))
+        return text; // valid until finishStaged (the engine's contract)
+    m_fixups.push_back(TextFixup{event, slot, m_arena.size(), text.size()});
+    m_arena.append(text.data(), text.size());
+    return {};
+}
+
+void WindowProcessor::stage(const store::EventRecord &record, std::string_view raw,
+                            const parse::Parser &parser) {
+    window::InputEvent e = build(record, raw, parser);
+    const size_t index = m_staged.size();
+    const size_t n = m_operator.inputFields().size();
+    e.key = keep(e.key, raw, index, kKeySlot);
+    e.dedupKey = keep(e.dedupKey, raw, index, kDedupSlot);
+    for (size_t i = 0; i < n; ++i) {
+        window::FieldValue v = e.values[i];
+        v.text = keep(v.text, raw, index, i);
+        m_stagedValues.push_back(v);
+    }
+    e.values = nullptr; // set by finishStaged (m_stagedValues may move until then)
+    m_staged.push_back(e);
+}
+
+void WindowProcessor::finishStaged(ProcessorVerdict *verdicts, size_t count) {
+    const size_t n = m_operator.inputFields().size();
+    for (size_t i = 0; i < m_staged.size(); ++i)
+        m_staged[i].values = m_stagedValues.data() + i * n;
+    for (const TextFixup &f : m_fixups) {
+        const std::string_view text(m_arena.data() + f.offset, f.size);
+        window::InputEvent &e = m_staged[f.event];
+        if (f.slot == kKeySlot)
+            e.key = text;
+        else if (f.slot == kDedupSlot)
+            e.dedupKey = text;
+        else
+            m_stagedValues[f.event * n + f.slot].text = text;
+    }
+    m_dispositions.resize(m_staged.size());
+    m_operator.processBatch(m_staged.data(), m_staged.size(), m_now, m_dispositions.data());
+    for (size_t i = 0; i < count && i < m_dispositions.size(); ++i)
+        verdicts[i] = verdictOf(m_dispositions[i]);
+    m_staged.clear();
+    m_stagedValues.clear();
+    m_arena.clear();
+    m_fixups.clear();
+    if (m_operator.hasPanes())
+        drain();
 }
 
 void WindowProcessor::onAssignment(SourceId channel, std::string_view partitions) {

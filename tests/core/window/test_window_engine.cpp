@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The engine's processor hook with a WindowProcessor: results in the snapshot, late and
 // duplicate flags, 'late' dead letters.
+#include "../test_support.h"
 #include "weir/common/time_util.h"
 #include "weir/engine/engine.h"
 #include "weir/engine/window_processor.h"
 #include "weir/source/attributes.h"
 #include "weir/source/demo_source.h"
+#include "weir/source/file_source.h"
 
 #include <chrono>
 #include <condition_variable>
 #include <gtest/gtest.h>
 #include <map>
 #include <mutex>
+#include <random>
 #include <thread>
 
 using namespace weir;
@@ -238,4 +241,172 @@ TEST(WindowEngine, ReplacedProcessorsCatchUpOnStoredEventsThenContinueLive) {
         EXPECT_EQ(sums["plant/a/temp"], 1980) << r->name;
         EXPECT_EQ(sums["plant/b/temp"], 2025) << r->name;
     }
+}
+
+namespace {
+
+// A WindowProcessor seen through onEvent() only (stages() false): the engine's path before
+// staged batches, one event at a time through WindowOperator::process().
+class PerEventWindow final : public engine::EventProcessor {
+public:
+    explicit PerEventWindow(std::shared_ptr<engine::WindowProcessor> inner)
+        : m_inner(std::move(inner)) {}
+    engine::ProcessorVerdict onEvent(const store::EventRecord &record, std::string_view raw,
+                                     const parse::Parser &parser) override {
+        return m_inner->onEvent(record, raw, parser);
+    }
+    void onAttributes(std::string_view attrs) override { m_inner->onAttributes(attrs); }
+    void onAssignment(SourceId channel, std::string_view partitions) override {
+        m_inner->onAssignment(channel, partitions);
+    }
+    void onSourceEnd(SourceId channel) override { m_inner->onSourceEnd(channel); }
+    void onInputFinished() override { m_inner->onInputFinished(); }
+    void onTick(int64_t monotonicNs) override { m_inner->onTick(monotonicNs); }
+    void publish(engine::Snapshot &snapshot) override { m_inner->publish(snapshot); }
+
+private:
+    std::shared_ptr<engine::WindowProcessor> m_inner;
+};
+
+// Out-of-order events over 40 keys, repeats (deduplicated on the line), events late within
+// and beyond the allowed lateness, quoted labels the CSV parser unescapes (texts outside the
+// line), and blank lines and bad timestamps (dead letters between staged events).
+std::string stagingCsv() {
+    std::mt19937_64 rng(11);
+    std::string s = "time,key,v,label\n";
+    const int64_t base = 1700000000;
+    std::string previous;
+    for (int i = 0; i < 6000; ++i) {
+        const int64_t t = base + i / 20 - static_cast<int64_t>(rng() % 4); // within 5 s
+        std::string line;
+        switch (rng() % 50) {
+        case 0:
+            line = ""; // a dead letter (empty)
+            break;
+        case 1:
+            line = "not-a-time,k1,1,x"; // a dead letter
+            break;
+        case 2:
+            if (!previous.empty())
+                line = previous; // a duplicate
+            break;
+        case 3: // 20-25 s behind: late, within the 30 s lateness
+            line = std::to_string(t - 20 - static_cast<int64_t>(rng() % 5)) + ",k" +
+                   std::to_string(rng() % 40) + ",7,late";
+            break;
+        case 4: // 3-4 minutes behind: dropped
+            line = std::to_string(t - 180 - static_cast<int64_t>(rng() % 60)) + ",k" +
+                   std::to_string(rng() % 40) + ",9,dropped";
+            break;
+        default:
+            break;
+        }
+        if (line.empty() && (rng() % 50) != 0) {
+            const uint64_t label = rng() % 6;
+            line = std::to_string(t) + ",k" + std::to_string(rng() % 40) + "," +
+                   std::to_string(rng() % 1000) + "." + std::to_string(rng() % 10) + "," +
+                   (label < 2 ? "\"q\"\"" + std::to_string(label) + "\"" // q"0, q"1
+                              : "l" + std::to_string(label));
+        }
+        s += line + "\n";
+        if (!line.empty())
+            previous = line;
+    }
+    return s;
+}
+
+std::string paneText(const window::Pane &p) {
+    std::string s = std::to_string(p.window.start.value) + " " + p.key + " " +
+                    std::string(window::paneTimingName(p.timing)) + " " + std::to_string(p.index) +
+                    (p.final ? " final" : "");
+    for (const auto &v : p.values)
+        s += " " + v.toString();
+    return s;
+}
+
+struct PipelineRun {
+    std::vector<std::string> panes;                   // in the order the sink received them
+    std::vector<std::pair<uint64_t, uint8_t>> events; // position, flags
+    std::vector<std::pair<uint64_t, parse::DeadLetterReason>> dead; // in store order
+    window::OperatorStats stats;
+};
+
+PipelineRun runStagingPipeline(const std::string &path, bool staged) {
+    engine::WindowProcessor::Options po;
+    po.name = "staging";
+    EXPECT_TRUE(window::parseWindowSpec("fixed:10s", po.window.window));
+    EXPECT_TRUE(window::parseAggregates(
+        "count,sum(v),min(v),max(v),p95(v),distinct(label),topk(label,3),first(label),last(label)",
+        po.window.aggregates));
+    po.window.outOfOrderNs = 5 * kNsPerSecond;
+    po.window.allowedLatenessNs = 30 * kNsPerSecond;
+    po.keyFields = {"key"};
+    po.dedupFields = {"raw"};
+    auto proc = std::make_shared<engine::WindowProcessor>(po);
+    PipelineRun run;
+    proc->setPaneSink([&](std::vector<window::Pane> &panes) {
+        for (const auto &p : panes)
+            run.panes.push_back(paneText(p));
+    });
+    EXPECT_TRUE(proc->stages());
+    engine::Engine engine;
+    if (staged)
+        engine.addProcessor(proc);
+    else
+        engine.addProcessor(std::make_shared<PerEventWindow>(proc));
+    source::FileSource::Options fo;
+    fo.path = path;
+    fo.format = "csv";
+    engine.addSource(std::make_unique<source::FileSource>(fo));
+    engine.start();
+    EXPECT_TRUE(engine.waitFinished(std::chrono::seconds(60)));
+    engine.stop();
+    const auto snap = engine.snapshot();
+    for (size_t i = 0; i < snap->events.size(); ++i)
+        run.events.emplace_back(snap->events[i].record().position(),
+                                snap->events[i].record().flags);
+    for (size_t i = 0; i < snap->deadLetters.size(); ++i)
+        run.dead.emplace_back(snap->deadLetters[i].position, snap->deadLetters[i].reason);
+    run.stats = proc->windowOperator().stats();
+    return run;
+}
+
+} // namespace
+
+// The engine hands a WindowProcessor its events in staged groups (WindowOperator::
+// processBatch): every pane, in order, every event's late/duplicate flags, the dead letters in
+// line order ('late' ones included) and the counters are those of one event at a time.
+TEST(WindowEngine, StagedGroupsGiveThePanesFlagsAndDeadLettersOfOneEventAtATime) {
+    test::TempDir dir;
+    const std::string path = dir.write("staging.csv", stagingCsv());
+    const PipelineRun perEvent = runStagingPipeline(path, false);
+    const PipelineRun staged = runStagingPipeline(path, true);
+
+    // The input exercises every case.
+    EXPECT_GT(perEvent.stats.lateDropped, 10u);
+    EXPECT_GT(perEvent.stats.lateUpdates, 10u);
+    EXPECT_GT(perEvent.stats.duplicates, 10u);
+    EXPECT_GT(perEvent.stats.windows, 500u);
+    size_t lateDead = 0, otherDead = 0;
+    for (const auto &d : perEvent.dead)
+        (d.second == parse::DeadLetterReason::Late ? lateDead : otherDead) += 1;
+    EXPECT_EQ(lateDead, perEvent.stats.lateDropped);
+    EXPECT_GT(otherDead, 50u);
+    bool sawUnescaped = false;
+    for (const auto &p : perEvent.panes)
+        sawUnescaped = sawUnescaped || p.find("q\"1") != std::string::npos;
+    EXPECT_TRUE(sawUnescaped);
+
+    EXPECT_EQ(staged.stats.events, perEvent.stats.events);
+    EXPECT_EQ(staged.stats.accepted, perEvent.stats.accepted);
+    EXPECT_EQ(staged.stats.lateDropped, perEvent.stats.lateDropped);
+    EXPECT_EQ(staged.stats.lateUpdates, perEvent.stats.lateUpdates);
+    EXPECT_EQ(staged.stats.duplicates, perEvent.stats.duplicates);
+    EXPECT_EQ(staged.stats.windows, perEvent.stats.windows);
+    EXPECT_EQ(staged.stats.panes, perEvent.stats.panes);
+    ASSERT_EQ(staged.panes.size(), perEvent.panes.size());
+    for (size_t i = 0; i < staged.panes.size(); ++i)
+        ASSERT_EQ(staged.panes[i], perEvent.panes[i]) << "pane " << i;
+    EXPECT_EQ(staged.events, perEvent.events);
+    EXPECT_EQ(staged.dead, perEvent.dead);
 }

@@ -182,6 +182,23 @@ private:
     // `ascii`: the caller already knows every byte of `line` is below 0x80 (false: unknown).
     void processLine(Channel &ch, std::string_view line, uint64_t position, uint8_t msgFlags,
                      TimestampNs ingest, bool ascii = false, std::string_view attrs = {});
+    // Events held for the processors that stage (EventProcessor::stages), stored by
+    // flushStaged() with their verdicts: at most kStageGroup, never past the end of a batch.
+    struct StagedEvent {
+        store::EventRecord rec;
+        std::string_view line;
+        std::string_view attrs;
+        uint64_t position;
+        TimestampNs ingest;
+        Channel *channel;
+        uint32_t lateDrops; // processors that dropped it as too late
+    };
+    static constexpr size_t kStageGroup = 256;
+    void stageEvent(Channel &ch, const store::EventRecord &rec, std::string_view line,
+                    uint64_t position, TimestampNs ingest, std::string_view attrs);
+    void flushStaged();
+    void storeEvent(Channel &ch, const store::EventRecord &rec, std::string_view line,
+                    std::string_view attrs, TimestampNs ingest);
     void publish();
     bool allFinished() const;
     void applyProcessors(std::vector<std::shared_ptr<EventProcessor>> processors);
@@ -228,7 +245,10 @@ private:
     };
     std::mutex m_reparseMutex; // guards m_reparses
     std::vector<ReparseRequest> m_reparses;
-    bool m_inputFinished = false; // engine thread
+    bool m_inputFinished = false;             // engine thread
+    bool m_staging = false;                   // a processor stages (engine thread once started)
+    std::vector<StagedEvent> m_staged;        // engine thread
+    std::vector<ProcessorVerdict> m_verdicts; // scratch (flushStaged)
 };
 
 } // namespace weir::engine

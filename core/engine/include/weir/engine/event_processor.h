@@ -5,6 +5,7 @@
 #include "weir/parse/parser.h"
 #include "weir/store/event_record.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -30,6 +31,20 @@ public:
     // channel's parser (its const parseFields gives the typed fields).
     virtual ProcessorVerdict onEvent(const store::EventRecord &record, std::string_view raw,
                                      const parse::Parser &parser) = 0;
+    // Batched delivery, for processors that are faster on a group of events at a time (the
+    // window operator prefetches a group's state). When stages() is true the engine calls
+    // stage() instead of onEvent() for each event (after onAttributes, as for onEvent), then
+    // finishStaged() once for all the events staged since the last call, with one verdict per
+    // event in staging order, which the processor fills in. The engine calls finishStaged()
+    // before any other call to this processor (onTick, onSourceEnd, publish...) and before the
+    // batch the events came from is released, so `raw` (and the texts of the fields the parser
+    // finds in it) stays valid until finishStaged() returns; anything else a staged event
+    // needs (fields unescaped into the parser's storage, attributes) must be copied. Events
+    // are stored, with their verdicts' flags, only after finishStaged().
+    virtual bool stages() const { return false; }
+    virtual void stage(const store::EventRecord & /*record*/, std::string_view /*raw*/,
+                       const parse::Parser & /*parser*/) {}
+    virtual void finishStaged(ProcessorVerdict * /*verdicts*/, size_t /*count*/) {}
     // Kafka and MQTT messages only: the transport attributes (weir/store/attributes.h: topic,
     // partition, offset...) of the event passed to the very next onEvent, valid until that
     // call returns. Not called for file lines.

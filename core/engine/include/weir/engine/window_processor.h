@@ -42,6 +42,12 @@ public:
     void onAssignment(SourceId channel, std::string_view partitions) override;
     ProcessorVerdict onEvent(const store::EventRecord &record, std::string_view raw,
                              const parse::Parser &parser) override;
+    // The engine's path: events are parsed and keyed at once, then handed to
+    // WindowOperator::processBatch() a group at a time (same results as onEvent one by one).
+    bool stages() const override { return true; }
+    void stage(const store::EventRecord &record, std::string_view raw,
+               const parse::Parser &parser) override;
+    void finishStaged(ProcessorVerdict *verdicts, size_t count) override;
     void onSourceEnd(SourceId channel) override;
     void onInputFinished() override;
     void onTick(int64_t monotonicNs) override;
@@ -50,6 +56,20 @@ public:
     const window::WindowOperator &windowOperator() const { return m_operator; }
 
 private:
+    // A staged event's text that is not a view into its raw line (the key, fields the parser
+    // unescaped, attributes): copied into m_arena, its view set by finishStaged().
+    struct TextFixup {
+        size_t event;
+        size_t slot; // kKeySlot, kDedupSlot, or an index into the event's values
+        size_t offset;
+        size_t size;
+    };
+    static constexpr size_t kKeySlot = ~size_t{0};
+    static constexpr size_t kDedupSlot = ~size_t{0} - 1;
+
+    window::InputEvent build(const store::EventRecord &record, std::string_view raw,
+                             const parse::Parser &parser);
+    std::string_view keep(std::string_view text, std::string_view raw, size_t event, size_t slot);
     void drain();
 
     Options m_options;
@@ -58,6 +78,12 @@ private:
     parse::FieldList m_fields;
     WatermarkLanes m_lanes;
     std::vector<SourceId> m_assigned, m_revoked; // scratch (onAssignment)
+    // Staged events (stage() to finishStaged()); their values are m_stagedValues[i * n...].
+    std::vector<window::InputEvent> m_staged;
+    std::vector<window::FieldValue> m_stagedValues;
+    std::string m_arena;
+    std::vector<TextFixup> m_fixups;
+    std::vector<window::Disposition> m_dispositions;
     int64_t m_now = 0;
     std::function<void(std::vector<window::Pane> &)> m_sink;
     std::vector<window::Pane> m_panes;
