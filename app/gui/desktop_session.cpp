@@ -9,6 +9,7 @@
 #include "weir/common/time_util.h"
 #include "weir/source/kafka_source.h"
 #include "weir/source/mqtt_source.h"
+#include "workspace_windows.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -213,6 +214,10 @@ bool DesktopSession::openWorkspace(const QString &path, bool quiet) {
     const QJsonValue rules = w.extra.value(QLatin1String("rules"));
     if (!rules.isUndefined() && !applyWorkspaceRules(rules, QFileInfo(path).absolutePath(), &error))
         reportError(tr("The workspace %1: %2").arg(path, error), quiet);
+    // The window pipelines replace those in force (without a restart: no order to keep).
+    const QJsonValue windows = w.extra.value(QLatin1String("windows"));
+    if (!windows.isUndefined() && !applyWorkspaceWindows(windows, &error))
+        reportError(tr("The workspace %1: %2").arg(path, error), quiet);
     for (const ui::WorkspaceSource &s : w.sources) {
         m_workspace.sources << s;
         addWorkspaceSource(s);
@@ -254,6 +259,17 @@ bool DesktopSession::applyWorkspaceRules(const QJsonValue &rules, const QString 
     *error = rules.isString()
                  ? tr("%1: %2").arg(QString::fromStdString(path), QString::fromStdString(why))
                  : QString::fromStdString(why);
+    return false;
+}
+
+bool DesktopSession::applyWorkspaceWindows(const QJsonValue &windows, QString *error) {
+    std::vector<window::WindowSetupText> setups;
+    if (!windowSetupsFromJson(windows, &setups, error))
+        return false;
+    std::string why;
+    if (m_controller.setWindowSetups(std::move(setups), &why))
+        return true;
+    *error = QStringLiteral("windows: ") + QString::fromStdString(why);
     return false;
 }
 
@@ -487,6 +503,11 @@ bool DesktopSession::saveWorkspace(const QString &path, QString *error) {
         w.extra.remove(QStringLiteral("rules"));
     else
         w.extra.insert(QStringLiteral("rules"), rules);
+    const QJsonArray windows = windowSetupsToJson(m_controller.windowSetups());
+    if (windows.isEmpty())
+        w.extra.remove(QStringLiteral("windows"));
+    else
+        w.extra.insert(QStringLiteral("windows"), windows);
     if (!ui::saveWorkspaceFile(path, w, error))
         return false;
     m_settings.setValue(kLastWorkspaceKey, QFileInfo(path).absoluteFilePath());

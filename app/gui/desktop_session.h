@@ -76,6 +76,8 @@ private:
     // "rules": a rules file's path (relative to `folder`) or a list of rules.
     bool applyWorkspaceRules(const QJsonValue &rules, const QString &folder, QString *error);
     QJsonValue workspaceRules(const QString &folder) const;
+    // "windows": the window pipelines (workspace_windows.h); they replace those in force.
+    bool applyWorkspaceWindows(const QJsonValue &windows, QString *error);
     void startLiveSource(const ui::WorkspaceSource &source, const QString &password,
                          const QString &keyPassphrase);
     void reportError(const QString &message, bool quiet);

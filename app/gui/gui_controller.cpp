@@ -254,6 +254,15 @@ void GuiController::configureWindows(int pipeline) {
         m_windowProcessors[static_cast<size_t>(pipeline)] = std::move(processor);
     }
     setWindowPipelines(m_options.analysis, std::move(pipelines));
+    replaceEngineProcessors();
+    // Snapshot::windows lists the pipelines that were accepted, in order.
+    int shown = 0;
+    for (int i = 0; i < pipeline; ++i)
+        shown += m_windowProcessors[static_cast<size_t>(i)] ? 1 : 0;
+    m_window->analysisDocks()->windowPanel()->setPipeline(shown);
+}
+
+void GuiController::replaceEngineProcessors() {
     std::vector<std::shared_ptr<engine::EventProcessor>> all;
     for (const auto &p : m_windowProcessors) {
         if (p)
@@ -262,11 +271,35 @@ void GuiController::configureWindows(int pipeline) {
     if (m_alertProcessor)
         all.push_back(m_alertProcessor);
     m_engine->replaceProcessors(std::move(all));
-    // Snapshot::windows lists the pipelines that were accepted, in order.
-    int shown = 0;
-    for (int i = 0; i < pipeline; ++i)
-        shown += m_windowProcessors[static_cast<size_t>(i)] ? 1 : 0;
-    m_window->analysisDocks()->windowPanel()->setPipeline(shown);
+}
+
+std::vector<window::WindowSetupText> GuiController::windowSetups() const {
+    return windowPipelines(m_options.analysis);
+}
+
+bool GuiController::setWindowSetups(std::vector<window::WindowSetupText> setups,
+                                    std::string *error) {
+    std::vector<std::shared_ptr<engine::EventProcessor>> processors;
+    for (size_t i = 0; i < setups.size(); ++i) {
+        std::string why;
+        processors.push_back(makeWindowProcessor(setups[i], &why));
+        if (!processors.back()) {
+            if (error)
+                *error = "window " + std::to_string(i + 1) + ": " + why;
+            return false;
+        }
+    }
+    setWindowPipelines(m_options.analysis, std::move(setups));
+    if (!m_engine)
+        return true; // buildEngine() creates them
+    m_windowProcessors = std::move(processors);
+    replaceEngineProcessors();
+    m_window->analysisDocks()->windowPanel()->setPipeline(0);
+    return true;
+}
+
+std::shared_ptr<const engine::Snapshot> GuiController::snapshot() const {
+    return m_engine ? m_engine->snapshot() : nullptr;
 }
 
 void GuiController::editRules() {

@@ -85,6 +85,15 @@ public:
     // rules do not load or compile: nothing changes then.
     bool setRules(const std::string &json, const std::string &path, std::string *error);
     const std::string &rulesJson() const { return m_rulesJson; }
+    // The window pipelines as typed (--window options, the window dialog, a workspace).
+    std::vector<window::WindowSetupText> windowSetups() const;
+    // Replaces every window pipeline (a workspace's "windows"). Each setup is checked first:
+    // false with `error` ("window 2: lateness: ...") and nothing changes. Once started, the
+    // engine runs the new pipelines over the stored events and continues live, as for the
+    // window dialog (no restart; the alerts go on).
+    bool setWindowSetups(std::vector<window::WindowSetupText> setups, std::string *error);
+    // The engine's latest snapshot (null before start()).
+    std::shared_ptr<const engine::Snapshot> snapshot() const;
     const std::string &rulesPath() const { return m_options.analysis.rulesPath; }
     // 0, or 3 when an --exit-when-* condition was not met before --exit-after.
     int exitCode() const { return m_exitCode; }
@@ -98,6 +107,8 @@ private:
     // events already stored, then continues live (engine::Engine::replaceProcessors); the
     // other pipelines and the alerts go on untouched.
     void configureWindows(int pipeline);
+    // Hands the engine m_windowProcessors (those not null), then the alert processor.
+    void replaceEngineProcessors();
     // The window processor of one setup, or null with the parser's message in `error`.
     static std::shared_ptr<engine::EventProcessor>
     makeWindowProcessor(const window::WindowSetupText &setup, std::string *error);

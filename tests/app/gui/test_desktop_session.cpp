@@ -20,6 +20,7 @@
 #include "views/main_window.h"
 #include "views/sources_model.h"
 #include "views/sources_panel.h"
+#include "workspace_windows.h"
 
 #include <QDeadlineTimer>
 #include <QDir>
@@ -57,6 +58,8 @@ private Q_SLOTS:
     void kafkaSaslPasswordFromTheKeychain();
     void kafkaTlsKeyPassphraseFromTheKeychain_data();
     void kafkaTlsKeyPassphraseFromTheKeychain();
+    void workspaceWindowsAreRunSavedAndRestored();
+    void workspaceWindowErrorsNameTheField();
 };
 
 void TestDesktopSession::workspaceWithPasswordedMqttInput() {
@@ -650,6 +653,154 @@ void TestDesktopSession::kafkaTlsKeyPassphraseFromTheKeychain() {
     }
     const QString panel = sourcesPanelText(controller);
     QVERIFY2(!panel.contains(passphrase), qPrintable(panel));
+}
+
+namespace {
+
+bool sameSetup(const weir::window::WindowSetupText &a, const weir::window::WindowSetupText &b) {
+    return a.window == b.window && a.keys == b.keys && a.aggs == b.aggs &&
+           a.lateness == b.lateness && a.outOfOrder == b.outOfOrder &&
+           a.idleTimeout == b.idleTimeout && a.early == b.early && a.mode == b.mode &&
+           a.dedup == b.dedup && a.dedupTtl == b.dedupTtl;
+}
+
+// Both pipelines of the windows workspace have run over all of hosts.csv.
+bool windowsFinished(const weir::app::GuiController &controller) {
+    const auto snap = controller.snapshot();
+    if (!snap || snap->windows.size() != 2)
+        return false;
+    for (const auto &w : snap->windows) {
+        if (w->watermark != weir::kMaxTimestamp || w->stats.events != 100)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+// A workspace's "windows" are the window pipelines it opens with: every option (kind, size,
+// slide, lateness, out-of-orderness, idle timeout, early panes, mode, keys, aggregates, dedup
+// fields and TTL) reaches the engine, a saved workspace holds them all as typed, and opening it
+// in a new session runs the same pipelines with the same results.
+void TestDesktopSession::workspaceWindowsAreRunSavedAndRestored() {
+    QTemporaryDir dir;
+    const QString csv = dir.filePath(QStringLiteral("hosts.csv"));
+    writeFile(csv, QByteArray::fromStdString(weir::test::hostsCsv()));
+    const QString workspacePath = dir.filePath(QStringLiteral("windows.json"));
+    writeFile(workspacePath, QStringLiteral(R"j({"weirWorkspace": 1, "sources": [{"type": "file",
+        "path": "%1"}], "windows": [
+        {"window": "fixed:10s", "key": ["host"], "agg": "count,max(value)", "lateness": "30s",
+         "outOfOrder": "2s", "idleTimeout": "5s", "early": "0", "mode": "accumulating"},
+        {"window": "sliding:20s/10s", "key": "host", "agg": "count,sum(value)",
+         "mode": "discarding", "early": "2s", "dedup": ["host", "value"], "dedupTtl": "1m"}]})j")
+                                 .arg(csv)
+                                 .toUtf8());
+    const QString savedPath = dir.filePath(QStringLiteral("saved.json"));
+
+    QSettings settings(dir.filePath(QStringLiteral("weir.conf")), QSettings::IniFormat);
+    std::vector<weir::window::WindowSetupText> opened;
+    for (const QString &path : {workspacePath, savedPath}) {
+        weir::app::GuiOptions options;
+        options.noDemo = true;
+        weir::app::GuiController controller(options);
+        weir::app::DesktopSession session(
+            controller, settings, std::make_unique<weir::ui::SessionSecretStore>(),
+            [](const weir::ui::SecretRequest &, bool) { return weir::ui::SecretAnswer{}; });
+        session.setRecordRecent(false);
+        controller.start();
+        QVERIFY(session.openWorkspace(path, true));
+
+        const std::vector<weir::window::WindowSetupText> setups = controller.windowSetups();
+        QCOMPARE(setups.size(), size_t{2});
+        QCOMPARE(setups[0].keys, std::string("host"));
+        QCOMPARE(setups[0].lateness, std::string("30s"));
+        QCOMPARE(setups[0].idleTimeout, std::string("5s"));
+        QCOMPARE(setups[1].mode, std::string("discarding"));
+        QCOMPARE(setups[1].early, std::string("2s"));
+        QCOMPARE(setups[1].dedup, std::string("host,value"));
+        QCOMPARE(setups[1].dedupTtl, std::string("1m"));
+        if (path == savedPath) {
+            for (size_t i = 0; i < setups.size(); ++i)
+                QVERIFY2(sameSetup(setups[i], opened[i]), qPrintable(QString::number(i)));
+        }
+        opened = setups;
+
+        // The engine runs both: 50 s of hosts a and b, one event each per second.
+        QTRY_VERIFY_WITH_TIMEOUT(windowsFinished(controller), 60000);
+        const auto snap = controller.snapshot();
+        const weir::window::WindowResults &fixed = *snap->windows[0];
+        QCOMPARE(fixed.spec.kind, weir::window::WindowKind::Fixed);
+        QCOMPARE(fixed.spec.size, 10 * weir::kNsPerSecond);
+        QCOMPARE(fixed.keyFields, std::vector<std::string>{"host"});
+        QCOMPARE(fixed.aggregates, (std::vector<std::string>{"count", "max(value)"}));
+        QCOMPARE(fixed.finals.size(), size_t{10}); // 5 windows x 2 hosts
+        double hottest = 0;
+        for (const weir::window::Pane &p : fixed.finals) {
+            QCOMPARE(p.values[0].number, 10.0);
+            if (p.key == "b" &&
+                p.window.start.value == (weir::test::kHostsBase + 10) * weir::kNsPerSecond)
+                hottest = p.values[1].number;
+        }
+        QCOMPARE(hottest, 95.0);
+        QCOMPARE(fixed.stats.duplicates, uint64_t{0});
+
+        const weir::window::WindowResults &sliding = *snap->windows[1];
+        QCOMPARE(sliding.spec.kind, weir::window::WindowKind::Sliding);
+        QCOMPARE(sliding.spec.size, 20 * weir::kNsPerSecond);
+        QCOMPARE(sliding.spec.period, 10 * weir::kNsPerSecond);
+        QCOMPARE(sliding.aggregates, (std::vector<std::string>{"count", "sum(value)"}));
+        // Deduplicated on host and value within a minute: a's 10 only once, b's 20 and 95 once.
+        QCOMPARE(sliding.stats.duplicates, uint64_t{97});
+        QCOMPARE(sliding.stats.accepted, uint64_t{3});
+        if (path == savedPath)
+            break;
+
+        QString error;
+        QVERIFY2(session.saveWorkspace(savedPath, &error), qPrintable(error));
+        QFile f(savedPath);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonArray saved =
+            QJsonDocument::fromJson(f.readAll()).object().value(QLatin1String("windows")).toArray();
+        QCOMPARE(saved.size(), 2);
+        QCOMPARE(saved[0].toObject().value(QLatin1String("window")).toString(),
+                 QStringLiteral("fixed:10s"));
+        QCOMPARE(saved[0].toObject().value(QLatin1String("outOfOrder")).toString(),
+                 QStringLiteral("2s"));
+        QCOMPARE(saved[1].toObject().value(QLatin1String("window")).toString(),
+                 QStringLiteral("sliding:20s/10s"));
+        QCOMPARE(saved[1].toObject().value(QLatin1String("dedup")).toString(),
+                 QStringLiteral("host,value"));
+    }
+}
+
+// A pipeline that does not parse is refused with the entry and field named; the pipelines in
+// force stay.
+void TestDesktopSession::workspaceWindowErrorsNameTheField() {
+    std::vector<weir::window::WindowSetupText> out;
+    QString error;
+    QVERIFY(!weir::app::windowSetupsFromJson(
+        QJsonDocument::fromJson(R"([{"window": "fixed:10s"}, {"window": "fixed:10s",
+            "lateness": "soon"}])")
+            .array(),
+        &out, &error));
+    QVERIFY2(error.startsWith(QStringLiteral("windows[1].lateness:")), qPrintable(error));
+    QVERIFY(out.empty());
+    QVERIFY(!weir::app::windowSetupsFromJson(
+        QJsonDocument::fromJson(R"([{"window": "fixed:10s", "outOfOrder": 5}])").array(), &out,
+        &error));
+    QCOMPARE(error, QStringLiteral("windows[0].outOfOrder: expected a string"));
+    QVERIFY(!weir::app::windowSetupsFromJson(
+        QJsonDocument::fromJson(R"([{"key": "host"}])").array(), &out, &error));
+    QVERIFY2(error.startsWith(QStringLiteral("windows[0].window:")), qPrintable(error));
+    QVERIFY(weir::app::windowSetupsFromJson(
+        QJsonDocument::fromJson(
+            R"j([{"window": "session:30s", "key": ["a", "b"], "agg": "count,topk(path,3)"}])j")
+            .array(),
+        &out, &error));
+    QCOMPARE(out.size(), size_t{1});
+    QCOMPARE(out[0].keys, std::string("a,b"));
+    QCOMPARE(out[0].aggs, std::string("count,topk(path,3)"));
+    QCOMPARE(out[0].lateness, std::string("0")); // the defaults
 }
 
 QTEST_MAIN(TestDesktopSession)
