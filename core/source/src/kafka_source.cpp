@@ -44,8 +44,9 @@ struct KafkaSource::Callbacks {
 };
 
 KafkaSource::KafkaSource(Options options)
-    : m_options(std::move(options)) {
-    if (m_options.groupId.empty())
+    : m_options(std::move(options))
+    , m_privateGroup(m_options.groupId.empty()) {
+    if (m_privateGroup)
         m_options.groupId = privateGroupId();
     m_channelPerTopic = m_options.topics.size() > 1 &&
                         std::none_of(m_options.topics.begin(), m_options.topics.end(),
@@ -189,15 +190,38 @@ KafkaSource::Counters KafkaSource::counters() const {
     return m_counters;
 }
 
+KafkaSource::PartitionProgress KafkaSource::progressOf(const PartitionState &state, int64_t nowNs) {
+    PartitionProgress p;
+    p.topic = state.topic;
+    p.partition = state.partition;
+    p.nextOffset = state.nextOffset;
+    p.highWatermark = state.highWatermark;
+    p.maxTimestamp = state.maxTimestamp;
+    p.assigned = state.assigned;
+    // Nothing consumed yet: everything from the start offset on is still to read.
+    const int64_t consumed = state.nextOffset >= 0    ? state.nextOffset
+                             : state.startOffset >= 0 ? state.startOffset
+                                                      : state.lowWatermark;
+    if (state.highWatermark >= 0 && consumed >= 0)
+        p.lagMessages = std::max<int64_t>(0, state.highWatermark - consumed);
+    if (p.lagMessages > 0 && state.maxTimestamp != kMinTimestamp)
+        p.lagSeconds =
+            std::max<double>(0, static_cast<double>(nowNs - state.maxTimestamp.value) / 1e9);
+    return p;
+}
+
 std::vector<KafkaSource::PartitionProgress> KafkaSource::progress() const {
+    const int64_t nowNs = wallNow().value;
     std::lock_guard<std::mutex> lock(m_mutex);
     std::vector<PartitionProgress> out;
+    out.reserve(m_progress.size());
     for (const auto &kv : m_progress)
-        out.push_back(kv.second);
+        out.push_back(progressOf(kv.second, nowNs));
     return out;
 }
 
 SourceMetrics KafkaSource::metrics() const {
+    const int64_t nowNs = wallNow().value;
     std::lock_guard<std::mutex> lock(m_mutex);
     SourceMetrics m;
     m.state = m_state;
@@ -208,7 +232,7 @@ SourceMetrics KafkaSource::metrics() const {
     m.lastError = m_error.empty() ? m_lastProblem : m_error;
     m.partitions.reserve(m_progress.size());
     for (const auto &kv : m_progress) {
-        const PartitionProgress &p = kv.second;
+        const PartitionProgress p = progressOf(kv.second, nowNs);
         m.partitions.push_back({p.topic, p.partition, p.nextOffset, p.highWatermark, p.lagMessages,
                                 p.lagSeconds, p.maxTimestamp, p.assigned});
         if (p.assigned) {
@@ -389,6 +413,11 @@ void KafkaSource::onRebalance(rd_kafka_t *rk, int err, rd_kafka_topic_partition_
             p.topic = parts->elems[i].topic;
             p.partition = parts->elems[i].partition;
             p.assigned = true;
+            const int64_t offset = parts->elems[i].offset;
+            p.startOffset = offset >= 0 ? offset : -1;
+            // A private group is new: no committed offsets, so "latest" starts at the end.
+            p.startsAtEnd = offset == RD_KAFKA_OFFSET_END ||
+                            (offset < 0 && m_options.startAt == StartAt::Latest && m_privateGroup);
         }
         m_status =
             "assigned " + std::to_string(parts->cnt) + " partition" + (parts->cnt == 1 ? "" : "s");
@@ -538,13 +567,6 @@ bool KafkaSource::append(RawBatch &b, const rd_kafka_message_t *msg,
     p.topic = topic;
     p.partition = msg->partition;
     p.nextOffset = msg->offset + 1;
-    // Keep the lag consistent with the offset reached (the high watermark is refreshed every
-    // 500 ms; until then the lag only shrinks as messages are read).
-    if (p.highWatermark >= 0) {
-        p.lagMessages = std::max<int64_t>(0, p.highWatermark - p.nextOffset);
-        if (p.lagMessages == 0)
-            p.lagSeconds = 0;
-    }
     if (tsType != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && tsMs >= 0)
         p.maxTimestamp = std::max(p.maxTimestamp, TimestampNs{tsMs * kNsPerMs});
     return true;
@@ -557,7 +579,6 @@ void KafkaSource::refreshProgress(rd_kafka_t *rk) {
         for (const auto &kv : m_progress)
             keys.push_back(kv.first);
     }
-    const int64_t nowNs = wallNow().value;
     for (const auto &k : keys) {
         int64_t lo = -1;
         int64_t hi = -1;
@@ -567,14 +588,12 @@ void KafkaSource::refreshProgress(rd_kafka_t *rk) {
             continue;
         std::lock_guard<std::mutex> lock(m_mutex);
         auto &p = m_progress[k];
+        if (lo >= 0)
+            p.lowWatermark = lo;
         if (hi >= 0)
             p.highWatermark = hi;
-        const int64_t consumed = p.nextOffset >= 0 ? p.nextOffset : lo;
-        p.lagMessages = (hi >= 0 && consumed >= 0) ? std::max<int64_t>(0, hi - consumed) : 0;
-        p.lagSeconds =
-            (p.lagMessages > 0 && p.maxTimestamp != kMinTimestamp)
-                ? std::max<double>(0, static_cast<double>(nowNs - p.maxTimestamp.value) / 1e9)
-                : 0.0;
+        if (p.startsAtEnd && p.startOffset < 0 && p.nextOffset < 0 && hi >= 0)
+            p.startOffset = hi;
     }
 }
 
@@ -616,6 +635,8 @@ void KafkaSource::run(IngestSink &sink) {
             p.topic = o.topic;
             p.partition = o.partition;
             p.assigned = true;
+            p.startOffset = o.offset >= 0 ? o.offset : -1;
+            p.startsAtEnd = o.offset == RD_KAFKA_OFFSET_END;
         }
     } else {
         rd_kafka_poll_set_consumer(rk);

@@ -121,6 +121,51 @@ TEST(KafkaSource, AttributesAcksAndProgress) {
     EXPECT_EQ(src.error(), "");
 }
 
+// The lag is counted from where reading starts: a source that starts at the end of a topic
+// with history has nothing to catch up on, before and after its first message.
+TEST(KafkaSource, LagCountsFromWhereReadingStarts) {
+    KafkaMock mock(WEIR_KAFKA_MOCK_PATH, {"history:1"});
+    ASSERT_EQ(produce(mock.bootstrap(), "history", jsonLines(0, 10), {"-p", "0"}).status, 0);
+    source::KafkaSource::Options o;
+    o.brokers = mock.bootstrap();
+    o.topics = {"history"};
+    o.startAt = source::KafkaSource::StartAt::Latest;
+    source::KafkaSource src(o);
+    CollectSink sink;
+    src.start(sink);
+    const auto partition0 = [&src] {
+        source::KafkaSource::PartitionProgress out;
+        for (const auto &p : src.progress()) {
+            if (p.topic == "history" && p.partition == 0)
+                out = p;
+        }
+        return out;
+    };
+    // The high watermark arrives with the first fetch response (refreshed every 500 ms).
+    source::KafkaSource::PartitionProgress p0;
+    for (int i = 0; i < 400 && p0.highWatermark != 10; ++i) {
+        p0 = partition0();
+        std::this_thread::sleep_for(50ms);
+    }
+    ASSERT_EQ(p0.highWatermark, 10) << src.status();
+    EXPECT_EQ(p0.nextOffset, -1);
+    EXPECT_EQ(p0.lagMessages, 0);
+    EXPECT_EQ(src.metrics().lagMessages, 0);
+
+    ASSERT_EQ(produce(mock.bootstrap(), "history", jsonLines(10, 3), {"-p", "0"}).status, 0);
+    ASSERT_EQ(sink.waitForMessages(3, 60s), 3u) << src.status();
+    for (int i = 0; i < 400 && p0.highWatermark != 13; ++i) {
+        p0 = partition0();
+        std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_EQ(p0.nextOffset, 13);
+    EXPECT_EQ(p0.highWatermark, 13);
+    EXPECT_EQ(p0.lagMessages, 0);
+    EXPECT_EQ(sink.waitForMessages(4, 1s), 3u); // the history was not read
+    src.stop();
+    EXPECT_EQ(src.error(), "");
+}
+
 TEST(KafkaSource, StartsAtExplicitOffsets) {
     KafkaMock mock(WEIR_KAFKA_MOCK_PATH, {"events:2"});
     ASSERT_EQ(produce(mock.bootstrap(), "events", jsonLines(0, 10), {"-p", "1"}).status, 0);
@@ -247,14 +292,39 @@ TEST(KafkaCli, KeyHeadersAndPartitionAreFields) {
                   .status,
               0);
     TempDir dir;
-    const CommandResult r = runCommand(
-        {WEIR_CLI_PATH, "--kafka", mock.bootstrap(), "--topic", "prov", "--from", "earliest",
-         "--format", "json", "--window", "fixed:60s", "--key", "partition", "--agg", "count",
-         "--dedup", "topic,partition,offset", "--emit", "final", "--out", dir.file("w.csv"),
-         "--filter", "partition:1 and header.origin:line2 and offset>=1", "--events-out",
-         dir.file("e.jsonl"), "--max-events", "7", "--idle-exit", "30", "--duration", "120",
-         "--stats"},
-        "", 150s);
+    const CommandResult r = runCommand({WEIR_CLI_PATH,
+                                        "--kafka",
+                                        mock.bootstrap(),
+                                        "--topic",
+                                        "prov",
+                                        "--from",
+                                        "earliest",
+                                        "--format",
+                                        "json",
+                                        "--window",
+                                        "fixed:60s",
+                                        "--key",
+                                        "partition",
+                                        "--agg",
+                                        "count",
+                                        "--dedup",
+                                        "topic,partition,offset",
+                                        "--emit",
+                                        "final",
+                                        "--out",
+                                        dir.file("w.csv"),
+                                        "--filter",
+                                        "partition:1 and header.origin:line2 and offset>=1",
+                                        "--events-out",
+                                        dir.file("e.jsonl"),
+                                        "--max-events",
+                                        "7",
+                                        "--idle-exit",
+                                        "30",
+                                        "--duration",
+                                        "120",
+                                        "--stats"},
+                                       "", 150s);
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(statsNumber(r.out, "events"), 7) << r.out;
     EXPECT_EQ(statsNumber(r.out, "duplicates"), 0) << r.out;

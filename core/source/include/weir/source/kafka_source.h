@@ -59,13 +59,14 @@ public:
         int batchDelayMs = 20;
     };
 
+    // A partition's progress as read: the lag is derived from the offsets when read.
     struct PartitionProgress {
         std::string topic;
         int32_t partition = 0;
         int64_t nextOffset = -1;    // next offset to consume (-1: nothing consumed yet)
         int64_t highWatermark = -1; // as last reported by the broker
-        int64_t lagMessages = 0;
-        double lagSeconds = 0;                    // age of the newest consumed message while behind
+        int64_t lagMessages = 0;    // highWatermark - nextOffset (or - the low watermark)
+        double lagSeconds = 0;      // age of the newest consumed message while behind
         TimestampNs maxTimestamp = kMinTimestamp; // event-time watermark of this partition
         bool assigned = false;
     };
@@ -110,7 +111,24 @@ public:
     static ProbeResult testConnection(const Options &options, int timeoutMs);
 
 private:
-    struct PartitionState;
+    // What is stored per partition (under m_mutex). The consumer thread moves nextOffset with
+    // every message and the watermarks every refresh; the lag is computed from them when read
+    // (progressOf), so it always agrees with the offset reached.
+    struct PartitionState {
+        std::string topic;
+        int32_t partition = 0;
+        int64_t nextOffset = -1;    // -1: nothing consumed yet
+        int64_t lowWatermark = -1;  // -1: not known yet
+        int64_t highWatermark = -1; // -1: not known yet
+        // Where reading starts, while nothing is consumed: an offset, or -1 for unknown (the
+        // low watermark is used: a group's committed offset is not asked for).
+        int64_t startOffset = -1;
+        bool startsAtEnd = false; // start at the end: startOffset = high watermark when known
+        TimestampNs maxTimestamp = kMinTimestamp;
+        bool assigned = false;
+    };
+    static PartitionProgress progressOf(const PartitionState &state, int64_t nowNs);
+
     using PartitionKey = std::pair<std::string, int32_t>;
 
     void run(IngestSink &sink);
@@ -131,6 +149,7 @@ private:
     struct Callbacks; // librdkafka callback trampolines (consumer thread)
 
     Options m_options;
+    bool m_privateGroup = false; // no group id given: a new private group (no committed offsets)
     bool m_channelPerTopic = false;
     std::thread m_thread;
     std::atomic<bool> m_stop{false};
@@ -143,7 +162,7 @@ private:
     SourceState m_state = SourceState::Connecting;
     std::string m_lastProblem; // kept after recovery (SourceMetrics::lastError)
     Counters m_counters;
-    std::map<PartitionKey, PartitionProgress> m_progress;
+    std::map<PartitionKey, PartitionState> m_progress;
     std::map<uint64_t, std::vector<std::pair<PartitionKey, int64_t>>> m_unacked;
     rd_kafka_s *m_ackRk = nullptr; // valid while the consumer thread runs
 
