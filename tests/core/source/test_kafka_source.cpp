@@ -37,6 +37,25 @@ std::string attrOf(const source::RawBatch &b, const source::MessageMeta &m, std:
         std::string_view(b.attributes).substr(m.attrOffset, m.attrLength), name));
 }
 
+// Waits (bounded, 20 s) until a partition's progress shows this high watermark: the consumer
+// thread refreshes it every 500 ms. Returns the last progress seen.
+source::KafkaSource::PartitionProgress waitForHighWatermark(const source::KafkaSource &src,
+                                                            const std::string &topic,
+                                                            int32_t partition,
+                                                            int64_t highWatermark) {
+    source::KafkaSource::PartitionProgress seen;
+    for (int i = 0; i < 400; ++i) {
+        for (const auto &p : src.progress()) {
+            if (p.topic == topic && p.partition == partition)
+                seen = p;
+        }
+        if (seen.highWatermark == highWatermark)
+            break;
+        std::this_thread::sleep_for(50ms);
+    }
+    return seen;
+}
+
 } // namespace
 
 TEST(KafkaSource, ValidateAndSecrets) {
@@ -103,15 +122,7 @@ TEST(KafkaSource, AttributesAcksAndProgress) {
     src.acknowledge(*tokens.begin()); // a second acknowledgement is ignored
     EXPECT_EQ(src.counters().committedBatches, tokens.size());
 
-    // Progress is refreshed by the consumer thread every 500 ms: wait for it, bounded.
-    source::KafkaSource::PartitionProgress p0;
-    for (int i = 0; i < 100 && p0.highWatermark != 10; ++i) {
-        for (const auto &p : src.progress()) {
-            if (p.topic == "events" && p.partition == 0)
-                p0 = p;
-        }
-        std::this_thread::sleep_for(50ms);
-    }
+    const auto p0 = waitForHighWatermark(src, "events", 0, 10);
     EXPECT_EQ(p0.nextOffset, 10);
     EXPECT_EQ(p0.highWatermark, 10);
     EXPECT_EQ(p0.lagMessages, 0);
@@ -133,20 +144,8 @@ TEST(KafkaSource, LagCountsFromWhereReadingStarts) {
     source::KafkaSource src(o);
     CollectSink sink;
     src.start(sink);
-    const auto partition0 = [&src] {
-        source::KafkaSource::PartitionProgress out;
-        for (const auto &p : src.progress()) {
-            if (p.topic == "history" && p.partition == 0)
-                out = p;
-        }
-        return out;
-    };
-    // The high watermark arrives with the first fetch response (refreshed every 500 ms).
-    source::KafkaSource::PartitionProgress p0;
-    for (int i = 0; i < 400 && p0.highWatermark != 10; ++i) {
-        p0 = partition0();
-        std::this_thread::sleep_for(50ms);
-    }
+    // The high watermark arrives with the first fetch response.
+    auto p0 = waitForHighWatermark(src, "history", 0, 10);
     ASSERT_EQ(p0.highWatermark, 10) << src.status();
     EXPECT_EQ(p0.nextOffset, -1);
     EXPECT_EQ(p0.lagMessages, 0);
@@ -154,10 +153,7 @@ TEST(KafkaSource, LagCountsFromWhereReadingStarts) {
 
     ASSERT_EQ(produce(mock.bootstrap(), "history", jsonLines(10, 3), {"-p", "0"}).status, 0);
     ASSERT_EQ(sink.waitForMessages(3, 60s), 3u) << src.status();
-    for (int i = 0; i < 400 && p0.highWatermark != 13; ++i) {
-        p0 = partition0();
-        std::this_thread::sleep_for(50ms);
-    }
+    p0 = waitForHighWatermark(src, "history", 0, 13);
     EXPECT_EQ(p0.nextOffset, 13);
     EXPECT_EQ(p0.highWatermark, 13);
     EXPECT_EQ(p0.lagMessages, 0);
