@@ -8,7 +8,6 @@
 
 #include <cstdlib>
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 using namespace weir::testing;
 using namespace std::chrono_literals;
@@ -59,10 +58,7 @@ TEST(CliSecrets, PasswordEnvNeedsAUserAndASetVariable) {
 
 TEST(CliSecrets, PasswordFromTheEnvironmentLogsIn) {
     TempDir dir;
-    const std::string pwfile = dir.file("passwd");
-    ASSERT_EQ(runCommand({"mosquitto_passwd", "-b", "-c", pwfile, "weir", kSecret}, "").status, 0);
-    ::chmod(pwfile.c_str(), 0600);
-    MosquittoBroker broker("allow_anonymous false\npassword_file " + pwfile + "\n");
+    MosquittoBroker broker(mosquittoPasswordConfig(dir, "weir", kSecret));
     const std::string where = "127.0.0.1:" + std::to_string(broker.port());
 
     // A wrong password in the variable is refused by the broker (exit 3), and not printed.
@@ -81,9 +77,8 @@ TEST(CliSecrets, PasswordFromTheEnvironmentLogsIn) {
     ::unsetenv("WEIR_TEST_MQTT_PASSWORD");
     ASSERT_TRUE(sub.waitFor("subscribed", 30s, true)) << sub.err();
     const CommandResult pub =
-        runCommand({"mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-t",
-                    "t/x", "-q", "1", "-l", "-u", "weir", "-P", kSecret},
-                   "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n", 60s);
+        mosquittoPublishLines(broker.port(), "t/x", "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n", 1,
+                              mosquittoLogin("weir", kSecret));
     ASSERT_EQ(pub.status, 0) << pub.err;
     ASSERT_EQ(sub.wait(60s), 0) << sub.err();
     EXPECT_NE(sub.out().find("\"events\":3"), std::string::npos) << sub.out();

@@ -11,6 +11,7 @@
 #include "fake_sasl_broker.h"
 #include "gui_controller.h"
 #include "models/event_table_model.h"
+#include "publish_until.h"
 #include "rich_text_probe.h"
 #include "source_controls.h"
 #include "tls_client_certs.h"
@@ -35,7 +36,6 @@
 #include <QtTest>
 #include <cstdio>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace std::chrono_literals;
@@ -64,13 +64,8 @@ private Q_SLOTS:
 
 void TestDesktopSession::workspaceWithPasswordedMqttInput() {
     weir::testing::TempDir brokerDir;
-    const std::string pwfile = brokerDir.file("passwd");
-    QCOMPARE(weir::testing::runCommand(
-                 {"mosquitto_passwd", "-b", "-c", pwfile, "weir", kSecret.toStdString()}, "")
-                 .status,
-             0);
-    ::chmod(pwfile.c_str(), 0600);
-    weir::testing::MosquittoBroker broker("allow_anonymous false\npassword_file " + pwfile + "\n");
+    weir::testing::MosquittoBroker broker(
+        weir::testing::mosquittoPasswordConfig(brokerDir, "weir", kSecret.toStdString()));
 
     QTemporaryDir dir;
     const QString workspacePath = dir.filePath(QStringLiteral("plant.json"));
@@ -112,32 +107,19 @@ void TestDesktopSession::workspaceWithPasswordedMqttInput() {
     // Logged in with the password it was given: published messages reach the table. Publish
     // once a second (the subscription may not be up yet) for at most 60 s.
     const weir::ui::EventTableModel *model = controller.window()->model();
-    QDeadlineTimer deadline(60000);
+    const auto login = weir::testing::mosquittoLogin("weir", kSecret.toStdString());
     int n = 0;
-    while (model->rowCount() == 0 && !deadline.hasExpired()) {
-        const std::string line = "{\"n\":" + std::to_string(++n) + ",\"temp\":20}\n";
-        weir::testing::runCommand({"mosquitto_pub", "-h", "127.0.0.1", "-p",
-                                   std::to_string(broker.port()), "-t", "plant/a", "-q", "1", "-l",
-                                   "-u", "weir", "-P", kSecret.toStdString()},
-                                  line, 30s);
-        QTest::qWait(1000);
-    }
-    QVERIFY2(model->rowCount() > 0, "no MQTT message arrived: the login failed?");
+    const auto reading = [&n] { return "{\"n\":" + std::to_string(++n) + ",\"temp\":20}\n"; };
+    const auto shown = [model] { return model->rowCount() > 0; };
+    QVERIFY2(weir::test::publishUntil(broker.port(), "plant/a", login, reading, shown),
+             "no MQTT message arrived: the login failed?");
 
     // A new window setup or rule set restarts the pipeline: the workspace's MQTT input is
     // created again and logs in with the same password, without asking again.
     controller.restartPipeline();
     QCOMPARE(model->rowCount(), 0);
-    QDeadlineTimer again(60000);
-    while (model->rowCount() == 0 && !again.hasExpired()) {
-        const std::string line = "{\"n\":" + std::to_string(++n) + ",\"temp\":21}\n";
-        weir::testing::runCommand({"mosquitto_pub", "-h", "127.0.0.1", "-p",
-                                   std::to_string(broker.port()), "-t", "plant/a", "-q", "1", "-l",
-                                   "-u", "weir", "-P", kSecret.toStdString()},
-                                  line, 30s);
-        QTest::qWait(1000);
-    }
-    QVERIFY2(model->rowCount() > 0, "the MQTT input was not recreated by restartPipeline");
+    QVERIFY2(weir::test::publishUntil(broker.port(), "plant/a", login, reading, shown),
+             "the MQTT input was not recreated by restartPipeline");
     QCOMPARE(asked, 1);
     QVERIFY(controller.window()->windowTitle().contains(QStringLiteral("mqtt 127.0.0.1")));
 

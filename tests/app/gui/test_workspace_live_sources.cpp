@@ -11,6 +11,7 @@
 #include "desktop_session.h"
 #include "gui_controller.h"
 #include "models/event_table_model.h"
+#include "publish_until.h"
 #include "source_controls.h"
 #include "views/main_window.h"
 
@@ -22,7 +23,6 @@
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <sys/stat.h>
 
 using namespace std::chrono_literals;
 
@@ -227,13 +227,8 @@ void TestWorkspaceLiveSources::kafkaDialogSourceIsSavedAndResumesItsGroup() {
 
 void TestWorkspaceLiveSources::mqttDialogSourceIsSavedWithAKeychainReference() {
     weir::testing::TempDir brokerDir;
-    const std::string pwfile = brokerDir.file("passwd");
-    QCOMPARE(weir::testing::runCommand(
-                 {"mosquitto_passwd", "-b", "-c", pwfile, "weir", kMqttSecret.toStdString()}, "")
-                 .status,
-             0);
-    ::chmod(pwfile.c_str(), 0600);
-    weir::testing::MosquittoBroker broker("allow_anonymous false\npassword_file " + pwfile + "\n");
+    weir::testing::MosquittoBroker broker(
+        weir::testing::mosquittoPasswordConfig(brokerDir, "weir", kMqttSecret.toStdString()));
 
     QTemporaryDir dir;
     const QString saved = dir.filePath(QStringLiteral("mqtt.json"));
@@ -306,17 +301,12 @@ void TestWorkspaceLiveSources::mqttDialogSourceIsSavedWithAKeychainReference() {
     QVERIFY(session.openWorkspace(reopened, true));
     QCOMPARE(askedKeys, QStringList{key});
     const weir::ui::EventTableModel *model = controller.window()->model();
-    QDeadlineTimer deadline(60000);
     int n = 0;
-    while (!anyEventContains(model, "\"src\":\"mqtt\"") && !deadline.hasExpired()) {
-        const std::string line = "{\"n\":" + std::to_string(++n) + ",\"src\":\"mqtt\"}\n";
-        weir::testing::runCommand({"mosquitto_pub", "-h", "127.0.0.1", "-p",
-                                   std::to_string(broker.port()), "-t", "plant/a", "-q", "1", "-l",
-                                   "-u", "weir", "-P", kMqttSecret.toStdString()},
-                                  line, 30s);
-        QTest::qWait(1000);
-    }
-    QVERIFY2(anyEventContains(model, "\"src\":\"mqtt\""),
+    QVERIFY2(weir::test::publishUntil(
+                 broker.port(), "plant/a",
+                 weir::testing::mosquittoLogin("weir", kMqttSecret.toStdString()),
+                 [&n] { return "{\"n\":" + std::to_string(++n) + ",\"src\":\"mqtt\"}\n"; },
+                 [model] { return anyEventContains(model, "\"src\":\"mqtt\""); }),
              "the reopened MQTT source did not log in");
 }
 

@@ -23,12 +23,8 @@ std::string jsonLines(int first, int count) {
 }
 
 CommandResult publish(int port, const std::string &topic, const std::string &lines,
-                      std::vector<std::string> extra = {}) {
-    std::vector<std::string> argv{
-        "mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(port), "-t",
-        topic,           "-q", "1",         "-l"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return runCommand(argv, lines, 60s);
+                      const std::vector<std::string> &extra = {}) {
+    return mosquittoPublishLines(port, topic, lines, 1, extra);
 }
 
 bool waitStatus(const source::MqttSource &src, const std::string &prefix,
@@ -215,10 +211,7 @@ TEST(MqttSource, BrokerRestartWithPersistentSessionLosesNothing) {
 
 TEST(MqttCli, WrongPasswordFailsWithClearErrorAndStatus) {
     TempDir dir;
-    const std::string pwfile = dir.file("passwd");
-    ASSERT_EQ(runCommand({"mosquitto_passwd", "-b", "-c", pwfile, "weir", "s3cret"}, "").status, 0);
-    ::chmod(pwfile.c_str(), 0600);
-    MosquittoBroker broker("allow_anonymous false\npassword_file " + pwfile + "\n");
+    MosquittoBroker broker(mosquittoPasswordConfig(dir, "weir", "s3cret"));
     const std::string good = dir.write("good", "s3cret\n");
     const std::string bad = dir.write("bad", "wrong-one\n");
     const std::string where = "127.0.0.1:" + std::to_string(broker.port());
@@ -236,7 +229,8 @@ TEST(MqttCli, WrongPasswordFailsWithClearErrorAndStatus) {
                  "60", "--stats"});
     ASSERT_TRUE(cli.waitFor("subscribed", 20s, true)) << cli.err();
     ASSERT_EQ(
-        publish(broker.port(), "t/x", jsonLines(1, 10), {"-u", "weir", "-P", "s3cret"}).status, 0);
+        publish(broker.port(), "t/x", jsonLines(1, 10), mosquittoLogin("weir", "s3cret")).status,
+        0);
     ASSERT_EQ(cli.wait(60s), 0) << cli.err();
     EXPECT_EQ(statsNumber(cli.out(), "events"), 10);
 }
@@ -287,21 +281,35 @@ TEST(MqttCli, TlsWithTheRightCaWorksAndAMismatchFails) {
 TEST(MqttCli, NamedTopicLevelsAreFieldsForKeysFiltersAndExport) {
     MosquittoBroker broker;
     TempDir dir;
-    Process cli({WEIR_CLI_PATH,   "--mqtt",
+    Process cli({WEIR_CLI_PATH,
+                 "--mqtt",
                  "127.0.0.1:" + std::to_string(broker.port()),
-                 "--topic",       "plant/{device}/temp",
-                 "--qos",         "1",
-                 "--format",      "json",
-                 "--window",      "fixed:60s",
-                 "--key",         "device",
-                 "--agg",         "count",
-                 "--emit",        "final",
-                 "--out",         dir.file("windows.csv"),
-                 "--filter",      "device:dev1 and retained:false and topic.0:plant",
-                 "--events-out",  dir.file("events.csv"),
-                 "--max-events",  "5",
-                 "--idle-exit",   "30",
-                 "--duration",    "90"});
+                 "--topic",
+                 "plant/{device}/temp",
+                 "--qos",
+                 "1",
+                 "--format",
+                 "json",
+                 "--window",
+                 "fixed:60s",
+                 "--key",
+                 "device",
+                 "--agg",
+                 "count",
+                 "--emit",
+                 "final",
+                 "--out",
+                 dir.file("windows.csv"),
+                 "--filter",
+                 "device:dev1 and retained:false and topic.0:plant",
+                 "--events-out",
+                 dir.file("events.csv"),
+                 "--max-events",
+                 "5",
+                 "--idle-exit",
+                 "30",
+                 "--duration",
+                 "90"});
     ASSERT_TRUE(cli.waitFor("subscribed", 20s, true)) << cli.err();
     ASSERT_EQ(publish(broker.port(), "plant/dev1/temp", jsonLines(1, 3)).status, 0);
     ASSERT_EQ(publish(broker.port(), "plant/dev2/temp", jsonLines(4, 2)).status, 0);

@@ -83,9 +83,7 @@ TEST(SourceTestConnection, MqttSucceedsAndFailsClearly) {
 
 TEST(SourceTestConnection, MqttWrongPasswordIsRefused) {
     TempDir dir;
-    const std::string pwfile = dir.file("passwd");
-    ASSERT_EQ(runCommand({"mosquitto_passwd", "-b", "-c", pwfile, "weir", "s3cret"}, "").status, 0);
-    MosquittoBroker broker("allow_anonymous false\npassword_file " + pwfile + "\n");
+    MosquittoBroker broker(mosquittoPasswordConfig(dir, "weir", "s3cret"));
     auto o = mqttOptions(broker.port(), "a/#");
     o.username = "weir";
     o.password = "wrong-one";
