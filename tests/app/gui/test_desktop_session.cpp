@@ -13,6 +13,7 @@
 #include "models/event_table_model.h"
 #include "publish_until.h"
 #include "rich_text_probe.h"
+#include "session_under_test.h"
 #include "source_controls.h"
 #include "tls_client_certs.h"
 #include "views/alert_history_model.h"
@@ -82,31 +83,28 @@ void TestDesktopSession::workspaceWithPasswordedMqttInput() {
     }
 
     QSettings settings(dir.filePath(QStringLiteral("weir.conf")), QSettings::IniFormat);
-    weir::app::GuiOptions options;
-    options.noDemo = true;
-    weir::app::GuiController controller(options);
     int asked = 0;
     QString askedKey;
     bool offeredKeychain = false;
-    weir::app::DesktopSession session(controller, settings,
-                                      std::make_unique<weir::ui::SessionSecretStore>(),
-                                      [&](const weir::ui::SecretRequest &request, bool persistent) {
-                                          ++asked;
-                                          askedKey = request.key;
-                                          offeredKeychain = persistent;
-                                          return weir::ui::SecretAnswer{true, kSecret, false};
-                                      });
-    controller.start();
-    QVERIFY(session.openWorkspace(workspacePath, true));
+    weir::test::SessionUnderTest gui(settings, std::make_unique<weir::ui::SessionSecretStore>(),
+                                     [&](const weir::ui::SecretRequest &request, bool persistent) {
+                                         ++asked;
+                                         askedKey = request.key;
+                                         offeredKeychain = persistent;
+                                         return weir::ui::SecretAnswer{true, kSecret, false};
+                                     });
+    gui.session.setRecordRecent(true);
+    gui.controller.start();
+    QVERIFY(gui.session.openWorkspace(workspacePath, true));
     QCOMPARE(asked, 1);
     QVERIFY(!offeredKeychain); // the session store: "remember until Weir quits"
     QCOMPARE(askedKey, QStringLiteral("weir/mqtt/127.0.0.1:%1/weir").arg(broker.port()));
-    QVERIFY2(controller.window()->windowTitle().contains(QStringLiteral("mqtt 127.0.0.1")),
-             qPrintable(controller.window()->windowTitle()));
+    QVERIFY2(gui.controller.window()->windowTitle().contains(QStringLiteral("mqtt 127.0.0.1")),
+             qPrintable(gui.controller.window()->windowTitle()));
 
     // Logged in with the password it was given: published messages reach the table. Publish
     // once a second (the subscription may not be up yet) for at most 60 s.
-    const weir::ui::EventTableModel *model = controller.window()->model();
+    const weir::ui::EventTableModel *model = gui.controller.window()->model();
     const auto login = weir::testing::mosquittoLogin("weir", kSecret.toStdString());
     int n = 0;
     const auto reading = [&n] { return "{\"n\":" + std::to_string(++n) + ",\"temp\":20}\n"; };
@@ -116,17 +114,17 @@ void TestDesktopSession::workspaceWithPasswordedMqttInput() {
 
     // A new window setup or rule set restarts the pipeline: the workspace's MQTT input is
     // created again and logs in with the same password, without asking again.
-    controller.restartPipeline();
+    gui.controller.restartPipeline();
     QCOMPARE(model->rowCount(), 0);
     QVERIFY2(weir::test::publishUntil(broker.port(), "plant/a", login, reading, shown),
              "the MQTT input was not recreated by restartPipeline");
     QCOMPARE(asked, 1);
-    QVERIFY(controller.window()->windowTitle().contains(QStringLiteral("mqtt 127.0.0.1")));
+    QVERIFY(gui.controller.window()->windowTitle().contains(QStringLiteral("mqtt 127.0.0.1")));
 
     // Saved: the reference, the filters kept, never the password.
     const QString saved = dir.filePath(QStringLiteral("saved.json"));
     QString error;
-    QVERIFY2(session.saveWorkspace(saved, &error), qPrintable(error));
+    QVERIFY2(gui.session.saveWorkspace(saved, &error), qPrintable(error));
     QFile f(saved);
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QByteArray bytes = f.readAll();
@@ -145,14 +143,10 @@ void TestDesktopSession::workspaceWithPasswordedMqttInput() {
 void TestDesktopSession::menusAreInstalled() {
     QTemporaryDir dir;
     QSettings settings(dir.filePath(QStringLiteral("weir.conf")), QSettings::IniFormat);
-    weir::app::GuiOptions options;
-    options.noDemo = true;
-    weir::app::GuiController controller(options);
-    weir::app::DesktopSession session(
-        controller, settings, std::make_unique<weir::ui::SessionSecretStore>(),
-        [](const weir::ui::SecretRequest &, bool) { return weir::ui::SecretAnswer{}; });
-    session.installMenus();
-    weir::ui::MainWindow *w = controller.window();
+    weir::test::SessionUnderTest gui(settings);
+    gui.session.setRecordRecent(true);
+    gui.session.installMenus();
+    weir::ui::MainWindow *w = gui.controller.window();
     QVERIFY(w->findChild<QMenu *>(QStringLiteral("recentMenu")));
     QVERIFY(w->findChild<QMenu *>(QStringLiteral("themeMenu")));
     auto *restore = w->findChild<QAction *>(QStringLiteral("restoreWorkspaceAction"));
@@ -168,7 +162,7 @@ void TestDesktopSession::menusAreInstalled() {
 
     // Files opened in the window go to Open Recent and into the workspace.
     Q_EMIT w->openFilesRequested({QStringLiteral(WEIR_RESOURCES_DIR "/samples/access.log")});
-    QCOMPARE(session.workspace().sources.size(), 1);
+    QCOMPARE(gui.session.workspace().sources.size(), 1);
     weir::ui::RecentFiles recent(settings);
     QCOMPARE(recent.entries().size(), 1);
     QVERIFY(recent.entries()[0].path.endsWith(QStringLiteral("access.log")));
@@ -214,24 +208,15 @@ void TestDesktopSession::encryptedTlsKeyPassphraseFromTheKeychain() {
                     .toUtf8());
     }
     QSettings settings(dir.filePath(QStringLiteral("weir.conf")), QSettings::IniFormat);
-    weir::app::GuiOptions options;
-    options.noDemo = true;
-    weir::app::GuiController controller(options);
-    int asked = 0;
-    weir::app::DesktopSession session(controller, settings, std::move(store),
-                                      [&](const weir::ui::SecretRequest &, bool) {
-                                          ++asked;
-                                          return weir::ui::SecretAnswer{};
-                                      });
-    session.setRecordRecent(false);
-    controller.start();
-    QVERIFY(session.openWorkspace(workspacePath, true));
+    weir::test::SessionUnderTest gui(settings, std::move(store));
+    gui.controller.start();
+    QVERIFY(gui.session.openWorkspace(workspacePath, true));
     // The keychain answers asynchronously; the source starts once it has.
     QTRY_VERIFY_WITH_TIMEOUT(
-        controller.window()->windowTitle().contains(QStringLiteral("mqtt 127.0.0.1")), 30000);
-    QCOMPARE(asked, 0);
+        gui.controller.window()->windowTitle().contains(QStringLiteral("mqtt 127.0.0.1")), 30000);
+    QCOMPARE(gui.asked, 0);
 
-    const weir::ui::EventTableModel *model = controller.window()->model();
+    const weir::ui::EventTableModel *model = gui.controller.window()->model();
     std::vector<std::string> pub = {
         "mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-t",
         "t/x",           "-q", "1",         "-l"};
@@ -263,13 +248,7 @@ void TestDesktopSession::errorMessageBoxesArePlainText() {
         f.write(RichTextProbe::hostileLine().toUtf8()); // not JSON
     }
     QSettings settings(dir.filePath(QStringLiteral("weir.conf")), QSettings::IniFormat);
-    weir::app::GuiOptions options;
-    options.noDemo = true;
-    weir::app::GuiController controller(options);
-    weir::app::DesktopSession session(
-        controller, settings, std::make_unique<weir::ui::SessionSecretStore>(),
-        [](const weir::ui::SecretRequest &, bool) { return weir::ui::SecretAnswer{}; });
-    session.setRecordRecent(false);
+    weir::test::SessionUnderTest gui(settings);
     RichTextProbe probe;
     QString shown;
     QTimer::singleShot(0, this, [&] {
@@ -282,7 +261,7 @@ void TestDesktopSession::errorMessageBoxesArePlainText() {
             }
         }
     });
-    QVERIFY(!session.openWorkspace(path, false));
+    QVERIFY(!gui.session.openWorkspace(path, false));
     QVERIFY2(shown.contains(RichTextProbe::hostile()[1]), qPrintable(shown));
     QVERIFY2(probe.failures().isEmpty(), qPrintable(probe.report()));
     QVERIFY(probe.seen() >= 1);
@@ -313,22 +292,16 @@ void TestDesktopSession::kafkaWorkspaceInputIsReadAgainAfterARestart() {
                     .toUtf8());
     }
     QSettings settings(dir.filePath(QStringLiteral("weir.conf")), QSettings::IniFormat);
-    weir::app::GuiOptions options;
-    options.noDemo = true;
-    weir::app::GuiController controller(options);
-    weir::app::DesktopSession session(
-        controller, settings, std::make_unique<weir::ui::SessionSecretStore>(),
-        [](const weir::ui::SecretRequest &, bool) { return weir::ui::SecretAnswer{}; });
-    session.setRecordRecent(false);
-    controller.start();
-    QVERIFY(session.openWorkspace(workspacePath, true));
-    QVERIFY2(controller.window()->windowTitle().contains(QStringLiteral("kafka")),
-             qPrintable(controller.window()->windowTitle()));
-    const weir::ui::EventTableModel *model = controller.window()->model();
+    weir::test::SessionUnderTest gui(settings);
+    gui.controller.start();
+    QVERIFY(gui.session.openWorkspace(workspacePath, true));
+    QVERIFY2(gui.controller.window()->windowTitle().contains(QStringLiteral("kafka")),
+             qPrintable(gui.controller.window()->windowTitle()));
+    const weir::ui::EventTableModel *model = gui.controller.window()->model();
     // At-least-once: a redelivery may add rows, never remove them.
     QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= kCount, 60000);
 
-    controller.restartPipeline();
+    gui.controller.restartPipeline();
     QCOMPARE(model->rowCount(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= kCount, 60000);
 }
@@ -459,25 +432,19 @@ void TestDesktopSession::workspaceRulesAreAppliedAndSaved() {
     using weir::alert::AlertState;
     QSettings settings(dir.filePath(QStringLiteral("weir.conf")), QSettings::IniFormat);
     for (const QString &path : {workspacePath, savedPath}) {
-        weir::app::GuiOptions options;
-        options.noDemo = true;
-        weir::app::GuiController controller(options);
-        weir::app::DesktopSession session(
-            controller, settings, std::make_unique<weir::ui::SessionSecretStore>(),
-            [](const weir::ui::SecretRequest &, bool) { return weir::ui::SecretAnswer{}; });
-        session.setRecordRecent(false);
-        controller.start();
-        QVERIFY(session.openWorkspace(path, true));
-        QVERIFY(!controller.rulesJson().empty());
+        weir::test::SessionUnderTest gui(settings);
+        gui.controller.start();
+        QVERIFY(gui.session.openWorkspace(path, true));
+        QVERIFY(!gui.controller.rulesJson().empty());
         QTRY_VERIFY_WITH_TIMEOUT(
-            hotTransitions(controller, QStringLiteral("b"), AlertState::Resolved) >= 2, 60000);
-        QCOMPARE(hotTransitions(controller, QStringLiteral("b"), AlertState::Firing), 2);
-        QCOMPARE(hotTransitions(controller, QStringLiteral("a"), AlertState::Firing), 0);
+            hotTransitions(gui.controller, QStringLiteral("b"), AlertState::Resolved) >= 2, 60000);
+        QCOMPARE(hotTransitions(gui.controller, QStringLiteral("b"), AlertState::Firing), 2);
+        QCOMPARE(hotTransitions(gui.controller, QStringLiteral("a"), AlertState::Firing), 0);
         if (path == savedPath)
             break;
 
         QString error;
-        QVERIFY2(session.saveWorkspace(savedPath, &error), qPrintable(error));
+        QVERIFY2(gui.session.saveWorkspace(savedPath, &error), qPrintable(error));
         QFile f(savedPath);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QJsonObject saved = QJsonDocument::fromJson(f.readAll()).object();
@@ -525,31 +492,24 @@ void TestDesktopSession::kafkaSaslPasswordFromTheKeychain() {
     QVERIFY(capture.active());
     std::fprintf(stderr, "stderr captured\n");
     {
-        weir::app::GuiOptions options;
-        options.noDemo = true;
-        weir::app::GuiController controller(options);
-        int asked = 0;
-        weir::app::DesktopSession session(controller, settings, std::move(store),
-                                          [&](const weir::ui::SecretRequest &, bool) {
-                                              ++asked;
-                                              return weir::ui::SecretAnswer{};
-                                          });
-        controller.start();
-        QVERIFY(session.openWorkspace(workspacePath, true));
+        weir::test::SessionUnderTest gui(settings, std::move(store));
+        gui.session.setRecordRecent(true);
+        gui.controller.start();
+        QVERIFY(gui.session.openWorkspace(workspacePath, true));
         QTRY_VERIFY_WITH_TIMEOUT(!broker.tokens().empty(), 60000);
-        QCOMPARE(asked, 0);
+        QCOMPARE(gui.asked, 0);
         // SASL/PLAIN: authorization id (none), user, password.
         QCOMPARE(QByteArray::fromStdString(broker.tokens().front()),
                  QByteArray("\0weir\0", 6) + secret.toUtf8());
         // The refusal reaches the Sources panel, which names the problem, not the password.
         QTRY_VERIFY_WITH_TIMEOUT(
-            sourcesLastError(controller).contains(QLatin1String("authentication")), 30000);
-        const QString panel = sourcesPanelText(controller);
+            sourcesLastError(gui.controller).contains(QLatin1String("authentication")), 30000);
+        const QString panel = sourcesPanelText(gui.controller);
         QVERIFY2(!panel.contains(secret), qPrintable(panel));
 
         const QString saved = dir.filePath(QStringLiteral("saved.json"));
         QString error;
-        QVERIFY2(session.saveWorkspace(saved, &error), qPrintable(error));
+        QVERIFY2(gui.session.saveWorkspace(saved, &error), qPrintable(error));
         QFile f(saved);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QByteArray bytes = f.readAll();
@@ -605,35 +565,26 @@ void TestDesktopSession::kafkaTlsKeyPassphraseFromTheKeychain() {
                                       QString::fromStdString(certs.file("client.key")), ref)
                                  .toUtf8());
     QSettings settings(dir.filePath(QStringLiteral("weir.conf")), QSettings::IniFormat);
-    weir::app::GuiOptions options;
-    options.noDemo = true;
-    weir::app::GuiController controller(options);
-    int asked = 0;
-    weir::app::DesktopSession session(controller, settings, std::move(store),
-                                      [&](const weir::ui::SecretRequest &, bool) {
-                                          ++asked;
-                                          return weir::ui::SecretAnswer{};
-                                      });
-    session.setRecordRecent(false);
-    controller.start();
-    QVERIFY(session.openWorkspace(workspacePath, true));
+    weir::test::SessionUnderTest gui(settings, std::move(store));
+    gui.controller.start();
+    QVERIFY(gui.session.openWorkspace(workspacePath, true));
     // The keychain answers asynchronously; the source starts once it has, and fails for good
     // (after passing problems such as "all brokers down").
-    const auto failed = [&controller] {
-        const QString e = sourcesLastError(controller);
+    const auto failed = [&gui] {
+        const QString e = sourcesLastError(gui.controller);
         return e.contains(QLatin1String("TLS")) ||
                e.contains(QLatin1String("cannot create the consumer"));
     };
     QTRY_VERIFY_WITH_TIMEOUT(failed(), 60000);
-    QCOMPARE(asked, 0);
-    const QString error = sourcesLastError(controller);
+    QCOMPARE(gui.asked, 0);
+    const QString error = sourcesLastError(gui.controller);
     if (right) {
         QVERIFY2(!error.contains(QLatin1String("cannot create the consumer")), qPrintable(error));
         QVERIFY2(error.contains(QLatin1String("TLS")), qPrintable(error));
     } else {
         QVERIFY2(error.contains(QLatin1String("cannot create the consumer")), qPrintable(error));
     }
-    const QString panel = sourcesPanelText(controller);
+    const QString panel = sourcesPanelText(gui.controller);
     QVERIFY2(!panel.contains(passphrase), qPrintable(panel));
 }
 
@@ -682,17 +633,11 @@ void TestDesktopSession::workspaceWindowsAreRunSavedAndRestored() {
     QSettings settings(dir.filePath(QStringLiteral("weir.conf")), QSettings::IniFormat);
     std::vector<weir::window::WindowSetupText> opened;
     for (const QString &path : {workspacePath, savedPath}) {
-        weir::app::GuiOptions options;
-        options.noDemo = true;
-        weir::app::GuiController controller(options);
-        weir::app::DesktopSession session(
-            controller, settings, std::make_unique<weir::ui::SessionSecretStore>(),
-            [](const weir::ui::SecretRequest &, bool) { return weir::ui::SecretAnswer{}; });
-        session.setRecordRecent(false);
-        controller.start();
-        QVERIFY(session.openWorkspace(path, true));
+        weir::test::SessionUnderTest gui(settings);
+        gui.controller.start();
+        QVERIFY(gui.session.openWorkspace(path, true));
 
-        const std::vector<weir::window::WindowSetupText> setups = controller.windowSetups();
+        const std::vector<weir::window::WindowSetupText> setups = gui.controller.windowSetups();
         QCOMPARE(setups.size(), size_t{2});
         QCOMPARE(setups[0].keys, std::string("host"));
         QCOMPARE(setups[0].lateness, std::string("30s"));
@@ -708,8 +653,8 @@ void TestDesktopSession::workspaceWindowsAreRunSavedAndRestored() {
         opened = setups;
 
         // The engine runs both: 50 s of hosts a and b, one event each per second.
-        QTRY_VERIFY_WITH_TIMEOUT(windowsFinished(controller), 60000);
-        const auto snap = controller.snapshot();
+        QTRY_VERIFY_WITH_TIMEOUT(windowsFinished(gui.controller), 60000);
+        const auto snap = gui.controller.snapshot();
         const weir::window::WindowResults &fixed = *snap->windows[0];
         QCOMPARE(fixed.spec.kind, weir::window::WindowKind::Fixed);
         QCOMPARE(fixed.spec.size, 10 * weir::kNsPerSecond);
@@ -738,7 +683,7 @@ void TestDesktopSession::workspaceWindowsAreRunSavedAndRestored() {
             break;
 
         QString error;
-        QVERIFY2(session.saveWorkspace(savedPath, &error), qPrintable(error));
+        QVERIFY2(gui.session.saveWorkspace(savedPath, &error), qPrintable(error));
         QFile f(savedPath);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QJsonArray saved =

@@ -12,6 +12,7 @@
 #include "gui_controller.h"
 #include "models/event_table_model.h"
 #include "publish_until.h"
+#include "session_under_test.h"
 #include "source_controls.h"
 #include "views/main_window.h"
 
@@ -54,12 +55,6 @@ bool anyEventContains(const weir::ui::EventTableModel *model, const std::string 
             return true;
     }
     return false;
-}
-
-weir::app::GuiOptions noDemo() {
-    weir::app::GuiOptions options;
-    options.noDemo = true;
-    return options;
 }
 
 } // namespace
@@ -152,12 +147,8 @@ void TestWorkspaceLiveSources::kafkaDialogSourceIsSavedAndResumesItsGroup() {
     const QString group = QStringLiteral("weir-analyst-%1").arg(QCoreApplication::applicationPid());
     {
         QSettings settings(dir.filePath(QStringLiteral("one.conf")), QSettings::IniFormat);
-        weir::app::GuiController controller(noDemo());
-        weir::app::DesktopSession session(
-            controller, settings, std::make_unique<weir::ui::SessionSecretStore>(),
-            [](const weir::ui::SecretRequest &, bool) { return weir::ui::SecretAnswer{}; });
-        session.setRecordRecent(false);
-        controller.start();
+        weir::test::SessionUnderTest gui(settings);
+        gui.controller.start();
         weir::source::KafkaSource::Options k;
         k.brokers = mock.bootstrap();
         k.topics = {"logs"};
@@ -165,12 +156,12 @@ void TestWorkspaceLiveSources::kafkaDialogSourceIsSavedAndResumesItsGroup() {
         k.format = "json";
         k.groupId = group.toStdString(); // a named group: reopened, it resumes
         k.properties = {{"client.id", "weir-workspace-test"}};
-        controller.sourceControls()->addKafka(k); // what the dialog's OK does
-        const weir::ui::EventTableModel *model = controller.window()->model();
+        gui.controller.sourceControls()->addKafka(k); // what the dialog's OK does
+        const weir::ui::EventTableModel *model = gui.controller.window()->model();
         QTRY_VERIFY_WITH_TIMEOUT(anyEventContains(model, "\"n\":20}"), 60000);
 
         QString error;
-        QVERIFY2(session.saveWorkspace(saved, &error), qPrintable(error));
+        QVERIFY2(gui.session.saveWorkspace(saved, &error), qPrintable(error));
         const QJsonObject src = QJsonDocument::fromJson(readAll(saved))
                                     .object()
                                     .value(QStringLiteral("sources"))
@@ -190,9 +181,9 @@ void TestWorkspaceLiveSources::kafkaDialogSourceIsSavedAndResumesItsGroup() {
         QCOMPARE(src.value(QStringLiteral("group")).toString(), group);
         // The same without a group: saved without one (its private group is not kept).
         k.groupId.clear();
-        controller.sourceControls()->addKafka(k);
+        gui.controller.sourceControls()->addKafka(k);
         const QString unnamed = dir.filePath(QStringLiteral("kafka-unnamed.json"));
-        QVERIFY2(session.saveWorkspace(unnamed, &error), qPrintable(error));
+        QVERIFY2(gui.session.saveWorkspace(unnamed, &error), qPrintable(error));
         const QJsonArray both = QJsonDocument::fromJson(readAll(unnamed))
                                     .object()
                                     .value(QStringLiteral("sources"))
@@ -208,16 +199,12 @@ void TestWorkspaceLiveSources::kafkaDialogSourceIsSavedAndResumesItsGroup() {
     QVERIFY2(second.status == 0, second.err.c_str());
 
     QSettings settings(dir.filePath(QStringLiteral("two.conf")), QSettings::IniFormat);
-    weir::app::GuiController controller(noDemo());
-    weir::app::DesktopSession session(
-        controller, settings, std::make_unique<weir::ui::SessionSecretStore>(),
-        [](const weir::ui::SecretRequest &, bool) { return weir::ui::SecretAnswer{}; });
-    session.setRecordRecent(false);
-    controller.start();
-    QVERIFY(session.openWorkspace(saved, true));
-    QCOMPARE(session.workspace().sources.size(), 1);
-    QCOMPARE(session.workspace().sources[0].group, group);
-    const weir::ui::EventTableModel *model = controller.window()->model();
+    weir::test::SessionUnderTest gui(settings);
+    gui.controller.start();
+    QVERIFY(gui.session.openWorkspace(saved, true));
+    QCOMPARE(gui.session.workspace().sources.size(), 1);
+    QCOMPARE(gui.session.workspace().sources[0].group, group);
+    const weir::ui::EventTableModel *model = gui.controller.window()->model();
     QTRY_VERIFY_WITH_TIMEOUT(anyEventContains(model, "\"n\":30}"), 60000);
     // One partition is read in order: had the group not resumed ("from": "earliest" again), the
     // first messages would have come before the last one.
@@ -235,16 +222,8 @@ void TestWorkspaceLiveSources::mqttDialogSourceIsSavedWithAKeychainReference() {
     const QString key = QStringLiteral("weir/mqtt/127.0.0.1:%1/weir").arg(broker.port());
     {
         QSettings settings(dir.filePath(QStringLiteral("one.conf")), QSettings::IniFormat);
-        weir::app::GuiController controller(noDemo());
-        int asked = 0;
-        weir::app::DesktopSession session(controller, settings,
-                                          std::make_unique<weir::ui::SessionSecretStore>(),
-                                          [&](const weir::ui::SecretRequest &, bool) {
-                                              ++asked;
-                                              return weir::ui::SecretAnswer{};
-                                          });
-        session.setRecordRecent(false);
-        controller.start();
+        weir::test::SessionUnderTest gui(settings);
+        gui.controller.start();
         weir::source::MqttSource::Options m;
         m.port = broker.port();
         m.topics = {"plant/#"};
@@ -257,14 +236,15 @@ void TestWorkspaceLiveSources::mqttDialogSourceIsSavedWithAKeychainReference() {
         m.tlsKeyFile = (dir.path() + QStringLiteral("/client.key")).toStdString();
         m.tlsKeyPassphrase = kPassphrase.toStdString();
         m.format = "json";
-        controller.sourceControls()->addMqtt(m);
+        gui.controller.sourceControls()->addMqtt(m);
 
         QString error;
-        QVERIFY2(session.saveWorkspace(saved, &error), qPrintable(error));
-        QCOMPARE(asked, 0);
+        QVERIFY2(gui.session.saveWorkspace(saved, &error), qPrintable(error));
+        QCOMPARE(gui.asked, 0);
         // The secrets went to the store under the references the workspace holds.
-        QVERIFY(storeHolds(session.secretStore(), key, kMqttSecret));
-        QVERIFY(storeHolds(session.secretStore(), key + QStringLiteral("/tls-key"), kPassphrase));
+        QVERIFY(storeHolds(gui.session.secretStore(), key, kMqttSecret));
+        QVERIFY(
+            storeHolds(gui.session.secretStore(), key + QStringLiteral("/tls-key"), kPassphrase));
     }
     const QByteArray bytes = readAll(saved);
     QVERIFY2(!bytes.contains(kMqttSecret.toUtf8()), bytes.constData());
@@ -284,23 +264,20 @@ void TestWorkspaceLiveSources::mqttDialogSourceIsSavedWithAKeychainReference() {
     // Weir asks for that reference and logs in with the answer. The passphrase reference is
     // and key are dropped from the reopened copy: this broker has no TLS.
     QSettings settings(dir.filePath(QStringLiteral("two.conf")), QSettings::IniFormat);
-    weir::app::GuiController controller(noDemo());
     QStringList askedKeys;
-    weir::app::DesktopSession session(controller, settings,
-                                      std::make_unique<weir::ui::SessionSecretStore>(),
-                                      [&](const weir::ui::SecretRequest &request, bool) {
-                                          askedKeys << request.key;
-                                          return weir::ui::SecretAnswer{true, kMqttSecret, false};
-                                      });
-    session.setRecordRecent(false);
-    controller.start();
+    weir::test::SessionUnderTest gui(settings, std::make_unique<weir::ui::SessionSecretStore>(),
+                                     [&](const weir::ui::SecretRequest &request, bool) {
+                                         askedKeys << request.key;
+                                         return weir::ui::SecretAnswer{true, kMqttSecret, false};
+                                     });
+    gui.controller.start();
     w.sources[0].tlsKeyPassphraseKey.clear();
     w.sources[0].tlsKey.clear();
     const QString reopened = dir.filePath(QStringLiteral("mqtt-plain.json"));
     QVERIFY2(weir::ui::saveWorkspaceFile(reopened, w, &error), qPrintable(error));
-    QVERIFY(session.openWorkspace(reopened, true));
+    QVERIFY(gui.session.openWorkspace(reopened, true));
     QCOMPARE(askedKeys, QStringList{key});
-    const weir::ui::EventTableModel *model = controller.window()->model();
+    const weir::ui::EventTableModel *model = gui.controller.window()->model();
     int n = 0;
     QVERIFY2(weir::test::publishUntil(
                  broker.port(), "plant/a",
@@ -331,17 +308,13 @@ void TestWorkspaceLiveSources::followedFilesKeepReadingAndAreSaved() {
                     .toUtf8());
     }
     QSettings settings(dir.filePath(QStringLiteral("weir.conf")), QSettings::IniFormat);
-    weir::app::GuiController controller(noDemo());
-    weir::app::DesktopSession session(
-        controller, settings, std::make_unique<weir::ui::SessionSecretStore>(),
-        [](const weir::ui::SecretRequest &, bool) { return weir::ui::SecretAnswer{}; });
-    session.setRecordRecent(false);
-    controller.start();
-    QVERIFY(session.openWorkspace(workspacePath, true));
-    session.installMenus();
-    QVERIFY(controller.window()->findChild<QAction *>(QStringLiteral("followFileAction")));
-    session.followFiles({other}); // what File → Follow File does with the chosen file
-    const weir::ui::EventTableModel *model = controller.window()->model();
+    weir::test::SessionUnderTest gui(settings);
+    gui.controller.start();
+    QVERIFY(gui.session.openWorkspace(workspacePath, true));
+    gui.session.installMenus();
+    QVERIFY(gui.controller.window()->findChild<QAction *>(QStringLiteral("followFileAction")));
+    gui.session.followFiles({other}); // what File → Follow File does with the chosen file
+    const weir::ui::EventTableModel *model = gui.controller.window()->model();
     QTRY_VERIFY_WITH_TIMEOUT(
         anyEventContains(model, "\"n\":3}") && anyEventContains(model, "\"n\":101}"), 60000);
     // Appended lines keep arriving: both files are followed, not replayed once.
@@ -359,7 +332,7 @@ void TestWorkspaceLiveSources::followedFilesKeepReadingAndAreSaved() {
 
     const QString saved = dir.filePath(QStringLiteral("saved.json"));
     QString error;
-    QVERIFY2(session.saveWorkspace(saved, &error), qPrintable(error));
+    QVERIFY2(gui.session.saveWorkspace(saved, &error), qPrintable(error));
     weir::ui::Workspace w;
     QVERIFY2(weir::ui::loadWorkspaceFile(saved, &w, &error), qPrintable(error));
     QCOMPARE(w.sources.size(), 2);
