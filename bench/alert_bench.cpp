@@ -77,9 +77,12 @@ PerfControl &perfControl() {
 // 1 = "mean(value) * 2 > N and count() >= 1" (the general stack program), 2 = the simple
 // shape spread over 10 window sizes (10 rule groups, each with its own window operator),
 // 3 = shape 0 with steady values (a key's value does not change between windows, so after
-// the first close nothing transitions: the cost of evaluation alone). In shapes 0-2 a key's
-// value moves by 1 each window, so about 2 % of the (rule, key) pairs change state at each
-// close (about 200,000 transitions for 1000 rules x 10k keys).
+// the first close nothing transitions: the cost of evaluation alone), 4 = shape 1 with a
+// distinct threshold in every rule (`mean(value) * 2 > 100.001000`...: no two conditions are
+// identical, so only their common sub-expressions are shared; the values are whole, so every
+// rule decides what its shape-1 twin decides). In shapes 0-2 and 4 a key's value moves by 1
+// each window, so about 2 % of the (rule, key) pairs change state at each close (about
+// 200,000 transitions for 1000 rules x 10k keys).
 void BM_WindowClose(benchmark::State &state) {
     const int rules = static_cast<int>(state.range(0));
     const int keys = static_cast<int>(state.range(1));
@@ -90,9 +93,15 @@ void BM_WindowClose(benchmark::State &state) {
         s.name = "rule" + std::to_string(r);
         s.window = shape == 2 ? "fixed:" + std::to_string(60 * (1 + r % 10)) + "s" : "fixed:60s";
         s.key = {"key"};
-        s.condition = shape == 1 ? "mean(value) * 2 > " + std::to_string(100 + 2 * (r % 10)) +
-                                       " and count() >= 1"
-                                 : "mean(value) > " + std::to_string(50 + r % 10);
+        if (shape == 1)
+            s.condition =
+                "mean(value) * 2 > " + std::to_string(100 + 2 * (r % 10)) + " and count() >= 1";
+        else if (shape == 4)
+            s.condition = "mean(value) * 2 > " +
+                          std::to_string(100 + 2 * (r % 10) + 0.001 * (r / 10)) +
+                          " and count() >= 1";
+        else
+            s.condition = "mean(value) > " + std::to_string(50 + r % 10);
         specs.push_back(s);
     }
     std::string error;
@@ -167,6 +176,7 @@ BENCHMARK(BM_WindowClose)
     ->Args({1000, 10000, 1})
     ->Args({1000, 10000, 2})
     ->Args({1000, 10000, 3})
+    ->Args({1000, 10000, 4})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(iterations());
 

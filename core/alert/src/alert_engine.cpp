@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/alert/alert_engine.h"
 
+#include "weir/alert/condition_set.h"
 #include "weir/common/text.h"
 #include "weir/common/time_util.h"
 #include "weir/query/matcher.h"
@@ -145,6 +146,7 @@ struct AlertEngine::Rule {
     std::optional<Condition::SimpleComparison> simple;
     std::vector<std::pair<int, size_t>> slots; // per condition aggregate: (0 main/1 ref, index)
     std::vector<size_t> columns;               // per condition aggregate: the group's column
+    size_t member = 0; // without `simple`: the condition's index in the group's ConditionSet
     // Per condition aggregate, for the evidence (shared by the rule's transitions).
     std::shared_ptr<const std::vector<std::string>> aggregateTexts;
     // Per key of the group: 0, or 1 + the index of the key's state in `states`. A state that
@@ -152,8 +154,7 @@ struct AlertEngine::Rule {
     std::vector<uint32_t> stateSlot;
     std::vector<uint8_t> mode; // per key of the group: a KeyMode
     std::vector<RuleKeyState> states;
-    std::vector<uint32_t> stateKeys;            // the group key index of each state
-    std::vector<const double *> columnPointers; // scratch
+    std::vector<uint32_t> stateKeys; // the group key index of each state
 };
 
 // Rules with the same window, key, filter, out-of-orderness and lateness (and no reference
@@ -180,6 +181,10 @@ struct AlertEngine::Group {
     std::unique_ptr<window::EventBuilder> mainBuilder, refBuilder;
     std::map<window::Window, std::unordered_map<std::string, std::vector<double>>> refValues;
     std::vector<Rule *> rules; // in file order
+    // The conditions of the rules without `simple`, evaluated together on each drain's panes
+    // (identical conditions and common sub-expressions computed once).
+    ConditionSet conditions;
+    std::vector<const double *> columnPointers; // scratch: paneValues' columns
     std::unordered_map<std::string, uint32_t> keyIndex;
     std::vector<std::string> keyNames;
     std::vector<TimestampNs> lastEval; // by key index
@@ -353,7 +358,10 @@ std::unique_ptr<AlertEngine> AlertEngine::create(std::vector<RuleSpec> specs, st
         for (Rule *rule : g->rules) {
             for (const auto &[side, index] : rule->slots)
                 rule->columns.push_back(side == 0 ? index : g->aggregates[0].size() + index);
+            if (!rule->simple)
+                rule->member = g->conditions.add(*rule->condition, rule->columns);
         }
+        g->conditions.finish();
         for (int side = 0; side < 2; ++side) {
             if (side == 1 && g->aggregates[1].empty())
                 break;
@@ -587,6 +595,10 @@ void AlertEngine::drain(Group &g) {
         for (size_t c = 0; c < columns; ++c)
             g.lastValues[g.paneKeys[i] * columns + c] = g.paneValues[c * n + i];
     }
+    g.columnPointers.resize(columns);
+    for (size_t c = 0; c < columns; ++c)
+        g.columnPointers[c] = g.paneValues.data() + c * n;
+    g.conditions.begin(g.columnPointers.data(), n);
     for (Rule *rule : g.rules)
         evaluate(g, *rule);
 
@@ -622,27 +634,23 @@ void AlertEngine::evaluate(Group &g, Rule &rule) {
     const uint8_t *mode = rule.mode.data();
     const uint32_t *keys = g.paneKeys.data();
     const double *reported = nullptr;
+    const Verdict *verdicts = nullptr;
     if (rule.simple) {
         // "AGG op CONST": the condition and the scan in one pass over the aggregate's column;
         // the candidates' verdicts are computed again below.
         reported = g.paneValues.data() + rule.columns[rule.simple->aggregate] * n;
         count = simpleCandidates(*rule.simple, reported, n, mode, keys, todo.data());
     } else {
-        // The condition over every pane at once: verdicts and reported values.
-        m_verdicts.resize(n);
-        rule.columnPointers.resize(rule.columns.size());
-        for (size_t v = 0; v < rule.columns.size(); ++v)
-            rule.columnPointers[v] = g.paneValues.data() + rule.columns[v] * n;
-        m_reported.resize(n);
-        rule.condition->evaluateColumns(rule.columnPointers.data(), n, m_verdicts.data(),
-                                        m_reported.data());
-        reported = m_reported.data();
+        // The condition over every pane at once: verdicts and reported values (shared with
+        // the group's rules that have the same condition).
+        const ConditionSet::Results results = g.conditions.evaluate(rule.member);
+        verdicts = results.verdicts;
+        reported = results.values;
         if (s.kind == RuleKind::Anomaly) {
             for (size_t i = 0; i < n; ++i)
                 todo[i] = static_cast<uint32_t>(i);
             count = n;
         } else {
-            const Verdict *verdicts = m_verdicts.data();
             for (size_t i = 0; i < n; ++i) {
                 todo[count] = static_cast<uint32_t>(i);
                 count += kCandidate[mode[keys[i]]][static_cast<uint8_t>(verdicts[i])];
@@ -664,9 +672,8 @@ void AlertEngine::evaluate(Group &g, Rule &rule) {
                 __builtin_prefetch(rule.states.data() + ahead - 1);
         }
         const uint32_t i = todo[j];
-        const Condition::Result result = rule.simple
-                                             ? rule.simple->evaluate(reported[i])
-                                             : Condition::Result{m_verdicts[i], reported[i]};
+        const Condition::Result result = rule.simple ? rule.simple->evaluate(reported[i])
+                                                     : Condition::Result{verdicts[i], reported[i]};
         const uint32_t k = g.paneKeys[i];
         Observation obs = observe(result.verdict);
         if (!rule.stateSlot[k]) {

@@ -286,6 +286,14 @@ TEST(AlertEngine, SharedRulesReportWhatEachRuleReportsAlone) {
              "condition":"mean(value) < 0.8 * ref.mean(value)"})j",
         R"j({"name":"anomaly","kind":"anomaly","window":"fixed:10s","key":["key"],
              "value":"mean(value)","min_history":3,"k":1.5})j",
+        // The same condition as "general" (one result for both), and conditions sharing its
+        // sub-expressions (computed once for all).
+        R"j({"name":"general twin","window":"fixed:10s","key":["key"],
+             "condition":"mean(value)*2>90 and count()>=2","for":"2 windows"})j",
+        R"j({"name":"general other","window":"fixed:10s","key":["key"],
+             "condition":"mean(value) * 2 > 110 and count() >= 2"})j",
+        R"j({"name":"anomaly expr","kind":"anomaly","window":"fixed:10s","key":["key"],
+             "value":"mean(value) * 2","min_history":3,"k":1.5})j",
     };
     const auto feedAll = [](AlertEngine &engine, std::vector<Transition> &out,
                             std::vector<std::vector<ActiveAlert>> &actives) {

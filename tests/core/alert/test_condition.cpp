@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/alert/condition.h"
+#include "weir/alert/condition_set.h"
 
 #include <cmath>
 #include <cstdint>
 #include <gtest/gtest.h>
+#include <map>
+#include <string>
 #include <vector>
 
 using namespace weir::alert;
@@ -176,4 +179,133 @@ TEST(Condition, ColumnsGiveTheRowByRowResults) {
             EXPECT_EQ(simpleVerdicts, verdicts) << text;
         }
     }
+}
+
+namespace {
+
+// Conditions over one table whose columns are the distinct aggregate texts, in first-use order.
+struct Table {
+    std::map<std::string, size_t> columnOf;
+    std::vector<size_t> columnsFor(const Condition &c) {
+        std::vector<size_t> out;
+        for (const AggregateRef &a : c.aggregates())
+            out.push_back(columnOf.emplace(a.text(), columnOf.size()).first->second);
+        return out;
+    }
+};
+
+} // namespace
+
+// Rules evaluated together (identical conditions share a result, common sub-expressions are
+// computed once) get exactly what each condition gives row by row, special values included,
+// across block boundaries, in any member order and again on new values.
+TEST(ConditionSet, SharedEvaluationGivesTheRowByRowResults) {
+    const std::vector<std::string> texts = {
+        "mean(a) * 2 > 100 and count() >= 1",
+        "mean(a)*2>100 and count()>=1", // identical to the first
+        "mean(a) * 2 > 102 and count() >= 1",
+        "mean(a) * 2 > 104 or count() >= 1",
+        "count() >= 1 and mean(a) * 2 > 100", // other order, other reported value
+        "mean(a) * 2",
+        "-(mean(a) * 2) < 3",
+        "not (mean(a) * 2 > 100)",
+        "sum(a) / count() > 0.5 or max(b) <= -1",
+        "sum(a) / count() > 0.5 and max(b) <= -1",
+        "sum(a) / count()",
+        "1 > 0",
+        "2 * 3 > 5 and mean(a) > 1",
+        "1 / 0 > 1",
+        "mean(a) == mean(a)",
+        "(max(b) > 80 or min(b) < -10) and count() >= 3",
+        "(max(b) > 80 or min(b) < -10) and count() >= 4",
+        "mean(a) != 4 and not (count() == 0)",
+        "mean(a) < 0.5 * ref.mean(a)",
+        "mean(a) < 0.5 * ref.mean(a) and count() >= 1",
+        "mean(a) > 5",
+        "mean(a) > 5",
+    };
+    const double specials[] = {0,   1,     -1,       4,         5,    5.5,  50, 51, 52, 100,
+                               -20, 1e308, HUGE_VAL, -HUGE_VAL, kNaN, 0.05, 3,  81, 2,  0.5};
+    uint64_t seed = 987654321;
+    const auto next = [&] {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        return specials[(seed >> 33) % (sizeof specials / sizeof specials[0])];
+    };
+    Table table;
+    std::vector<Condition> conditions;
+    ConditionSet set;
+    std::vector<std::vector<size_t>> columnsOf;
+    for (const std::string &text : texts) {
+        conditions.push_back(parseOk(text));
+        columnsOf.push_back(table.columnsFor(conditions.back()));
+        EXPECT_EQ(set.add(conditions.back(), columnsOf.back()), conditions.size() - 1);
+    }
+    set.finish();
+    EXPECT_EQ(set.memberCount(), texts.size());
+    // The first two and the last two are one condition each.
+    EXPECT_EQ(set.distinctCount(), texts.size() - 2);
+    // mean(a) * 2, count() >= 1, sum(a) / count(), ... are computed once.
+    EXPECT_GE(set.sharedCount(), 3u);
+    for (const size_t rows : {size_t(600), size_t(1), size_t(0), size_t(257)}) {
+        std::vector<std::vector<double>> columns(table.columnOf.size(), std::vector<double>(rows));
+        for (auto &column : columns) {
+            for (double &v : column)
+                v = next();
+        }
+        std::vector<const double *> pointers;
+        for (const auto &column : columns)
+            pointers.push_back(column.data());
+        set.begin(pointers.data(), rows);
+        // Backwards on odd sizes: the memoized results do not depend on who asks first.
+        for (size_t k = 0; k < texts.size(); ++k) {
+            const size_t m = rows % 2 ? texts.size() - 1 - k : k;
+            const ConditionSet::Results got = set.evaluate(m);
+            std::vector<double> row(conditions[m].aggregates().size());
+            for (size_t r = 0; r < rows; ++r) {
+                for (size_t a = 0; a < row.size(); ++a)
+                    row[a] = columns[columnsOf[m][a]][r];
+                const Condition::Result expected = conditions[m].evaluate(row.data());
+                ASSERT_EQ(got.verdicts[r], expected.verdict) << texts[m] << " row " << r;
+                if (std::isnan(expected.value))
+                    ASSERT_TRUE(std::isnan(got.values[r])) << texts[m] << " row " << r;
+                else
+                    ASSERT_EQ(got.values[r], expected.value) << texts[m] << " row " << r;
+            }
+        }
+    }
+}
+
+// A program deeper than evaluate() accepts is evaluated alone, with evaluate()'s outcome.
+TEST(ConditionSet, TooDeepAProgramKeepsItsOwnOutcome) {
+    // Five operands wait on the stack per parenthesis level: 15 levels need 75 entries.
+    std::string deep = "mean(a)";
+    for (int i = 0; i < 15; ++i)
+        deep = "count() or count() and count() < count() + count() * (" + deep + ")";
+    const std::string texts[] = {deep, "mean(a) > 1"};
+    Table table;
+    std::vector<Condition> conditions;
+    std::vector<std::vector<size_t>> columnsOf;
+    ConditionSet set;
+    for (const std::string &text : texts) {
+        conditions.push_back(parseOk(text));
+        columnsOf.push_back(table.columnsFor(conditions.back()));
+        set.add(conditions.back(), columnsOf.back());
+    }
+    set.finish();
+    const std::vector<double> mean = {1, 2, kNaN}, count = {3, 4, 5};
+    const double *pointers[] = {count.data(), mean.data()};
+    ASSERT_EQ(table.columnOf.at("count()"), 0u);
+    set.begin(pointers, 3);
+    for (size_t m = 0; m < 2; ++m) {
+        const ConditionSet::Results got = set.evaluate(m);
+        for (size_t r = 0; r < 3; ++r) {
+            std::vector<double> row;
+            for (size_t c : columnsOf[m])
+                row.push_back(pointers[c][r]);
+            EXPECT_EQ(got.verdicts[r], conditions[m].evaluate(row.data()).verdict)
+                << m << " row " << r;
+        }
+    }
+    const double v[] = {3, 1};
+    EXPECT_EQ(conditions[0].evaluate(v).verdict, Verdict::Error); // evaluate() gives up on it
 }

@@ -153,9 +153,7 @@ private:
     // The order takeTransitions() builds m_out in, where restoreRuleOrder() changed it
     // (entries past its end are in order).
     std::vector<uint32_t> m_order;
-    std::vector<uint32_t> m_todo;    // scratch: panes a rule must evaluate in full
-    std::vector<Verdict> m_verdicts; // scratch: a rule's verdict per pane
-    std::vector<double> m_reported;  // scratch: a rule's reported value per pane
+    std::vector<uint32_t> m_todo; // scratch: panes a rule must evaluate in full
     uint64_t m_evaluations = 0;
     parse::FieldList m_scratch; // event fields plus the rules' synthetic predicate fields
 };

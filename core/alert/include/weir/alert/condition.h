@@ -97,6 +97,8 @@ public:
         void evaluateColumn(const double *column, size_t n, Verdict *verdicts) const;
     };
     std::optional<SimpleComparison> simpleComparison() const;
+    // The stack program (ConditionSet compiles several conditions' programs together).
+    const std::vector<Instr> &program() const { return m_program; }
 
 private:
     std::string m_text;
