@@ -2,19 +2,14 @@
 #include "dialogs/kafka_source_dialog.h"
 
 #include "dialogs/source_dialog_util.h"
-#include "dialogs/source_probe_runner.h"
 #include "weir/common/text.h"
 #include "weir/common/time_util.h"
 
 #include <QComboBox>
-#include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QGroupBox>
-#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
-#include <QPushButton>
-#include <QVBoxLayout>
 #include <algorithm>
 #include <cstdint>
 
@@ -59,7 +54,7 @@ bool parseOffset(const std::string &line, source::KafkaSource::StartOffset &out)
 } // namespace
 
 KafkaSourceDialog::KafkaSourceDialog(QWidget *parent)
-    : QDialog(parent)
+    : LiveSourceDialog(parent)
     , m_brokers(new QLineEdit(QStringLiteral("127.0.0.1:9092"), this))
     , m_topics(smallText(this, tr("one topic per line, or a regex starting with ^"), 3))
     , m_group(new QLineEdit(this))
@@ -76,10 +71,7 @@ KafkaSourceDialog::KafkaSourceDialog(QWidget *parent)
     , m_certFile(new QLineEdit(this))
     , m_keyFile(new QLineEdit(this))
     , m_properties(smallText(this, tr("librdkafka key=value per line, e.g. fetch.min.bytes=1"), 3))
-    , m_format(formatBox(this))
-    , m_test(new QPushButton(tr("Test connection"), this))
-    , m_result(new QLabel(this))
-    , m_runner(new SourceProbeRunner(this)) {
+    , m_format(formatBox(this)) {
     setWindowTitle(tr("Kafka Source"));
     m_brokers->setPlaceholderText(tr("host:port,host:port"));
     m_group->setPlaceholderText(tr("a private group (never steals partitions from others)"));
@@ -93,8 +85,6 @@ KafkaSourceDialog::KafkaSourceDialog(QWidget *parent)
         m_sasl->addItem(QString::fromLatin1(m), QString::fromLatin1(m));
     m_password->setEchoMode(QLineEdit::Password);
     m_password->setPlaceholderText(tr("never saved in workspaces"));
-    m_result->setWordWrap(true);
-    m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto *cluster = new QGroupBox(tr("Cluster"), this);
     auto *cf = new QFormLayout(cluster);
@@ -116,27 +106,11 @@ KafkaSourceDialog::KafkaSourceDialog(QWidget *parent)
     sf->addRow(tr("Client key:"), fileRow(m_keyFile, tr("Client key")));
     sf->addRow(tr("Properties:"), m_properties);
 
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    buttons->addButton(m_test, QDialogButtonBox::ActionRole);
-    connect(buttons, &QDialogButtonBox::accepted, this, &KafkaSourceDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &KafkaSourceDialog::reject);
-    connect(m_test, &QPushButton::clicked, this, [this] { testConnection(); });
     connect(m_start, qOverload<int>(&QComboBox::currentIndexChanged), this,
             &KafkaSourceDialog::updateEnabled);
     connect(m_sasl, qOverload<int>(&QComboBox::currentIndexChanged), this,
             &KafkaSourceDialog::updateEnabled);
-    connect(m_runner, &SourceProbeRunner::finished, this, [this](bool ok, const QString &msg) {
-        m_test->setEnabled(true);
-        m_testOk = ok;
-        showResult(m_result, ok, ok ? tr("OK: %1").arg(msg) : msg);
-        Q_EMIT testFinished(ok, msg);
-    });
-
-    auto *layout = new QVBoxLayout(this);
-    layout->addWidget(cluster);
-    layout->addWidget(security);
-    layout->addWidget(m_result);
-    layout->addWidget(buttons);
+    finishLayout({cluster, security});
     updateEnabled();
 }
 
@@ -252,33 +226,17 @@ QString KafkaSourceDialog::validate() {
     if (message.isEmpty())
         message = QString::fromStdString(source::KafkaSource::validate(o));
     if (!message.isEmpty())
-        showResult(m_result, false, message);
+        showProblem(message);
     return message;
 }
 
-bool KafkaSourceDialog::testConnection() {
-    if (!validate().isEmpty())
-        return false;
+std::function<source::ProbeResult()> KafkaSourceDialog::probe() const {
     const source::KafkaSource::Options o = options();
-    if (!m_runner->start([o] { return source::KafkaSource::testConnection(o, kTestTimeoutMs); }))
-        return false;
-    m_testOk = false;
-    m_test->setEnabled(false);
-    showResult(m_result, true, tr("Connecting to %1…").arg(QString::fromStdString(o.brokers)));
-    return true;
+    return [o] { return source::KafkaSource::testConnection(o, kTestTimeoutMs); };
 }
 
-bool KafkaSourceDialog::isTesting() const {
-    return m_runner->isRunning();
-}
-
-QString KafkaSourceDialog::testResult() const {
-    return m_result->text();
-}
-
-void KafkaSourceDialog::accept() {
-    if (validate().isEmpty())
-        QDialog::accept();
+QString KafkaSourceDialog::connectingText() const {
+    return tr("Connecting to %1…").arg(m_brokers->text().trimmed());
 }
 
 } // namespace weir::ui

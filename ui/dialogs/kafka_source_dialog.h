@@ -1,33 +1,25 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "dialogs/live_source_dialog.h"
 #include "weir/source/kafka_source.h"
 
-#include <QDialog>
-
 class QComboBox;
-class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
-class QPushButton;
 
 namespace weir::ui {
-
-class SourceProbeRunner;
 
 // Settings of a Kafka source: bootstrap servers, topics or ^regexes (one per line), consumer
 // group (empty: a private one, so production consumers never lose partitions to Weir), where
 // to start (latest, earliest, a time, explicit offsets), SASL (PLAIN, SCRAM) and TLS settings,
 // raw librdkafka properties (key=value lines) and the payload format. It produces the
 // KafkaSource::Options the core source takes. "Test connection" fetches the cluster metadata
-// on a worker thread (bounded by kTestTimeoutMs) and shows the brokers and partitions, or why
-// not, as plain text; OK is refused while the settings do not validate. GUI thread only.
-class KafkaSourceDialog final : public QDialog {
+// and shows the brokers and partitions, or why not (see LiveSourceDialog). GUI thread only.
+class KafkaSourceDialog final : public LiveSourceDialog {
     Q_OBJECT
 
 public:
-    static constexpr int kTestTimeoutMs = 10000;
-
     explicit KafkaSourceDialog(QWidget *parent = nullptr);
     ~KafkaSourceDialog() override;
 
@@ -36,13 +28,7 @@ public:
     // properties), in which case the options are incomplete.
     source::KafkaSource::Options options(QString *error = nullptr) const;
     // Empty when the settings validate, else the error shown.
-    QString validate();
-
-    // Starts a connection test; false if one is running or the settings do not validate.
-    bool testConnection();
-    bool isTesting() const;
-    QString testResult() const;
-    bool testSucceeded() const { return m_testOk; }
+    QString validate() override;
 
     QLineEdit *brokersEdit() const { return m_brokers; }
     QPlainTextEdit *topicsEdit() const { return m_topics; }
@@ -55,15 +41,10 @@ public:
     QLineEdit *passwordEdit() const { return m_password; }
     QLineEdit *caFileEdit() const { return m_caFile; }
     QPlainTextEdit *propertiesEdit() const { return m_properties; }
-    QPushButton *testButton() const { return m_test; }
-    QLabel *resultLabel() const { return m_result; }
-
-    void accept() override;
-
-Q_SIGNALS:
-    void testFinished(bool ok, const QString &message);
 
 private:
+    std::function<source::ProbeResult()> probe() const override;
+    QString connectingText() const override;
     void updateEnabled();
 
     QLineEdit *m_brokers;
@@ -80,10 +61,6 @@ private:
     QLineEdit *m_keyFile;
     QPlainTextEdit *m_properties;
     QComboBox *m_format;
-    QPushButton *m_test;
-    QLabel *m_result;
-    SourceProbeRunner *m_runner;
-    bool m_testOk = false;
 };
 
 } // namespace weir::ui

@@ -2,19 +2,14 @@
 #include "dialogs/mqtt_source_dialog.h"
 
 #include "dialogs/source_dialog_util.h"
-#include "dialogs/source_probe_runner.h"
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QGroupBox>
-#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
-#include <QPushButton>
 #include <QSpinBox>
-#include <QVBoxLayout>
 #include <algorithm>
 
 namespace weir::ui {
@@ -22,7 +17,7 @@ namespace weir::ui {
 using namespace sourcedialog;
 
 MqttSourceDialog::MqttSourceDialog(QWidget *parent)
-    : QDialog(parent)
+    : LiveSourceDialog(parent)
     , m_host(new QLineEdit(QStringLiteral("127.0.0.1"), this))
     , m_port(new QSpinBox(this))
     , m_clientId(new QLineEdit(this))
@@ -41,10 +36,7 @@ MqttSourceDialog::MqttSourceDialog(QWidget *parent)
     , m_keyPassphrase(new QLineEdit(this))
     , m_insecure(new QCheckBox(tr("Do not check the broker's host name"), this))
     , m_keepAlive(new QSpinBox(this))
-    , m_format(formatBox(this))
-    , m_test(new QPushButton(tr("Test connection"), this))
-    , m_result(new QLabel(this))
-    , m_runner(new SourceProbeRunner(this)) {
+    , m_format(formatBox(this)) {
     setWindowTitle(tr("MQTT Source"));
     m_port->setRange(1, 65535);
     m_port->setValue(1883);
@@ -62,8 +54,6 @@ MqttSourceDialog::MqttSourceDialog(QWidget *parent)
     m_keepAlive->setRange(5, 3600);
     m_keepAlive->setValue(30);
     m_keepAlive->setSuffix(tr(" s"));
-    m_result->setWordWrap(true);
-    m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto *broker = new QGroupBox(tr("Broker"), this);
     auto *bf = new QFormLayout(broker);
@@ -91,24 +81,7 @@ MqttSourceDialog::MqttSourceDialog(QWidget *parent)
     tf->addRow(tr("Key passphrase:"), m_keyPassphrase);
     tf->addRow(QString(), m_insecure);
 
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    buttons->addButton(m_test, QDialogButtonBox::ActionRole);
-    connect(buttons, &QDialogButtonBox::accepted, this, &MqttSourceDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &MqttSourceDialog::reject);
-    connect(m_test, &QPushButton::clicked, this, [this] { testConnection(); });
-    connect(m_runner, &SourceProbeRunner::finished, this, [this](bool ok, const QString &msg) {
-        m_test->setEnabled(true);
-        m_testOk = ok;
-        showResult(m_result, ok, ok ? tr("OK: %1").arg(msg) : msg);
-        Q_EMIT testFinished(ok, msg);
-    });
-
-    auto *layout = new QVBoxLayout(this);
-    layout->addWidget(broker);
-    layout->addWidget(subs);
-    layout->addWidget(security);
-    layout->addWidget(m_result);
-    layout->addWidget(buttons);
+    finishLayout({broker, subs, security});
 }
 
 MqttSourceDialog::~MqttSourceDialog() = default;
@@ -163,34 +136,17 @@ QString MqttSourceDialog::validate() {
         error = "mqtt: a password needs a user name";
     const QString message = QString::fromStdString(error);
     if (!message.isEmpty())
-        showResult(m_result, false, message);
+        showProblem(message);
     return message;
 }
 
-bool MqttSourceDialog::testConnection() {
-    if (!validate().isEmpty())
-        return false;
+std::function<source::ProbeResult()> MqttSourceDialog::probe() const {
     const source::MqttSource::Options o = options();
-    if (!m_runner->start([o] { return source::MqttSource::testConnection(o, kTestTimeoutMs); }))
-        return false;
-    m_testOk = false;
-    m_test->setEnabled(false);
-    showResult(m_result, true,
-               tr("Connecting to %1:%2…").arg(QString::fromStdString(o.host)).arg(o.port));
-    return true;
+    return [o] { return source::MqttSource::testConnection(o, kTestTimeoutMs); };
 }
 
-bool MqttSourceDialog::isTesting() const {
-    return m_runner->isRunning();
-}
-
-QString MqttSourceDialog::testResult() const {
-    return m_result->text();
-}
-
-void MqttSourceDialog::accept() {
-    if (validate().isEmpty())
-        QDialog::accept();
+QString MqttSourceDialog::connectingText() const {
+    return tr("Connecting to %1:%2…").arg(m_host->text().trimmed()).arg(m_port->value());
 }
 
 } // namespace weir::ui
