@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/common/text.h"
 
+#include <cfloat>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -137,9 +138,93 @@ bool parseInt64(std::string_view s, int64_t &out) {
     return r.ec == std::errc() && r.ptr == e;
 }
 
+namespace {
+
+// Clinger's fast path needs each operation rounded once, in double precision.
+static_assert(FLT_EVAL_METHOD == 0, "double arithmetic must not use extended precision");
+
+// 10^0 ... 10^22: every one is exactly representable as a double.
+constexpr double kExactPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                  1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+inline bool isDigit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+// Plain decimals ([+-]digits[.digits][(e|E)[+-]digits]) whose significand w (leading zeros
+// dropped) is at most 2^53 and whose decimal exponent q is within [-22, 22]: w and 10^|q| are
+// exact doubles, so the one multiplication or division w * 10^q rounds once, to nearest, and
+// gives the correctly rounded value, the same bits as strtod. False for anything else (more
+// digits, larger exponents, hex, inf/nan, spaces, junk): the caller asks strtod.
+bool parseDecimalFast(const char *p, const char *end, double &out) {
+    bool negative = false;
+    if (p != end && (*p == '-' || *p == '+')) {
+        negative = *p == '-';
+        ++p;
+    }
+    uint64_t w = 0;
+    int digits = 0;   // significant digits in w (at most 19: no overflow)
+    int exponent = 0; // decimal exponent of w's last digit
+    bool any = false;
+    for (; p != end && isDigit(*p); ++p) {
+        any = true;
+        if (w == 0 && *p == '0')
+            continue;
+        if (++digits > 19)
+            return false;
+        w = w * 10 + static_cast<uint64_t>(*p - '0');
+    }
+    if (p != end && *p == '.') {
+        for (++p; p != end && isDigit(*p); ++p) {
+            any = true;
+            --exponent;
+            if (w == 0 && *p == '0')
+                continue;
+            if (++digits > 19)
+                return false;
+            w = w * 10 + static_cast<uint64_t>(*p - '0');
+        }
+    }
+    if (!any)
+        return false;
+    if (p != end && (*p == 'e' || *p == 'E')) {
+        ++p;
+        bool negativeExponent = false;
+        if (p != end && (*p == '-' || *p == '+')) {
+            negativeExponent = *p == '-';
+            ++p;
+        }
+        if (p == end || !isDigit(*p))
+            return false;
+        int e = 0;
+        for (; p != end && isDigit(*p); ++p) {
+            if (e < 100000)
+                e = e * 10 + (*p - '0');
+        }
+        exponent += negativeExponent ? -e : e;
+    }
+    if (p != end)
+        return false;
+    if (w == 0) {
+        out = negative ? -0.0 : 0.0;
+        return true;
+    }
+    if (w > (uint64_t{1} << 53) || exponent < -22 || exponent > 22)
+        return false;
+    double d = static_cast<double>(w);
+    d = exponent < 0 ? d / kExactPow10[-exponent] : d * kExactPow10[exponent];
+    out = negative ? -d : d;
+    return true;
+}
+
+} // namespace
+
 bool parseDouble(std::string_view s, double &out) {
     if (s.empty() || s.size() > 64)
         return false;
+    if (parseDecimalFast(s.data(), s.data() + s.size(), out))
+        return true;
     char buf[72];
     std::memcpy(buf, s.data(), s.size());
     buf[s.size()] = '\0';

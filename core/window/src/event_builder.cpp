@@ -43,7 +43,15 @@ void EventBuilder::joinInto(std::string &out, const std::vector<std::string> &na
 
 InputEvent EventBuilder::build(TimestampNs time, SourceId source, const parse::FieldList &fields,
                                std::string_view raw) {
-    joinInto(m_key, m_keyFields, fields);
+    std::string_view key;
+    if (m_keyFields.size() == 1) {
+        // One key field: its text as it is (no copy), as joinInto would give it.
+        if (const parse::Field *f = fields.find(m_keyFields[0]))
+            key = f->text;
+    } else {
+        joinInto(m_key, m_keyFields, fields);
+        key = m_key;
+    }
     for (size_t i = 0; i < m_inputFields.size(); ++i) {
         FieldValue &v = m_values[i];
         v = FieldValue{};
@@ -63,7 +71,7 @@ InputEvent EventBuilder::build(TimestampNs time, SourceId source, const parse::F
     InputEvent e;
     e.time = time;
     e.source = source;
-    e.key = m_key;
+    e.key = key;
     e.values = m_values.data();
     if (m_dedupRaw) {
         e.dedupKey = raw;

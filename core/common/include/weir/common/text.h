@@ -19,6 +19,9 @@ void appendJsonEscaped(std::string &out, std::string_view s);
 void appendJsonString(std::string &out, std::string_view s);
 
 bool parseInt64(std::string_view s, int64_t &out);
+// The whole of `s` as strtod reads it (C locale; false if anything is left over, empty, longer
+// than 64 bytes or not finite). Plain decimals with at most 2^53 as significand and a decimal
+// exponent within +-22 take an exact fast path (same bits as strtod), the rest strtod.
 bool parseDouble(std::string_view s, double &out);
 // Shortest round-trip representation of a double, JSON-compatible ("1e+300", "0.1", "-3").
 void appendDouble(std::string &out, double v);
