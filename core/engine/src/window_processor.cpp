@@ -14,7 +14,17 @@ namespace weir::engine {
 WindowProcessor::WindowProcessor(Options options)
     : m_options(std::move(options))
     , m_operator(m_options.window)
-    , m_builder(m_options.keyFields, m_operator.inputFields(), m_options.dedupFields) {}
+    , m_builder(m_options.keyFields, m_operator.inputFields(), m_options.dedupFields) {
+    const auto addNames = [this](const std::vector<std::string> &names) {
+        for (const std::string &name : names) {
+            if (std::find(m_namedFields.begin(), m_namedFields.end(), name) == m_namedFields.end())
+                m_namedFields.push_back(name);
+        }
+    };
+    addNames(m_options.keyFields);
+    addNames(m_operator.inputFields());
+    addNames(m_options.dedupFields);
+}
 
 void WindowProcessor::setPaneSink(std::function<void(std::vector<window::Pane> &)> sink) {
     m_sink = std::move(sink);
@@ -54,7 +64,8 @@ window::InputEvent WindowProcessor::build(const store::EventRecord &record, std:
     if (m_now == 0)
         m_now = monotonicNowNs(); // before the first tick
     m_fields.clear();
-    parser.parseFields(raw, m_fields); // on failure: no fields, empty key parts
+    // Only the fields the builder reads (on failure: no fields, empty key parts).
+    parser.parseNamedFields(raw, m_namedFields, m_fields);
     window::InputEvent e = m_builder.build(record.time, record.source, m_fields, raw);
     e.source = m_lanes.laneOf(record.source);
     return e;

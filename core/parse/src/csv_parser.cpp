@@ -5,6 +5,7 @@
 #include "weir/parse/field_types.h"
 #include "weir/parse/time_value.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -201,7 +202,32 @@ ParseResult CsvParser::parseHeader(std::string_view line, EventHeader &out) {
     return ParseResult::event();
 }
 
-bool CsvParser::parseFields(std::string_view line, FieldList &out) const {
+void CsvParser::addField(size_t i, std::string_view cell, FieldList &out,
+                         std::string &scratch) const {
+    Field f;
+    f.name = m_options.columns[i];
+    std::string_view v = unquote(cell, scratch);
+    if (v.data() == scratch.data())
+        v = out.keep(scratch);
+    f.text = v;
+    const std::string_view t = trim(v);
+    TimestampNs ts;
+    if (t.empty()) {
+        f.type = FieldType::Null;
+    } else if (static_cast<int>(i) == m_timeColumn && m_time.parseValue(t, ts)) {
+        f.type = FieldType::Time;
+        f.i = ts.value;
+    } else {
+        const std::string_view keepText = f.text;
+        f.text = t;
+        inferFieldType(f);
+        f.text = keepText;
+    }
+    out.fields.push_back(f);
+}
+
+bool CsvParser::parseColumns(std::string_view line, const std::vector<std::string> *names,
+                             FieldList &out) const {
     out.clear();
     // Reused per thread: this runs for every event a window or filter reads (no allocation).
     thread_local std::vector<std::string_view> cells;
@@ -209,28 +235,20 @@ bool CsvParser::parseFields(std::string_view line, FieldList &out) const {
         return false;
     std::string scratch;
     for (size_t i = 0; i < cells.size(); ++i) {
-        Field f;
-        f.name = m_options.columns[i];
-        std::string_view v = unquote(cells[i], scratch);
-        if (v.data() == scratch.data())
-            v = out.keep(scratch);
-        f.text = v;
-        const std::string_view t = trim(v);
-        TimestampNs ts;
-        if (t.empty()) {
-            f.type = FieldType::Null;
-        } else if (static_cast<int>(i) == m_timeColumn && m_time.parseValue(t, ts)) {
-            f.type = FieldType::Time;
-            f.i = ts.value;
-        } else {
-            const std::string_view keepText = f.text;
-            f.text = t;
-            inferFieldType(f);
-            f.text = keepText;
-        }
-        out.fields.push_back(f);
+        if (names && std::find(names->begin(), names->end(), m_options.columns[i]) == names->end())
+            continue;
+        addField(i, cells[i], out, scratch);
     }
     return true;
+}
+
+bool CsvParser::parseFields(std::string_view line, FieldList &out) const {
+    return parseColumns(line, nullptr, out);
+}
+
+bool CsvParser::parseNamedFields(std::string_view line, const std::vector<std::string> &names,
+                                 FieldList &out) const {
+    return parseColumns(line, &names, out);
 }
 
 std::unique_ptr<Parser> CsvParser::clone() const {

@@ -139,3 +139,30 @@ TEST(CsvSplit, FieldsAreTypedFromTheCells) {
     EXPECT_EQ(fields.fields[2].f, 29.02);
     EXPECT_FALSE(parser.parseFields("1637576132000010,\"sensor-791", fields));
 }
+
+TEST(CsvSplit, NamedFieldsAreThoseOfParseFields) {
+    CsvParser parser;
+    EventHeader header;
+    ASSERT_EQ(parser.parseHeader("time,key,v,key,label", header).status, ParseStatus::Header);
+    const std::string line = "1637576132000010,sensor-791,29.02,second,\"a \"\"quoted\"\" label\"";
+    FieldList all, named;
+    ASSERT_TRUE(parser.parseFields(line, all));
+    ASSERT_EQ(all.fields.size(), 5u);
+    const std::vector<std::string> names = {"label", "key", "absent"};
+    ASSERT_TRUE(parser.parseNamedFields(line, names, named));
+    // Only the named columns, in column order (both "key" columns: find gives the first).
+    ASSERT_EQ(named.fields.size(), 3u);
+    for (const std::string name : {"key", "label"}) {
+        const Field *a = all.find(name);
+        const Field *n = named.find(name);
+        ASSERT_NE(a, nullptr);
+        ASSERT_NE(n, nullptr);
+        EXPECT_EQ(n->type, a->type) << name;
+        EXPECT_EQ(n->text, a->text) << name;
+    }
+    EXPECT_EQ(named.find("key")->text, "sensor-791");
+    EXPECT_EQ(named.find("label")->text, "a \"quoted\" label");
+    EXPECT_EQ(named.find("v"), nullptr);
+    EXPECT_EQ(named.find("time"), nullptr);
+    EXPECT_FALSE(parser.parseNamedFields("1,2", names, named));
+}

@@ -75,6 +75,7 @@ private:
     Options m_options;
     window::WindowOperator m_operator;
     window::EventBuilder m_builder;
+    std::vector<std::string> m_namedFields; // key, input and dedup fields (parseNamedFields)
     parse::FieldList m_fields;
     WatermarkLanes m_lanes;
     std::vector<SourceId> m_assigned, m_revoked; // scratch (onAssignment)

@@ -28,6 +28,9 @@ public:
     std::string_view formatName() const override { return "csv"; }
     ParseResult parseHeader(std::string_view line, EventHeader &out) override;
     bool parseFields(std::string_view line, FieldList &out) const override;
+    // Types only the columns named in `names` (the others are not in `out`).
+    bool parseNamedFields(std::string_view line, const std::vector<std::string> &names,
+                          FieldList &out) const override;
     std::vector<std::string> fieldNames() const override { return m_options.columns; }
     uint64_t schemaVersion() const override { return m_schemaVersion; }
     std::unique_ptr<Parser> clone() const override;
@@ -41,6 +44,11 @@ public:
 private:
     void setColumns(std::vector<std::string> columns);
     bool isHeaderRow(const std::vector<std::string_view> &cells) const;
+    // Column `i`'s typed field from its raw cell, appended to `out`.
+    void addField(size_t i, std::string_view cell, FieldList &out, std::string &scratch) const;
+    // Both parseFields variants; `names` null: every column.
+    bool parseColumns(std::string_view line, const std::vector<std::string> *names,
+                      FieldList &out) const;
 
     Options m_options;
     TimeSettings m_time;

@@ -112,6 +112,15 @@ public:
 
     // Full typed fields for display and export; false when the line does not parse.
     virtual bool parseFields(std::string_view line, FieldList &out) const = 0;
+    // For consumers that read a few fields of every event (window pipelines): like parseFields,
+    // but only the fields named in `names` must be in `out`, typed and ordered as parseFields
+    // gives them (FieldList::find finds the same field); others may be left out. The default
+    // gives every field.
+    virtual bool parseNamedFields(std::string_view line, const std::vector<std::string> &names,
+                                  FieldList &out) const {
+        (void)names;
+        return parseFields(line, out);
+    }
 
     // Column names in display order, as known so far.
     virtual std::vector<std::string> fieldNames() const = 0;
