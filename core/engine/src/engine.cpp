@@ -413,6 +413,16 @@ void Engine::applyProcessors(std::vector<std::shared_ptr<EventProcessor>> next) 
             if (ch && ch->parser)
                 p->onChannel(ch->id, ch->name);
         }
+        // A processor that stages catches up in groups, as it runs live (the snapshot keeps
+        // the raw bytes valid until finishStaged). Its verdicts are not applied: stored events
+        // keep their flags.
+        const bool staged = p->stages();
+        size_t pending = 0;
+        const auto finishGroup = [&] {
+            m_verdicts.assign(pending, ProcessorVerdict{});
+            p->finishStaged(m_verdicts.data(), pending);
+            pending = 0;
+        };
         events.forEach(events.firstIndex(), events.endIndex(), [&](const store::EventRef &e) {
             const store::EventRecord &rec = e.record();
             if (rec.source.value >= channels.size() || !channels[rec.source.value] ||
@@ -424,8 +434,16 @@ void Engine::applyProcessors(std::vector<std::shared_ptr<EventProcessor>> next) 
                 ch.attributed->setCurrent(attrs);
             if (!attrs.empty())
                 p->onAttributes(attrs);
-            p->onEvent(rec, e.raw(), *ch.parser);
+            if (!staged) {
+                p->onEvent(rec, e.raw(), *ch.parser);
+                return;
+            }
+            p->stage(rec, e.raw(), *ch.parser);
+            if (++pending == kStageGroup)
+                finishGroup();
         });
+        if (pending > 0)
+            finishGroup();
         for (const auto &slot : slots) {
             if (!slot->ended)
                 continue;

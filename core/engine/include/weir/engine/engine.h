@@ -163,11 +163,11 @@ public:
     // returns at once, applied on the engine thread before its next batch). A processor not
     // registered before first catches up on the events already in the store, oldest first, as
     // they were delivered (raw text through the channel's parser, with the message's
-    // attributes), then learns which channels ended and whether all input finished; after
-    // that it sees new events live, so a live source's windows start from the stored history.
-    // Not replayed: events evicted by the memory budget. Not applied to stored events: the
-    // flags and 'late' dead letters a catching-up processor decides. Live sources queue (and,
-    // when their queue is full, drop and count) while the catch-up runs.
+    // attributes; in staged groups for a processor that stages), then learns which channels ended
+    // and whether all input finished; after that it sees new events live, so a live source's
+    // windows start from the stored history. Not replayed: events evicted by the memory budget. Not
+    // applied to stored events: the flags and 'late' dead letters a catching-up processor decides.
+    // Live sources queue (and, when their queue is full, drop and count) while the catch-up runs.
     void replaceProcessors(std::vector<std::shared_ptr<EventProcessor>> processors);
 
 private:
