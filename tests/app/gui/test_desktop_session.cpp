@@ -7,6 +7,7 @@
 #include "bus_fixtures.h"
 #include "desktop/recent_files.h"
 #include "desktop/secret_store.h"
+#include "desktop/workspace.h"
 #include "desktop_session.h"
 #include "fake_sasl_broker.h"
 #include "gui_controller.h"
@@ -61,6 +62,7 @@ private Q_SLOTS:
     void kafkaTlsKeyPassphraseFromTheKeychain();
     void workspaceWindowsAreRunSavedAndRestored();
     void workspaceWindowErrorsNameTheField();
+    void shippedExampleWorkspaceWindowsParse();
 };
 
 void TestDesktopSession::workspaceWithPasswordedMqttInput() {
@@ -728,6 +730,60 @@ void TestDesktopSession::workspaceWindowErrorsNameTheField() {
     QCOMPARE(out[0].keys, std::string("a,b"));
     QCOMPARE(out[0].aggs, std::string("count,topk(path,3)"));
     QCOMPARE(out[0].lateness, std::string("0")); // the defaults
+}
+
+// The example workspace shipped in the package: its window pipelines are read and checked as
+// a workspace's always are, with every option as written there.
+void TestDesktopSession::shippedExampleWorkspaceWindowsParse() {
+    weir::ui::Workspace w;
+    QString error;
+    QVERIFY2(weir::ui::loadWorkspaceFile(
+                 QStringLiteral(WEIR_PACKAGING_DIR "/examples/workspace.example.json"), &w, &error),
+             qPrintable(error));
+    std::vector<weir::window::WindowSetupText> texts;
+    QVERIFY2(
+        weir::app::windowSetupsFromJson(w.extra.value(QLatin1String("windows")), &texts, &error),
+        qPrintable(error));
+    QCOMPARE(texts.size(), size_t{3});
+    std::vector<weir::window::WindowSetup> setups(texts.size());
+    for (size_t i = 0; i < texts.size(); ++i) {
+        std::string why;
+        QVERIFY2(weir::window::parseWindowSetup(texts[i], setups[i], &why), why.c_str());
+    }
+    using weir::kNsPerMinute;
+    using weir::kNsPerSecond;
+    const auto aggNames = [](const weir::window::WindowSetup &s) {
+        std::vector<std::string> names;
+        for (const auto &a : s.op.aggregates)
+            names.push_back(a.name);
+        return names;
+    };
+    // Status per minute from the access log.
+    QCOMPARE(setups[0].op.window.kind, weir::window::WindowKind::Fixed);
+    QCOMPARE(setups[0].op.window.size, kNsPerMinute);
+    QCOMPARE(setups[0].keyFields, std::vector<std::string>{"status"});
+    QCOMPARE(aggNames(setups[0]), (std::vector<std::string>{"count", "sum(bytes)", "p95(bytes)"}));
+    QCOMPARE(setups[0].op.allowedLatenessNs, 5 * kNsPerMinute);
+    QCOMPARE(setups[0].op.outOfOrderNs, 10 * kNsPerSecond);
+    QCOMPARE(setups[0].op.idleTimeoutNs, 30 * kNsPerSecond);
+    QVERIFY(setups[0].dedupFields.empty());
+    // Per sensor (the MQTT topic's second level), sliding, early panes, QoS 1 redeliveries
+    // dropped.
+    QCOMPARE(setups[1].op.window.kind, weir::window::WindowKind::Sliding);
+    QCOMPARE(setups[1].op.window.size, 5 * kNsPerMinute);
+    QCOMPARE(setups[1].op.window.period, kNsPerMinute);
+    QCOMPARE(setups[1].keyFields, std::vector<std::string>{"topic.1"});
+    QCOMPARE(aggNames(setups[1]),
+             (std::vector<std::string>{"count", "mean(value)", "max(value)", "p95(value)"}));
+    QCOMPARE(setups[1].op.earlyIntervalNs, 10 * kNsPerSecond);
+    QCOMPARE(setups[1].op.mode, weir::window::AccumulationMode::Accumulating);
+    QCOMPARE(setups[1].dedupFields, std::vector<std::string>{"raw"});
+    QCOMPARE(setups[1].op.dedupTtlNs, 10 * kNsPerMinute);
+    // Log levels from Kafka, deduplicated on partition and offset.
+    QCOMPARE(setups[2].keyFields, std::vector<std::string>{"level"});
+    QCOMPARE(aggNames(setups[2]), (std::vector<std::string>{"count", "distinct(host)"}));
+    QCOMPARE(setups[2].dedupFields, (std::vector<std::string>{"topic", "partition", "offset"}));
+    QCOMPARE(setups[2].op.dedupTtlNs, 60 * kNsPerMinute);
 }
 
 QTEST_MAIN(TestDesktopSession)
