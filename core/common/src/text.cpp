@@ -152,6 +152,35 @@ inline bool isDigit(char c) {
     return c >= '0' && c <= '9';
 }
 
+// Appends the decimal digits at `p` to `w` (w = w * 10 + digit each; wraps past 19 digits,
+// which the caller detects from the count) and returns the end of the run. Eight digits at a
+// time where eight bytes are left: on little-endian targets the first digit is the lowest
+// byte, and three multiply-shift-mask steps combine bytes into pairs, pairs into quadruples,
+// quadruples into the eight-digit value.
+inline const char *appendDigits(const char *p, const char *end, uint64_t &w) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    constexpr uint64_t kHighNibbles = 0xF0F0F0F0F0F0F0F0ULL;
+    constexpr uint64_t kZeros = 0x3030303030303030ULL;
+    while (end - p >= 8) {
+        uint64_t chunk;
+        std::memcpy(&chunk, p, 8);
+        // Every byte 0x30-0x39: high nibble 3, and still 3 after adding 6 (0x3A-0x3F are not).
+        if ((chunk & kHighNibbles) != kZeros ||
+            ((chunk + 0x0606060606060606ULL) & kHighNibbles) != kZeros)
+            break;
+        uint64_t v = chunk - kZeros;                         // bytes d0..d7, d0 lowest
+        v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFULL;     // 16-bit lanes: d0d1, d2d3...
+        v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFULL;   // 32-bit lanes: d0..d3, d4..d7
+        v = (v * 10000 + (v >> 32)) & 0x00000000FFFFFFFFULL; // d0..d7
+        w = w * 100000000 + v;
+        p += 8;
+    }
+#endif
+    for (; p != end && isDigit(*p); ++p)
+        w = w * 10 + static_cast<uint64_t>(*p - '0');
+    return p;
+}
+
 // Plain decimals ([+-]digits[.digits][(e|E)[+-]digits]) whose significand w (leading zeros
 // dropped) is at most 2^53 and whose decimal exponent q is within [-22, 22]: w and 10^|q| are
 // exact doubles, so the one multiplication or division w * 10^q rounds once, to nearest, and
@@ -163,31 +192,29 @@ bool parseDecimalFast(const char *p, const char *end, double &out) {
         negative = *p == '-';
         ++p;
     }
+    const char *const intStart = p;
+    while (p != end && *p == '0')
+        ++p; // leading zeros
     uint64_t w = 0;
-    int digits = 0;   // significant digits in w (at most 19: no overflow)
+    const char *significant = p;
+    p = appendDigits(p, end, w);
+    size_t digits = static_cast<size_t>(p - significant); // in w, leading zeros excluded
+    bool any = p != intStart;
     int exponent = 0; // decimal exponent of w's last digit
-    bool any = false;
-    for (; p != end && isDigit(*p); ++p) {
-        any = true;
-        if (w == 0 && *p == '0')
-            continue;
-        if (++digits > 19)
-            return false;
-        w = w * 10 + static_cast<uint64_t>(*p - '0');
-    }
     if (p != end && *p == '.') {
-        for (++p; p != end && isDigit(*p); ++p) {
-            any = true;
-            --exponent;
-            if (w == 0 && *p == '0')
-                continue;
-            if (++digits > 19)
-                return false;
-            w = w * 10 + static_cast<uint64_t>(*p - '0');
+        const char *const fraction = ++p;
+        if (w == 0) {
+            while (p != end && *p == '0')
+                ++p; // zeros after the point before the first significant digit
         }
+        significant = p;
+        p = appendDigits(p, end, w);
+        digits += static_cast<size_t>(p - significant);
+        exponent = -static_cast<int>(p - fraction);
+        any = any || p != fraction;
     }
-    if (!any)
-        return false;
+    if (!any || digits > 19)
+        return false; // no digits, or w may have wrapped
     if (p != end && (*p == 'e' || *p == 'E')) {
         ++p;
         bool negativeExponent = false;

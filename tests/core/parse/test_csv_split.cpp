@@ -166,3 +166,31 @@ TEST(CsvSplit, NamedFieldsAreThoseOfParseFields) {
     EXPECT_EQ(named.find("time"), nullptr);
     EXPECT_FALSE(parser.parseNamedFields("1,2", names, named));
 }
+
+// parseNamedFields right after parseHeader (the engine's window path) answers for the row it
+// is given, its views into that row, whatever row parseHeader read last.
+TEST(CsvSplit, NamedFieldsAfterParseHeaderFollowTheRowGiven) {
+    CsvParser parser;
+    EventHeader header;
+    ASSERT_EQ(parser.parseHeader("time,key,v", header).status, ParseStatus::Header);
+    std::string row = "1637576132000010,sensor-791,29.02";
+    ASSERT_EQ(parser.parseHeader(row, header).status, ParseStatus::Event);
+    const std::vector<std::string> names = {"key", "v"};
+    FieldList fields;
+    // Same bytes at another address: views into the copy.
+    const std::string copy = row;
+    ASSERT_TRUE(parser.parseNamedFields(copy, names, fields));
+    ASSERT_NE(fields.find("key"), nullptr);
+    EXPECT_EQ(fields.find("key")->text, "sensor-791");
+    EXPECT_EQ(fields.find("key")->text.data(), copy.data() + 17);
+    EXPECT_EQ(fields.find("v")->f, 29.02);
+    // Same size, other bytes (as in a reused buffer): four cells, not this schema.
+    const std::string remembered = row;
+    row = "1637576132000011,sensor-7,1,29.02";
+    ASSERT_EQ(row.size(), remembered.size());
+    EXPECT_FALSE(parser.parseNamedFields(row, names, fields));
+    row = "1637576132000011,sensor-792,29.03";
+    ASSERT_TRUE(parser.parseNamedFields(row, names, fields));
+    EXPECT_EQ(fields.find("key")->text, "sensor-792");
+    EXPECT_EQ(fields.find("v")->f, 29.03);
+}
