@@ -10,6 +10,11 @@
 #   e.g. tests/run_sanitizers.sh build-asan -L core
 #   CORE_ONLY=1 builds only weir-cli, the Kafka mock and the test programs of tests/core (the
 #   fuzz and bench programs are skipped) and runs the tests labelled "core".
+# --mode asan-parse (BUILD_DIR defaults to build-asan-parse): the reduced ASan+UBSan tree CI
+#   runs through the ctest entry "sanitizer_asan_parse" (label sanitizer): the tests of
+#   tests/core/common and tests/core/parse (weir-cli included: test_parse_hostile and
+#   test_parse_geoip run it on hostile input) and every parser fuzz target for a bounded,
+#   deterministic run (WEIR_FUZZ_RUNS inputs each), built at -O1 -g1 with only those targets.
 # --mode tsan (BUILD_DIR defaults to build-tsan): ThreadSanitizer (-DWEIR_SANITIZE=thread) over
 #   the tests of the threaded core: the engine (source threads, bounded queues, engine thread,
 #   snapshot publication) and the window operator and processor, including weir-cli runs with
@@ -24,15 +29,22 @@ if [ "${1:-}" = --mode ]; then
     shift 2
 fi
 case "$mode" in
-asan) sanitize=address,undefined ;;
+asan | asan-parse) sanitize=address,undefined ;;
 tsan) sanitize=thread ;;
-*) echo "run_sanitizers.sh: unknown mode '$mode' (asan or tsan)" >&2; exit 2 ;;
+*) echo "run_sanitizers.sh: unknown mode '$mode' (asan, asan-parse or tsan)" >&2; exit 2 ;;
 esac
 build=${1:-build-$mode}
 shift || true
 jobs=${JOBS:-2}
 
 only=
+# A UBSan finding aborts the test like an ASan one (no recovery, no "runtime error" left in a log).
+flags=()
+[ "$mode" = tsan ] || flags+=(-DCMAKE_CXX_FLAGS=-fno-sanitize-recover=all)
+if [ "$mode" = asan-parse ]; then
+    only="core/common;core/parse;fuzz"
+    flags+=("-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" "-DWEIR_FUZZ_RUNS=${FUZZ_RUNS:-20000}")
+fi
 if [ "$mode" = tsan ]; then
     # Only the tests of tests/core/engine and tests/core/window (test_window_cli runs weir-cli:
     # engine and source threads); the tree builds the core, weir-cli and those tests.
@@ -40,7 +52,7 @@ if [ "$mode" = tsan ]; then
 fi
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DWEIR_BUILD_GUI=OFF -DWEIR_BUILD_BENCH=OFF -DWEIR_SANITIZE="$sanitize" \
-    -DWEIR_TEST_ONLY="$only"
+    -DWEIR_TEST_ONLY="$only" "${flags[@]}"
 targets=()
 select=()
 if [ "${CORE_ONLY:-0}" = 1 ]; then
@@ -50,6 +62,13 @@ if [ "${CORE_ONLY:-0}" = 1 ]; then
     targets+=(test_mqtt_source test_kafka_source test_kafka_engine_ack test_mqtt_kafka_same_answer)
     targets+=(weir-cli weir-kafka-mock)
     select=(-L core)
+fi
+if [ "$mode" = asan-parse ]; then
+    mapfile -t targets < <(grep -rhoE 'weir_add_gtest\(test_[a-z0-9_]+' "$here/tests/core/common" \
+        "$here/tests/core/parse" | sed 's/weir_add_gtest(//' | sort -u)
+    mapfile -t -O "${#targets[@]}" targets < <(grep -hoE '^weir_add_fuzz\([a-z0-9_]+' \
+        "$here/tests/fuzz/CMakeLists.txt" | sed 's/weir_add_fuzz(/weir-fuzz-/')
+    targets+=(weir-cli)
 fi
 cmake --build "$build" -j"$jobs" ${targets[@]:+--target "${targets[@]}"}
 
