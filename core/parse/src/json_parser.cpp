@@ -439,6 +439,14 @@ void JsonParser::scanHeader(const void *elementPtr, HeaderScan &scan, int depth,
     m_pathLen = base;
 }
 
+inline bool JsonParser::timeValue(std::string_view text, TimestampNs &out) {
+    // The common shape, its minute cached (the same value as parseValue gives it: a text this
+    // accepts has no blanks to trim and is read by parseIsoTimestampFast first).
+    if (m_time.format.empty() && parseIsoTimestampCached(text, out, m_isoMinute))
+        return true;
+    return m_time.parseValue(text, out);
+}
+
 void JsonParser::headerValue(HeaderScan &scan, std::string_view name, int depth, const Value &v) {
     if (name.empty() && depth > 0) {
         // Nameless: only the ISO-shape fallback can use it.
@@ -452,7 +460,7 @@ void JsonParser::headerValue(HeaderScan &scan, std::string_view name, int depth,
 
 inline void JsonParser::headerShape(HeaderScan &scan, const Value &v) {
     if (v.kind == Value::String && !scan.timeFound && !scan.shapeFound && m_time.field.empty()) {
-        if (isoShaped(v.text) && m_time.parseValue(v.text, scan.shapeTime))
+        if (isoShaped(v.text) && timeValue(v.text, scan.shapeTime))
             scan.shapeFound = true;
     }
 }
@@ -462,7 +470,7 @@ void JsonParser::headerNamedValue(HeaderScan &scan, uint8_t flags, const Value &
     if (!scan.timeFound && (flags & kTimeName)) {
         scan.timeFound = true;
         if (v.kind == Value::String)
-            scan.timeBad = !m_time.parseValue(v.text, scan.out->time);
+            scan.timeBad = !timeValue(v.text, scan.out->time);
         else if (v.kind == Value::Int || v.kind == Value::UInt || v.kind == Value::Double)
             scan.timeBad = !timeFromEpochNumber(v.number(), scan.out->time);
         else

@@ -609,25 +609,18 @@ bool TimeFormat::parse(std::string_view s, const TimeContext &ctx, TimestampNs &
     return true;
 }
 
-bool parseIsoTimestampFast(std::string_view s, TimestampNs &out) {
+namespace {
+
+// s[16..] of "yyyy-MM-ddTHH:mm:ss[.frac](Z|+hh:mm|-hh:mm)": the seconds, fraction and zone, as
+// nanoseconds to add to the minute's wall time. False when that part is not of this exact shape
+// or not valid. `s` has at least 20 bytes.
+inline bool isoSecondsAndZone(std::string_view s, int64_t &ns) {
     const size_t n = s.size();
-    if (n < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+    const unsigned a = static_cast<unsigned>(static_cast<unsigned char>(s[17])) - unsigned{'0'};
+    const unsigned b = static_cast<unsigned>(static_cast<unsigned char>(s[18])) - unsigned{'0'};
+    if (s[16] != ':' || a >= 10 || b >= 10)
         return false;
-    const auto digit = [&s](size_t i) {
-        return static_cast<unsigned>(static_cast<unsigned char>(s[i])) - unsigned{'0'};
-    };
-    const auto two = [&digit](size_t i, unsigned &v) {
-        const unsigned a = digit(i);
-        const unsigned b = digit(i + 1);
-        v = a * 10 + b;
-        return a < 10 && b < 10;
-    };
-    // All fourteen digits checked at once (no early exit: the common case is valid).
-    unsigned y1 = 0, y2 = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-    const bool digits =
-        two(0, y1) & two(2, y2) & two(5, mo) & two(8, d) & two(11, h) & two(14, mi) & two(17, sec);
-    if (!digits)
-        return false;
+    const unsigned sec = a * 10 + b;
     size_t p = 19;
     int64_t nanos = 0;
     if (s[p] == '.') {
@@ -640,6 +633,12 @@ bool parseIsoTimestampFast(std::string_view s, TimestampNs &out) {
     if (p + 1 == n && s[p] == 'Z') {
         offset = 0;
     } else if (p + 6 == n && (s[p] == '+' || s[p] == '-') && s[p + 3] == ':') {
+        const auto two = [&s](size_t i, unsigned &v) {
+            const unsigned x = static_cast<unsigned>(static_cast<unsigned char>(s[i])) - '0';
+            const unsigned y = static_cast<unsigned>(static_cast<unsigned char>(s[i + 1])) - '0';
+            v = x * 10 + y;
+            return x < 10 && y < 10;
+        };
         unsigned oh, om;
         if (!two(p + 1, oh) || !two(p + 4, om) || oh > 23 || om > 59)
             return false;
@@ -648,10 +647,63 @@ bool parseIsoTimestampFast(std::string_view s, TimestampNs &out) {
     } else {
         return false;
     }
-    const int64_t y = static_cast<int64_t>(y1) * 100 + y2;
-    if (!validDate(y, mo, d) || !validTime(h, mi, sec))
+    if (sec > 60)
         return false;
-    out = TimestampNs{wallNs(y, mo, d, h, mi, sec, nanos) - offset};
+    ns = static_cast<int64_t>(sec) * kNsPerSecond + nanos - offset;
+    return true;
+}
+
+// "yyyy-MM-ddTHH:mm" at the start of `s` (at least 20 bytes) as the minute's wall time; false
+// when not of this shape or not a valid date, hour and minute.
+inline bool isoMinute(std::string_view s, int64_t &wall) {
+    if (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':')
+        return false;
+    const auto digit = [&s](size_t i) {
+        return static_cast<unsigned>(static_cast<unsigned char>(s[i])) - unsigned{'0'};
+    };
+    const auto two = [&digit](size_t i, unsigned &v) {
+        const unsigned a = digit(i);
+        const unsigned b = digit(i + 1);
+        v = a * 10 + b;
+        return a < 10 && b < 10;
+    };
+    // All ten digits checked at once (no early exit: the common case is valid).
+    unsigned y1 = 0, y2 = 0, mo = 0, d = 0, h = 0, mi = 0;
+    const bool digits = two(0, y1) & two(2, y2) & two(5, mo) & two(8, d) & two(11, h) & two(14, mi);
+    const int64_t y = static_cast<int64_t>(y1) * 100 + y2;
+    if (!digits || !validDate(y, mo, d) || !validTime(h, mi, 0))
+        return false;
+    wall = wallNs(y, mo, d, h, mi, 0, 0);
+    return true;
+}
+
+} // namespace
+
+bool parseIsoTimestampFast(std::string_view s, TimestampNs &out) {
+    int64_t wall = 0, rest = 0;
+    if (s.size() < 20 || !isoMinute(s, wall) || !isoSecondsAndZone(s, rest))
+        return false;
+    out = TimestampNs{wall + rest};
+    return true;
+}
+
+bool parseIsoTimestampCached(std::string_view s, TimestampNs &out, IsoMinuteCache &cache) {
+    if (s.size() < 20)
+        return false;
+    int64_t rest = 0;
+    if (cache.valid && std::memcmp(s.data(), cache.prefix, sizeof cache.prefix) == 0) {
+        if (!isoSecondsAndZone(s, rest))
+            return false;
+        out = TimestampNs{cache.wallNs + rest};
+        return true;
+    }
+    int64_t wall = 0;
+    if (!isoMinute(s, wall) || !isoSecondsAndZone(s, rest))
+        return false;
+    std::memcpy(cache.prefix, s.data(), sizeof cache.prefix);
+    cache.wallNs = wall;
+    cache.valid = true;
+    out = TimestampNs{wall + rest};
     return true;
 }
 

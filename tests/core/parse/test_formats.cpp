@@ -6,6 +6,8 @@
 #include "weir/parse/time_format.h"
 
 #include <gtest/gtest.h>
+#include <string>
+#include <vector>
 
 using namespace weir;
 using namespace weir::parse;
@@ -426,6 +428,48 @@ TEST(Formats, IsoFastPathAgreesWithTheScanner) {
     ASSERT_TRUE(parseIsoTimestampFast("2021-11-22T11:15:32+01:00", t));
     EXPECT_EQ(formatRfc3339Ms(t), "2021-11-22T10:15:32.000Z");
     EXPECT_FALSE(parseIsoTimestampFast("2021-11-22T10:15:32", t)); // zone-less: the zone applies
+}
+
+TEST(Formats, IsoMinuteCacheGivesTheFastPathsAnswers) {
+    // parseIsoTimestampCached answers as parseIsoTimestampFast on every text, whatever the
+    // cached minute: texts in an order where consecutive ones often share their minute, valid
+    // or not, and the same texts again with the cache holding another minute.
+    const char *minutes[] = {"2021-11-22T10:15", "2021-11-22T10:16", "2021-02-31T10:15",
+                             "2021-11-22T24:15", "2021-11-22T10:60", "2x21-11-22T10:15",
+                             "2021-11-22 10:15", "1899-12-31T23:59", "2200-12-31T23:59"};
+    const char *seconds[] = {":00", ":59", ":60", ":61", ":5", ":x0", "-00", ":00:00"};
+    const char *fractions[] = {"", ".5", ".123456789", ".1234567891234", ".", ".x"};
+    const char *zones[] = {"Z", "z", "+01:00", "-23:59", "+24:00", "+01:60", "", "Z ", "+0100"};
+    std::vector<std::string> texts;
+    for (const char *m : minutes)
+        for (const char *sec : seconds)
+            for (const char *f : fractions)
+                for (const char *z : zones)
+                    texts.push_back(std::string(m) + sec + f + z);
+    IsoMinuteCache cache;
+    size_t accepted = 0, cachedHits = 0;
+    for (int pass = 0; pass < 2; ++pass) {
+        for (size_t i = 0; i < texts.size(); ++i) {
+            // Second pass: from the end, so the cache holds a neighbour's minute or another.
+            const std::string &s = pass == 0 ? texts[i] : texts[texts.size() - 1 - i];
+            const bool hit = cache.valid && s.compare(0, 16, cache.prefix, 16) == 0;
+            TimestampNs fast, cached;
+            const bool fastOk = parseIsoTimestampFast(s, fast);
+            ASSERT_EQ(parseIsoTimestampCached(s, cached, cache), fastOk) << s;
+            if (fastOk) {
+                ++accepted;
+                cachedHits += hit;
+                ASSERT_EQ(cached.value, fast.value) << s;
+            }
+        }
+        // A minute that is not cached: read in full, then cached.
+        TimestampNs t;
+        ASSERT_TRUE(parseIsoTimestampCached("2030-01-02T03:04:05.5+02:00", t, cache));
+        EXPECT_EQ(formatRfc3339Ms(t), "2030-01-02T01:04:05.500Z");
+        EXPECT_EQ(std::string(cache.prefix, 16), "2030-01-02T03:04");
+    }
+    EXPECT_GT(accepted, 200u);
+    EXPECT_GT(cachedHits, 100u); // most accepted texts were read with the cached minute
 }
 
 TEST(Formats, JsonHeaderAfterTheColumnSample) {

@@ -89,6 +89,8 @@ private:
     // Its parts: the ISO-shape time fallback, and a named value given nameFlags(name).
     void headerShape(HeaderScan &scan, const Value &v);
     void headerNamedValue(HeaderScan &scan, uint8_t flags, const Value &v);
+    // m_time.parseValue with the minute of ISO times cached (m_isoMinute).
+    bool timeValue(std::string_view text, TimestampNs &out);
     // The fast scan: true when sure of the line (then `out` and `result` are simdjson's
     // answer, with the column sample over); false leaves `out` untouched. `line` must be
     // followed by at least 64 readable zero bytes (padded()).
@@ -105,6 +107,7 @@ private:
 
     std::string m_levelField;
     TimeSettings m_time;
+    IsoMinuteCache m_isoMinute; // engine thread (parseHeader), timeValue's cache
     std::unique_ptr<simdjson::dom::parser> m_parser; // engine thread (parseHeader)
     std::string m_padded;                            // engine-thread scratch with padding
     std::string m_path; // engine-thread scratch buffer; the dotted name is [0, m_pathLen)

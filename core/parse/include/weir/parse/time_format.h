@@ -68,6 +68,18 @@ size_t scanLeadingTimestamp(std::string_view s, const TimeContext &ctx, Timestam
 // text this accepts.
 bool parseIsoTimestampFast(std::string_view s, TimestampNs &out);
 
+// The minute ("yyyy-MM-ddTHH:mm") of the last value parseIsoTimestampCached read in full, with
+// its wall time. One per parser (not shared between threads).
+struct IsoMinuteCache {
+    char prefix[16] = {};
+    int64_t wallNs = 0;
+    bool valid = false;
+};
+// parseIsoTimestampFast, the same answer for every text, with the date, hour and minute taken
+// from `cache` when `s` starts with the cached minute (consecutive log times usually share it):
+// only the seconds, fraction and zone are read then. Updates the cache after a full read.
+bool parseIsoTimestampCached(std::string_view s, TimestampNs &out, IsoMinuteCache &cache);
+
 // severityFromName with a quick rejection of words that are no level (hot paths).
 Severity severityFromWord(std::string_view word);
 
