@@ -11,11 +11,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 namespace weir::alert {
@@ -63,6 +66,36 @@ enum KeyMode : uint8_t {
 
 // Whether a pane is a candidate, by [key mode][verdict (False, True, NoData, Error)].
 constexpr uint8_t kCandidate[3][4] = {{0, 1, 1, 1}, {1, 1, 1, 1}, {1, 0, 1, 1}};
+
+// kCandidate[mode][verdict] in byte arithmetic, so that loops over panes whose key index is
+// their own index vectorize: every pane but a False verdict of a key without state and a
+// True verdict of a steady Firing key.
+inline uint8_t candidateFlag(uint8_t mode, uint8_t verdict) {
+    return static_cast<uint8_t>(((mode | verdict) != 0) &
+                                !((mode == kFiringFast) & (verdict == uint8_t(Verdict::True))));
+}
+
+// The indices of the non-zero flags[0, n) go to `todo` (n entries); returns their count.
+// Candidates are few after the first windows: eight flags are tested at once.
+size_t compact(const uint8_t *flags, size_t n, uint32_t *todo) {
+    size_t count = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t word = 0;
+        std::memcpy(&word, flags + i, sizeof word);
+        if (word == 0)
+            continue;
+        for (size_t j = i; j < i + 8; ++j) {
+            todo[count] = static_cast<uint32_t>(j);
+            count += flags[j];
+        }
+    }
+    for (; i < n; ++i) {
+        todo[count] = static_cast<uint32_t>(i);
+        count += flags[i];
+    }
+    return count;
+}
 
 // The candidates of a simple rule in one pass: each pane's verdict (what
 // SimpleComparison::evaluate gives: NoData for NaN, Error for an infinity, else the
@@ -147,8 +180,8 @@ struct AlertEngine::Rule {
     std::vector<std::pair<int, size_t>> slots; // per condition aggregate: (0 main/1 ref, index)
     std::vector<size_t> columns;               // per condition aggregate: the group's column
     size_t member = 0; // without `simple`: the condition's index in the group's ConditionSet
-    // Per condition aggregate, for the evidence (shared by the rule's transitions).
-    std::shared_ptr<const std::vector<std::string>> aggregateTexts;
+    // Per condition aggregate, for the evidence (interned, shared by the rule's transitions).
+    const std::vector<std::string> *aggregateTexts = nullptr;
     // Per key of the group: 0, or 1 + the index of the key's state in `states`. A state that
     // returns to Normal is released (a Normal machine behaves as a fresh one).
     std::vector<uint32_t> stateSlot;
@@ -192,6 +225,7 @@ struct AlertEngine::Group {
     // Scratch of one drain
     std::vector<window::Pane> panes;
     std::vector<uint32_t> paneKeys;
+    bool identityKeys = false; // paneKeys[i] == i for every pane
     std::vector<TimestampNs> paneTimes;
     // Column-major: paneValues[c * panes + i] is column c of pane i; columns are the main
     // aggregates, then the reference aggregates (of the pane's reference key and window).
@@ -215,8 +249,17 @@ struct AlertEngine::Group {
     }
 };
 
-Evidence::Evidence(std::shared_ptr<const std::vector<std::string>> texts, const double *values)
-    : m_texts(std::move(texts)) {
+const std::vector<std::string> *Evidence::intern(const std::vector<std::string> &texts) {
+    // Nodes of a std::set never move; the lists are never erased (a function-local static,
+    // destroyed at exit after the last use).
+    static std::mutex mutex;
+    static std::set<std::vector<std::string>> lists;
+    const std::lock_guard<std::mutex> lock(mutex);
+    return &*lists.insert(texts).first;
+}
+
+Evidence::Evidence(const std::vector<std::string> *texts, const double *values)
+    : m_texts(texts) {
     const size_t n = size();
     for (size_t i = 0; i < n; ++i) {
         if (i < kInline)
@@ -342,10 +385,10 @@ std::unique_ptr<AlertEngine> AlertEngine::create(std::vector<RuleSpec> specs, st
         }
         for (const Need &n : needs)
             rule->slots.emplace_back(n.side, group->slotFor(n.side, n.aggregate));
-        auto texts = std::make_shared<std::vector<std::string>>();
+        std::vector<std::string> texts;
         for (const AggregateRef &a : rule->condition->aggregates())
-            texts->push_back(a.text());
-        rule->aggregateTexts = std::move(texts);
+            texts.push_back(a.text());
+        rule->aggregateTexts = Evidence::intern(texts);
         rule->simple = rule->condition->simpleComparison();
         if (rule->simple && s.kind == RuleKind::Anomaly)
             rule->simple.reset();
@@ -590,6 +633,9 @@ void AlertEngine::drain(Group &g) {
         for (size_t c = 0; c < refAggs && c < it->second.size(); ++c)
             g.paneValues[(aggs + c) * n + i] = it->second[c];
     }
+    g.identityKeys = true;
+    for (size_t i = 0; i < n; ++i)
+        g.identityKeys &= g.paneKeys[i] == i;
     g.lastValues.resize(g.keyNames.size() * columns, kNaN);
     for (size_t i = 0; i < n; ++i) {
         for (size_t c = 0; c < columns; ++c)
@@ -650,6 +696,15 @@ void AlertEngine::evaluate(Group &g, Rule &rule) {
             for (size_t i = 0; i < n; ++i)
                 todo[i] = static_cast<uint32_t>(i);
             count = n;
+        } else if (g.identityKeys) {
+            // Pane i is key i (the usual case once the keys are known): the key modes are
+            // read in place, with byte flags (a loop that vectorizes).
+            m_flags.resize(n);
+            uint8_t *flags = m_flags.data();
+            const uint8_t *v = reinterpret_cast<const uint8_t *>(verdicts);
+            for (size_t i = 0; i < n; ++i)
+                flags[i] = candidateFlag(mode[i], v[i]);
+            count = compact(flags, n, todo.data());
         } else {
             for (size_t i = 0; i < n; ++i) {
                 todo[count] = static_cast<uint32_t>(i);

@@ -78,55 +78,89 @@ void applyBlock(F f, const double *a, double ac, const double *b, double bc, dou
     }
 }
 
-void applyOp(Op op, const double *a, double ac, const double *b, double bc, double *out, size_t m) {
-    // The same expressions as Condition::evaluate(), element by element.
+// Calls visit(f) with f(x, y) the operation as Condition::evaluate() performs it.
+template<typename Visit>
+void withOp(Op op, Visit &&visit) {
     switch (op) {
     case Op::Neg:
-        applyBlock([](double x, double) { return -x; }, a, ac, b, bc, out, m);
+        visit([](double x, double) { return -x; });
         break;
     case Op::Not:
-        applyBlock([](double x, double) { return x == 0 ? 1.0 : 0.0; }, a, ac, b, bc, out, m);
+        visit([](double x, double) { return x == 0 ? 1.0 : 0.0; });
         break;
     case Op::Add:
-        applyBlock([](double x, double y) { return x + y; }, a, ac, b, bc, out, m);
+        visit([](double x, double y) { return x + y; });
         break;
     case Op::Sub:
-        applyBlock([](double x, double y) { return x - y; }, a, ac, b, bc, out, m);
+        visit([](double x, double y) { return x - y; });
         break;
     case Op::Mul:
-        applyBlock([](double x, double y) { return x * y; }, a, ac, b, bc, out, m);
+        visit([](double x, double y) { return x * y; });
         break;
     case Op::Div:
-        applyBlock([](double x, double y) { return x / y; }, a, ac, b, bc, out, m);
+        visit([](double x, double y) { return x / y; });
         break;
     case Op::Less:
-        applyBlock([](double x, double y) { return x < y ? 1.0 : 0.0; }, a, ac, b, bc, out, m);
+        visit([](double x, double y) { return x < y ? 1.0 : 0.0; });
         break;
     case Op::LessEq:
-        applyBlock([](double x, double y) { return x <= y ? 1.0 : 0.0; }, a, ac, b, bc, out, m);
+        visit([](double x, double y) { return x <= y ? 1.0 : 0.0; });
         break;
     case Op::Greater:
-        applyBlock([](double x, double y) { return x > y ? 1.0 : 0.0; }, a, ac, b, bc, out, m);
+        visit([](double x, double y) { return x > y ? 1.0 : 0.0; });
         break;
     case Op::GreaterEq:
-        applyBlock([](double x, double y) { return x >= y ? 1.0 : 0.0; }, a, ac, b, bc, out, m);
+        visit([](double x, double y) { return x >= y ? 1.0 : 0.0; });
         break;
     case Op::Equal:
-        applyBlock([](double x, double y) { return x == y ? 1.0 : 0.0; }, a, ac, b, bc, out, m);
+        visit([](double x, double y) { return x == y ? 1.0 : 0.0; });
         break;
     case Op::NotEqual:
-        applyBlock([](double x, double y) { return x != y ? 1.0 : 0.0; }, a, ac, b, bc, out, m);
+        visit([](double x, double y) { return x != y ? 1.0 : 0.0; });
         break;
     case Op::And:
-        applyBlock([](double x, double y) { return (x != 0) & (y != 0) ? 1.0 : 0.0; }, a, ac, b, bc,
-                   out, m);
+        visit([](double x, double y) { return (x != 0) & (y != 0) ? 1.0 : 0.0; });
         break;
     case Op::Or:
-        applyBlock([](double x, double y) { return (x != 0) | (y != 0) ? 1.0 : 0.0; }, a, ac, b, bc,
-                   out, m);
+        visit([](double x, double y) { return (x != 0) | (y != 0) ? 1.0 : 0.0; });
         break;
     default:
+        visit([](double, double) { return 0.0; });
         break;
+    }
+}
+
+void applyOp(Op op, const double *a, double ac, const double *b, double bc, double *out, size_t m) {
+    withOp(op, [&](auto f) { applyBlock(f, a, ac, b, bc, out, m); });
+}
+
+// One row's verdict from its root value, reported value and missing flag: NoData when an
+// aggregate has no value, Error when the reported value is not finite, else the root's truth
+// (Verdict: False 0, True 1, NoData 2, Error 3).
+inline uint8_t verdictOf(double root, double reported, uint8_t missing) {
+    uint8_t verdict = root != 0 ? uint8_t(Verdict::True) : uint8_t(Verdict::False);
+    verdict = std::fabs(reported) <= DBL_MAX ? verdict : uint8_t(Verdict::Error);
+    return missing ? uint8_t(Verdict::NoData) : verdict;
+}
+
+// The verdicts of one block whose root is f(a, b) (either side possibly a scalar), without
+// writing the root's values.
+template<typename F>
+void verdictBlock(F f, const double *a, double ac, const double *b, double bc,
+                  const double *reported, const uint8_t *miss, uint8_t *out, size_t m) {
+    if (a && b) {
+        for (size_t j = 0; j < m; ++j)
+            out[j] = verdictOf(f(a[j], b[j]), reported[j], miss[j]);
+    } else if (a) {
+        for (size_t j = 0; j < m; ++j)
+            out[j] = verdictOf(f(a[j], bc), reported[j], miss[j]);
+    } else if (b) {
+        for (size_t j = 0; j < m; ++j)
+            out[j] = verdictOf(f(ac, b[j]), reported[j], miss[j]);
+    } else {
+        const double root = f(ac, bc);
+        for (size_t j = 0; j < m; ++j)
+            out[j] = verdictOf(root, reported[j], miss[j]);
     }
 }
 
@@ -357,7 +391,8 @@ void ConditionSet::begin(const double *const *columns, size_t n) {
     }
 }
 
-const double *ConditionSet::run(const Program &p, size_t base, size_t m, double *constant) {
+size_t ConditionSet::exec(const Program &p, const double *const *leaves, size_t end, size_t base,
+                          size_t m) {
     // Stack entries are a block of values (a leaf read in place or a scratch block) or a
     // constant (nullptr values). An operation writes into the scratch block of the slot its
     // result takes; reading that block as an operand while writing it is safe (element-wise).
@@ -365,14 +400,15 @@ const double *ConditionSet::run(const Program &p, size_t base, size_t m, double 
     double *consts = m_stackConsts.data();
     double *scratch = m_blocks.data();
     size_t sp = 0;
-    for (const Condition::Instr &in : p.code) {
+    for (size_t pc = 0; pc < end; ++pc) {
+        const Condition::Instr &in = p.code[pc];
         switch (in.op) {
         case Op::Const:
             vals[sp] = nullptr;
             consts[sp++] = in.constant;
             break;
         case Op::Agg:
-            vals[sp++] = m_leafValues[in.index] + base;
+            vals[sp++] = leaves[in.index] + base;
             break;
         default: {
             const bool unary = isUnary(in.op);
@@ -395,8 +431,14 @@ const double *ConditionSet::run(const Program &p, size_t base, size_t m, double 
         }
         }
     }
-    *constant = consts[0];
-    return vals[0];
+    return sp;
+}
+
+const double *ConditionSet::run(const Program &p, const double *const *leaves, size_t base,
+                                size_t m, double *constant) {
+    exec(p, leaves, p.code.size(), base, m);
+    *constant = m_stackConsts[0];
+    return m_stackVals[0];
 }
 
 const double *ConditionSet::sharedValues(uint32_t index) {
@@ -409,14 +451,13 @@ const double *ConditionSet::sharedValues(uint32_t index) {
         leaves[i] = l.shared ? sharedValues(l.index) : m_columns[l.index];
     }
     s.values.resize(m_n);
-    m_leafValues = std::move(leaves);
     m_stackVals.resize(std::max<size_t>(m_stackVals.size(), s.program.depth));
     m_stackConsts.resize(m_stackVals.size());
     m_blocks.resize(std::max(m_blocks.size(), s.program.depth * kBlock));
     for (size_t base = 0; base < m_n; base += kBlock) {
         const size_t m = std::min(kBlock, m_n - base);
         double c = 0;
-        const double *top = run(s.program, base, m, &c);
+        const double *top = run(s.program, leaves.data(), base, m, &c);
         double *out = s.values.data() + base;
         if (top)
             std::copy_n(top, m, out);
@@ -494,15 +535,17 @@ ConditionSet::Results ConditionSet::evaluate(size_t member) {
     m_stackConsts.resize(m_stackVals.size());
     m_blocks.resize(std::max(m_blocks.size(), depth * kBlock));
     uint8_t *out = reinterpret_cast<uint8_t *>(verdicts.data());
-    double rootBlock[kBlock];
+    // A root that is an operation is fused with the verdicts (its values are not written).
+    const size_t codeSize = c.rootProgram.code.size();
+    const Op last = c.rootProgram.code[codeSize - 1].op;
+    const bool fused = last != Op::Const && last != Op::Agg;
     for (size_t base = 0; base < m_n; base += kBlock) {
         const size_t m = std::min(kBlock, m_n - base);
         double *v = ownValues.data() + base;
         if (!values) {
             if (computeCapture) {
-                m_leafValues = captureLeaves;
                 double k = 0;
-                const double *top = run(c.captureProgram, base, m, &k);
+                const double *top = run(c.captureProgram, captureLeaves.data(), base, m, &k);
                 if (top)
                     std::copy_n(top, m, v);
                 else
@@ -512,21 +555,26 @@ ConditionSet::Results ConditionSet::evaluate(size_t member) {
             }
         }
         const double *reported = values ? values + base : v;
-        m_leafValues = rootLeaves;
-        double rootConstant = 0;
-        const double *root = run(c.rootProgram, base, m, &rootConstant);
-        if (!root) {
-            std::fill_n(rootBlock, m, rootConstant);
-            root = rootBlock;
-        }
         const uint8_t *miss = missing + base;
         uint8_t *o = out + base;
-        for (size_t j = 0; j < m; ++j) {
-            // NoData when an aggregate has no value, Error when the reported value is not
-            // finite, else the root's truth (Verdict: False 0, True 1, NoData 2, Error 3).
-            uint8_t verdict = root[j] != 0 ? uint8_t(Verdict::True) : uint8_t(Verdict::False);
-            verdict = std::fabs(reported[j]) <= DBL_MAX ? verdict : uint8_t(Verdict::Error);
-            o[j] = miss[j] ? uint8_t(Verdict::NoData) : verdict;
+        if (fused) {
+            const size_t sp = exec(c.rootProgram, rootLeaves.data(), codeSize - 1, base, m);
+            const double *a = m_stackVals[sp - (isUnary(last) ? 1 : 2)];
+            const double ac = m_stackConsts[sp - (isUnary(last) ? 1 : 2)];
+            const double *b = isUnary(last) ? nullptr : m_stackVals[sp - 1];
+            const double bc = isUnary(last) ? 0 : m_stackConsts[sp - 1];
+            if (isUnary(last) && !a) {
+                const double root = apply(last, ac, 0);
+                for (size_t j = 0; j < m; ++j)
+                    o[j] = verdictOf(root, reported[j], miss[j]);
+            } else {
+                withOp(last, [&](auto f) { verdictBlock(f, a, ac, b, bc, reported, miss, o, m); });
+            }
+        } else {
+            double rootConstant = 0;
+            const double *root = run(c.rootProgram, rootLeaves.data(), base, m, &rootConstant);
+            for (size_t j = 0; j < m; ++j)
+                o[j] = verdictOf(root ? root[j] : rootConstant, reported[j], miss[j]);
         }
     }
     if (memo)

@@ -19,13 +19,18 @@
 namespace weir::alert {
 
 // The aggregates a windowed rule's transition was decided on: (aggregate text, value) pairs
-// such as ("p95(latency)", 912). The texts are the rule's (shared and immutable); up to four
-// values are held inline, so a transition allocates nothing for them. Copyable, any thread.
+// such as ("p95(latency)", 912). The texts are an interned list (immutable, kept for the
+// life of the process, shared by every transition of the rules that use it); up to four
+// values are held inline, so a transition allocates nothing and counts no references for
+// them. Copyable, any thread.
 class Evidence {
 public:
     Evidence() = default;
-    // values[i] goes with (*texts)[i].
-    Evidence(std::shared_ptr<const std::vector<std::string>> texts, const double *values);
+    // values[i] goes with (*texts)[i]; `texts` comes from intern().
+    Evidence(const std::vector<std::string> *texts, const double *values);
+    // The process-lifetime copy of `texts`: one per distinct list (it costs the lists' size
+    // once, however many engines are created and destroyed). Thread-safe.
+    static const std::vector<std::string> *intern(const std::vector<std::string> &texts);
 
     size_t size() const { return m_texts ? m_texts->size() : 0; }
     bool empty() const { return size() == 0; }
@@ -35,7 +40,7 @@ public:
 
 private:
     static constexpr size_t kInline = 4;
-    std::shared_ptr<const std::vector<std::string>> m_texts;
+    const std::vector<std::string> *m_texts = nullptr;
     std::array<double, kInline> m_inline{};
     std::vector<double> m_more; // the values after the first kInline
 };
@@ -154,6 +159,7 @@ private:
     // (entries past its end are in order).
     std::vector<uint32_t> m_order;
     std::vector<uint32_t> m_todo; // scratch: panes a rule must evaluate in full
+    std::vector<uint8_t> m_flags; // scratch: whether each pane is one of them
     uint64_t m_evaluations = 0;
     parse::FieldList m_scratch; // event fields plus the rules' synthetic predicate fields
 };

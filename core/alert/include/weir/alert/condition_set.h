@@ -104,8 +104,12 @@ private:
     void compile(uint32_t node, bool top, Program &p) const;
     const double *sharedValues(uint32_t shared);
     const uint8_t *missingRows(uint32_t set);
+    // Runs the first `end` instructions of p over rows [base, base + m), its Agg instructions
+    // reading leaves[index]; returns the stack depth (entries in m_stackVals/m_stackConsts).
+    size_t exec(const Program &p, const double *const *leaves, size_t end, size_t base, size_t m);
     // Runs p over rows [base, base + m); returns the top's values (nullptr: *constant).
-    const double *run(const Program &p, size_t base, size_t m, double *constant);
+    const double *run(const Program &p, const double *const *leaves, size_t base, size_t m,
+                      double *constant);
 
     std::vector<Node> m_nodes;
     std::map<std::tuple<uint8_t, uint32_t, uint32_t, uint32_t, uint64_t>, uint32_t> m_index;
@@ -128,7 +132,6 @@ private:
     std::vector<double> m_blocks;            // the interpreter's blocks
     std::vector<const double *> m_stackVals; // the interpreter's stack
     std::vector<double> m_stackConsts;
-    std::vector<const double *> m_leafValues;
 };
 
 } // namespace weir::alert
