@@ -9,6 +9,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace weir::parse {
 
 CsvParser::CsvParser(Options options)
@@ -50,10 +54,55 @@ inline uint64_t bytesEqual(uint64_t w, uint64_t pattern) {
     return ~(((x & kLow7) + kLow7) | x | kLow7);
 }
 
-// Rows without any quote (the usual case): cells are the runs between delimiters, found eight
-// bytes at a time. False (and `cells` untouched) when the row has a quote: the caller then
-// walks it byte by byte. Same cells as that walk for every row it accepts.
+// Rows without any quote (the usual case): cells are the runs between delimiters, found 16
+// bytes at a time with SSE2 (rows of 16 bytes or more), else eight bytes at a time. False (and
+// `cells` untouched) when the row has a quote: the caller then walks it byte by byte. Same cells as
+// that walk for every row it accepts.
 bool splitUnquoted(std::string_view line, char delimiter, std::vector<std::string_view> &cells) {
+#if defined(__SSE2__)
+    // x86-64: a bit per byte, 64 bytes of row at a time (16-byte compares), so a row's
+    // delimiters are found with one loop over the set bits of a mask.
+    if (line.size() >= 16) {
+        const __m128i delim = _mm_set1_epi8(delimiter);
+        const __m128i quote = _mm_set1_epi8('"');
+        const char *p = line.data();
+        const size_t n = line.size();
+        size_t start = 0;
+        for (size_t base = 0; base < n; base += 64) {
+            uint64_t delims = 0;
+            uint64_t quotes = 0;
+            for (size_t k = base; k < base + 64 && k < n; k += 16) {
+                unsigned shift = 0; // the last, partial block: the row's last 16 bytes
+                __m128i v;
+                if (k + 16 <= n) {
+                    v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + k));
+                } else {
+                    v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + n - 16));
+                    shift = static_cast<unsigned>(k + 16 - n);
+                }
+                const auto bits = [&](__m128i pattern) {
+                    return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(
+                                                     _mm_cmpeq_epi8(v, pattern))) >>
+                                                 shift)
+                           << (k - base);
+                };
+                delims |= bits(delim);
+                quotes |= bits(quote);
+            }
+            if (quotes != 0) {
+                cells.clear();
+                return false;
+            }
+            for (; delims != 0; delims &= delims - 1) {
+                const size_t at = base + static_cast<size_t>(__builtin_ctzll(delims));
+                cells.push_back(line.substr(start, at - start));
+                start = at + 1;
+            }
+        }
+        cells.push_back(line.substr(start));
+        return true;
+    }
+#endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     constexpr uint64_t kOnes = 0x0101010101010101ULL;
     const uint64_t delim = kOnes * static_cast<unsigned char>(delimiter);
