@@ -92,6 +92,19 @@ inline bool plainString(const char *&p, std::string_view &out) {
     return true;
 }
 
+// The fast scan's dotted-name buffer has this many bytes beyond the longest header name.
+constexpr size_t kPathSlack = 32;
+
+// Copies `name` (at most the longest header name long, so `dst` has room for 16 more bytes
+// after it) to `dst`; names of up to 16 bytes as 16 bytes at once (those after the name are
+// readable: the line's padding).
+inline void copyName(char *dst, std::string_view name) {
+    if (name.size() <= 16)
+        std::memcpy(dst, name.data(), 16);
+    else
+        std::memcpy(dst, name.data(), name.size());
+}
+
 inline bool literal(const char *&p, const char (&word)[5]) {
     // The padding makes the 4 bytes readable.
     if (p[0] != word[0] || p[1] != word[1] || p[2] != word[2] || p[3] != word[3])
@@ -620,10 +633,11 @@ bool JsonParser::fastObject(Cursor &c, HeaderScan *scan, int depth, bool named) 
                 const size_t len = base + 1 + key.size();
                 fieldNamed = len <= m_maxHeaderName; // no column sample here
                 if (fieldNamed) {
-                    if (m_path.size() < len)
-                        m_path.resize(std::max(len, 2 * m_path.size()));
+                    // m_path holds m_maxHeaderName + kPathSlack bytes (fastHeader) and 16
+                    // bytes from the key are readable (the line's zero padding): short keys
+                    // are copied 16 bytes at once, without a call.
                     m_path[base] = '.';
-                    std::memcpy(&m_path[base + 1], key.data(), key.size());
+                    copyName(&m_path[base + 1], key);
                     m_pathLen = len;
                     name = std::string_view(m_path.data(), len);
                 } else {
@@ -638,10 +652,13 @@ bool JsonParser::fastObject(Cursor &c, HeaderScan *scan, int depth, bool named) 
             HeaderScan *inner = nullptr;
             if (scan != nullptr && depth < kMaxDepth) {
                 if (depth == 0) {
-                    if (m_path.size() < name.size())
-                        m_path.resize(std::max(name.size(), 2 * m_path.size()));
-                    std::memcpy(m_path.data(), name.data(), name.size());
-                    m_pathLen = name.size();
+                    if (name.size() > m_maxHeaderName) {
+                        // No name under it is short enough to be a header name.
+                        m_pathLen = name.size();
+                    } else {
+                        copyName(m_path.data(), name);
+                        m_pathLen = name.size();
+                    }
                 }
                 if (fieldNamed || (!scan->timeFound && !scan->shapeFound && m_time.field.empty()))
                     inner = scan;
@@ -706,6 +723,8 @@ bool JsonParser::fastHeader(std::string_view line, EventHeader &out, ParseResult
     scan.out = &header;
     scan.sample = false;
     m_pathLen = 0;
+    if (m_path.size() < m_maxHeaderName + kPathSlack)
+        m_path.resize(m_maxHeaderName + kPathSlack);
     if (!fastObject(c, &scan, 0, true))
         return false;
     skipSpace(c.p);

@@ -4,6 +4,7 @@
 #include "weir/common/text.h"
 #include "weir/common/time_util.h"
 
+#include <algorithm>
 #include <cstring>
 #include <ctime>
 
@@ -627,7 +628,15 @@ inline bool isoSecondsAndZone(std::string_view s, int64_t &ns) {
         ++p;
         if (p >= n || !isDigit(s[p]))
             return false;
-        fraction(s, p, nanos);
+        // As fraction(): the first nine digits count, without a division per digit.
+        static constexpr int64_t kScale[10] = {1000000000, 100000000, 10000000, 1000000, 100000,
+                                               10000,      1000,      100,      10,      1};
+        const size_t first = p;
+        for (; p < n && isDigit(s[p]); ++p) {
+            if (p - first < 9)
+                nanos = nanos * 10 + (s[p] - '0');
+        }
+        nanos *= kScale[std::min<size_t>(p - first, 9)];
     }
     int64_t offset = 0;
     if (p + 1 == n && s[p] == 'Z') {
