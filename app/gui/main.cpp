@@ -17,6 +17,7 @@
 #include <QFileInfo>
 #include <QSettings>
 #include <algorithm>
+#include <clocale>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -173,6 +174,9 @@ int main(int argc, char **argv) {
     weir::app::GuiOptions &options = args.options;
 
     QApplication app(argc, argv);
+    // QApplication took the user's locale for the C library too; numbers in logs, rules and
+    // library settings (librdkafka's, mosquitto's) are written with a '.' whatever it is.
+    std::setlocale(LC_NUMERIC, "C");
     QApplication::setOrganizationName(QStringLiteral("weir"));
     QApplication::setApplicationName(QStringLiteral("weir"));
     QApplication::setApplicationDisplayName(QStringLiteral("Weir"));

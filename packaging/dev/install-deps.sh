@@ -10,8 +10,9 @@ core=(librdkafka-dev libmosquitto-dev libsimdjson-dev libre2-dev libmaxminddb-de
 # qtkeychain-qt5-dev: passwords in the system keychain (Secret Service, KWallet).
 gui=(qtbase5-dev libqt5charts5-dev libqt5svg5-dev qttools5-dev-tools qtkeychain-qt5-dev)
 # gnome-keyring, dbus-daemon, dbus-bin: a private Secret Service for the keychain test.
+# locales: localedef's sources, for the tests that run in a comma-decimal locale.
 test=(googletest libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth mosquitto
-      mosquitto-clients kcat clang libclang-rt-14-dev gnome-keyring dbus-daemon dbus-bin)
+      mosquitto-clients kcat clang libclang-rt-14-dev gnome-keyring dbus-daemon dbus-bin locales)
 bench=(libbenchmark-dev goaccess time) # bench/replay_access_log.sh compares with goaccess
 # Debian package, man pages, icons and their validators (build and test the .deb).
 pkg=(dpkg-dev file help2man librsvg2-bin desktop-file-utils appstream)

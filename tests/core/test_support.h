@@ -3,6 +3,7 @@
 // Small helpers shared by the test suites: temporary directories and files, running weir-cli,
 // memory probes.
 
+#include <clocale>
 #include <cstdio>
 #include <cstdlib>
 #include <dirent.h>
@@ -83,6 +84,34 @@ public:
 
 private:
     std::string m_path;
+};
+
+// The calling process in a German locale, where the decimal point is a comma, as a GUI runs
+// when that is the user's locale (QApplication takes it for the C library). The locale is
+// compiled with localedef into a temporary directory named by LOCPATH, so nothing is installed;
+// localedef's sources come with Debian's `locales` package. ok() is false when it cannot be
+// made. Puts the C locale back on destruction.
+class CommaLocale {
+public:
+    CommaLocale() {
+        const std::string cmd =
+            "localedef -i de_DE -c -f UTF-8 '" + m_dir.path() + "/de_DE.UTF-8' >/dev/null 2>&1";
+        if (std::system(cmd.c_str()) == -1)
+            return;
+        ::setenv("LOCPATH", m_dir.path().c_str(), 1);
+        m_ok = std::setlocale(LC_ALL, "de_DE.UTF-8") != nullptr;
+    }
+    ~CommaLocale() {
+        std::setlocale(LC_ALL, "C");
+        ::unsetenv("LOCPATH");
+    }
+    CommaLocale(const CommaLocale &) = delete;
+    CommaLocale &operator=(const CommaLocale &) = delete;
+    bool ok() const { return m_ok; }
+
+private:
+    TempDir m_dir;
+    bool m_ok = false;
 };
 
 // The whole content of a file; "" when it cannot be read.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/alert/condition.h"
 
+#include "weir/common/text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -206,7 +208,7 @@ private:
     bool number() {
         const char *b = m_s.data() + m_pos;
         char *e = nullptr;
-        double v = std::strtod(b, &e);
+        double v = strtodC(b, &e);
         // strtod would read past the view in theory; the text is a std::string's data, so
         // it is NUL-terminated.
         if (e == b)

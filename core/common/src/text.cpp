@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <locale.h>
 
 namespace weir {
 
@@ -247,6 +248,28 @@ bool parseDecimalFast(const char *p, const char *end, double &out) {
 
 } // namespace
 
+namespace {
+
+// The C locale, made once (thread-safe static initialisation) and kept for the process.
+locale_t cLocale() {
+    static const locale_t c = ::newlocale(LC_ALL_MASK, "C", static_cast<locale_t>(nullptr));
+    return c;
+}
+
+} // namespace
+
+double strtodC(const char *s, char **end) {
+    return ::strtod_l(s, end, cLocale());
+}
+
+int vsnprintfC(char *buf, size_t size, const char *fmt, va_list ap) {
+    // uselocale changes the calling thread's locale only; the previous one is put back.
+    const locale_t previous = ::uselocale(cLocale());
+    const int n = std::vsnprintf(buf, size, fmt, ap);
+    ::uselocale(previous);
+    return n;
+}
+
 bool parseDouble(std::string_view s, double &out) {
     if (s.empty() || s.size() > 64)
         return false;
@@ -256,7 +279,7 @@ bool parseDouble(std::string_view s, double &out) {
     std::memcpy(buf, s.data(), s.size());
     buf[s.size()] = '\0';
     char *end = nullptr;
-    out = std::strtod(buf, &end);
+    out = strtodC(buf, &end);
     return end == buf + s.size() && std::isfinite(out);
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "weir/source/demo_source.h"
 
+#include "weir/common/text.h"
 #include "weir/common/time_util.h"
 
 #include <algorithm>
@@ -49,7 +50,7 @@ void appendf(std::string &out, const char *fmt, ...) {
     char buf[512];
     va_list ap;
     va_start(ap, fmt);
-    const int n = std::vsnprintf(buf, sizeof buf, fmt, ap);
+    const int n = vsnprintfC(buf, sizeof buf, fmt, ap); // "%.4f" with a '.' in any locale
     va_end(ap);
     if (n > 0)
         out.append(buf, std::min<size_t>(static_cast<size_t>(n), sizeof buf - 1));

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../test_support.h"
 #include "weir/alert/condition.h"
 #include "weir/alert/condition_set.h"
 
@@ -40,6 +41,17 @@ TEST(Condition, ThresholdOnAPercentile) {
     EXPECT_DOUBLE_EQ(r.value, 801);
     v = 800;
     EXPECT_EQ(c.evaluate(&v).verdict, Verdict::False);
+}
+
+// Rules are read the same in a GUI running in a locale whose decimal point is a comma.
+TEST(Condition, NumbersHaveADecimalPointInACommaLocale) {
+    weir::test::CommaLocale comma;
+    ASSERT_TRUE(comma.ok()) << "cannot make a de_DE locale (apt-get install locales)";
+    const Condition c = parseOk("mean(SPEED) < 0.5 * ref.mean(SPEED) + 1.25");
+    const double values[] = {26.2, 50};
+    EXPECT_EQ(c.evaluate(values).verdict, Verdict::True); // 26.2 < 0.5 * 50 + 1.25
+    const double faster[] = {26.3, 50};
+    EXPECT_EQ(c.evaluate(faster).verdict, Verdict::False);
 }
 
 TEST(Condition, RatioOfFilteredCountsReportsTheRatio) {

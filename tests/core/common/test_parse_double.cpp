@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // parseDouble's fast decimal path against strtod, bit for bit.
+#include "../test_support.h"
 #include "weir/common/text.h"
 
 #include <cmath>
+#include <cstdarg>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -171,4 +173,39 @@ TEST(ParseDouble, EveryBitPatternRoundTripsThroughShortestText) {
         double back = 0;
         EXPECT_TRUE(expectSame(buf) && parseDouble(buf, back)) << buf;
     }
+}
+
+// In a locale whose decimal point is a comma (a GUI in the user's German locale), numbers still
+// read and print with a '.': the fast path never looked at the locale, and strtod's part and
+// printf's are made in the C locale.
+TEST(ParseDouble, TheDecimalPointIsADotInACommaLocale) {
+    const std::vector<std::string> texts = {"0.12345678901234567890123", "1.5e300", "2.5e-30",
+                                            "0.5", "-12.75"};
+    std::vector<double> inC;
+    for (const std::string &t : texts) {
+        double v = 0;
+        ASSERT_TRUE(parseDouble(t, v)) << t;
+        inC.push_back(v);
+    }
+    weir::test::CommaLocale comma;
+    ASSERT_TRUE(comma.ok()) << "cannot make a de_DE locale (apt-get install locales)";
+    char *end = nullptr;
+    EXPECT_EQ(std::strtod("0.5", &end), 0.0); // the premise: the C library now stops at '.'
+    EXPECT_STREQ(end, ".5");
+    for (size_t i = 0; i < texts.size(); ++i) {
+        double v = 0;
+        EXPECT_TRUE(parseDouble(texts[i], v)) << texts[i];
+        EXPECT_EQ(bitsOf(v), bitsOf(inC[i])) << texts[i];
+    }
+    EXPECT_EQ(strtodC("2.5", &end), 2.5);
+    EXPECT_STREQ(end, "");
+    const auto print = [](const char *fmt, ...) {
+        char buf[32];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintfC(buf, sizeof buf, fmt, ap);
+        va_end(ap);
+        return std::string(buf);
+    };
+    EXPECT_EQ(print("%.4f", 32.8291), "32.8291");
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <cstdarg>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -23,6 +24,11 @@ bool parseInt64(std::string_view s, int64_t &out);
 // than 64 bytes or not finite). Plain decimals with at most 2^53 as significand and a decimal
 // exponent within +-22 take an exact fast path (same bits as strtod), the rest strtod.
 bool parseDouble(std::string_view s, double &out);
+// strtod in the C locale whatever the process's locale (a GUI runs in the user's, where the
+// decimal point may be a comma): a '.' is always the decimal point.
+double strtodC(const char *s, char **end);
+// vsnprintf in the C locale whatever the process's locale (see strtodC).
+int vsnprintfC(char *buf, size_t size, const char *fmt, va_list ap);
 // Shortest round-trip representation of a double, JSON-compatible ("1e+300", "0.1", "-3").
 void appendDouble(std::string &out, double v);
 
