@@ -46,6 +46,17 @@ std::string writeMixedFile(const QTemporaryDir &dir) {
     return path;
 }
 
+// Adds the mixed file (writeMixedFile) to `engine` as a file source read with `format`; returns
+// the file's path.
+std::string addMixedFile(weir::engine::Engine &engine, const QTemporaryDir &dir,
+                         const std::string &format) {
+    weir::source::FileSource::Options fo;
+    fo.path = writeMixedFile(dir);
+    fo.format = format;
+    engine.addSource(std::make_unique<weir::source::FileSource>(fo));
+    return fo.path;
+}
+
 // Applies snapshots until `done` holds (at most ~30 s).
 template<typename Pred>
 std::shared_ptr<const weir::engine::Snapshot> pump(weir::engine::Engine &engine, MainWindow &window,
@@ -85,10 +96,7 @@ void TestDeadLettersWorkflow::goToPositionSelectsTheNearestRow() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     weir::engine::Engine engine;
-    weir::source::FileSource::Options fo;
-    fo.path = writeMixedFile(dir);
-    fo.format = "combined";
-    engine.addSource(std::make_unique<weir::source::FileSource>(fo));
+    addMixedFile(engine, dir, "combined");
     MainWindow window;
     window.show();
     engine.start();
@@ -124,10 +132,7 @@ void TestDeadLettersWorkflow::reparseTurnsDeadLettersIntoRows() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     weir::engine::Engine engine;
-    weir::source::FileSource::Options fo;
-    fo.path = writeMixedFile(dir);
-    fo.format = "combined";
-    engine.addSource(std::make_unique<weir::source::FileSource>(fo));
+    addMixedFile(engine, dir, "combined");
     MainWindow window;
     window.show();
     // As the GUI controller wires it.
@@ -195,10 +200,7 @@ void TestDeadLettersWorkflow::workbenchFromToolsMenuAppliesAFormat() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     weir::engine::Engine engine;
-    weir::source::FileSource::Options fo;
-    fo.path = writeMixedFile(dir);
-    fo.format = "combined";
-    engine.addSource(std::make_unique<weir::source::FileSource>(fo));
+    const std::string path = addMixedFile(engine, dir, "combined");
     MainWindow window;
     window.show();
     engine.start();
@@ -220,7 +222,7 @@ void TestDeadLettersWorkflow::workbenchFromToolsMenuAppliesAFormat() {
     QVERIFY(dialog->isVisible());
     auto *source = dialog->findChild<QComboBox *>(QStringLiteral("workbenchSource"));
     QVERIFY(source && source->isVisibleTo(dialog));
-    QCOMPARE(dialog->currentSource(), QString::fromStdString(fo.path));
+    QCOMPARE(dialog->currentSource(), QString::fromStdString(path));
     // The sample: the source's dead letters first, then its events.
     QCOMPARE(dialog->format(), QStringLiteral("combined"));
     QCOMPARE(dialog->inUseText(), QStringLiteral("combined, as chosen"));
@@ -235,7 +237,7 @@ void TestDeadLettersWorkflow::workbenchFromToolsMenuAppliesAFormat() {
     QVERIFY(apply && apply->isVisibleTo(dialog));
     apply->click();
     QCOMPARE(applied.count(), 1);
-    QCOMPARE(applied.at(0).at(0).toString(), QString::fromStdString(fo.path));
+    QCOMPARE(applied.at(0).at(0).toString(), QString::fromStdString(path));
     QCOMPARE(applied.at(0).at(1).toString(), QStringLiteral("json"));
     engine.stop();
 }
@@ -245,10 +247,7 @@ void TestDeadLettersWorkflow::workbenchShowsTheAutoDetectedFormat() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     weir::engine::Engine engine;
-    weir::source::FileSource::Options fo;
-    fo.path = writeMixedFile(dir);
-    fo.format = "auto";
-    engine.addSource(std::make_unique<weir::source::FileSource>(fo));
+    addMixedFile(engine, dir, "auto");
     MainWindow window;
     window.show();
     engine.start();
