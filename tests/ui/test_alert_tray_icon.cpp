@@ -100,7 +100,7 @@ void TestAlertTrayIcon::pendingAlertsShowNoIcon() {
     auto r = std::make_shared<alert::AlertResults>();
     r->active.push_back({"hot", "a", "critical", alert::AlertState::Pending, TimestampNs{0}, 95});
     alert::Transition t;
-    t.rule = "hot";
+    t.setRule("hot", "");
     t.key = "a";
     t.state = alert::AlertState::Pending;
     r->recent.push_back(t);

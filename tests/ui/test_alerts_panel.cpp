@@ -21,10 +21,10 @@
 #include <QAbstractItemModelTester>
 #include <QDockWidget>
 #include <QItemSelectionModel>
-#include <QLabel>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QTableView>
@@ -49,10 +49,9 @@ std::string hotAtTheEndCsv() {
 
 alert::Transition transition(std::string rule, std::string key, alert::AlertState s) {
     alert::Transition t;
-    t.rule = std::move(rule);
+    t.setRule(rule, "critical");
     t.key = std::move(key);
     t.state = s;
-    t.severity = "critical";
     t.value = 95;
     return t;
 }

@@ -48,9 +48,9 @@ QVariant AlertHistoryModel::data(const QModelIndex &index, int role) const {
             return QString::fromLatin1(alert::alertStateName(t->state).data(),
                                        static_cast<int>(alert::alertStateName(t->state).size()));
         case SeverityColumn:
-            return QString::fromStdString(t->severity);
+            return QString::fromStdString(t->severity());
         case RuleColumn:
-            return QString::fromStdString(t->rule);
+            return QString::fromStdString(t->rule());
         case KeyColumn:
             return QString::fromStdString(t->key);
         case ValueColumn:
@@ -65,14 +65,14 @@ QVariant AlertHistoryModel::data(const QModelIndex &index, int role) const {
         }
     case Qt::DecorationRole:
         if (index.column() == StateColumn && t->state == alert::AlertState::Firing)
-            return ActiveAlertsModel::severityColor(t->severity);
+            return ActiveAlertsModel::severityColor(t->severity());
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() == ValueColumn)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case RuleRole:
-        return QString::fromStdString(t->rule);
+        return QString::fromStdString(t->rule());
     case KeyRole:
         return QString::fromStdString(t->key);
     case StateRole:

@@ -29,7 +29,7 @@ AlertNotifier::Decision AlertNotifier::update(const alert::AlertResults *results
         const alert::Transition &t = results->recent[i];
         if (t.state != alert::AlertState::Firing)
             continue;
-        if (silenced && silenced(t.rule, t.key))
+        if (silenced && silenced(t.rule(), t.key))
             ++d.silenced;
         else
             d.notify.push_back(t);
@@ -75,16 +75,16 @@ void AlertTray::apply(const alert::AlertResults *results,
         QString body;
         if (m_last.notify.size() == 1) {
             const alert::Transition &t = m_last.notify.front();
-            title = tr("Alert firing: %1").arg(QString::fromStdString(t.rule));
+            title = tr("Alert firing: %1").arg(QString::fromStdString(t.rule()));
             body =
                 (t.key.empty() ? QString() : QString::fromStdString(t.key) + QStringLiteral(": ")) +
                 tr("value %1 (%2)")
-                    .arg(alertValueText(t.value), QString::fromStdString(t.severity));
+                    .arg(alertValueText(t.value), QString::fromStdString(t.severity()));
         } else {
             title = tr("%n alerts firing", nullptr, static_cast<int>(m_last.notify.size()));
             QStringList rules;
             for (const auto &t : m_last.notify) {
-                const QString r = QString::fromStdString(t.rule);
+                const QString r = QString::fromStdString(t.rule());
                 if (!rules.contains(r) && rules.size() < 5)
                     rules << r;
             }

@@ -180,7 +180,7 @@ void AlertsPanel::jumpToEvidence(bool fromHistory) {
     } else if (const alert::ActiveAlert *a = m_active->alertAt(currentActiveRow())) {
         // The latest transition of this rule and key carries the window evaluated.
         for (auto it = m_results->recent.rbegin(); it != m_results->recent.rend(); ++it) {
-            if (it->rule == a->rule && it->key == a->key) {
+            if (it->rule() == a->rule && it->key == a->key) {
                 evidence = &*it;
                 break;
             }
@@ -197,7 +197,7 @@ void AlertsPanel::jumpToEvidence(bool fromHistory) {
     const bool hasWindow = evidence->window.start != evidence->window.end;
     const int64_t start = hasWindow ? evidence->window.start.value : evidence->time.value;
     const int64_t end = hasWindow ? evidence->window.end.value : evidence->time.value;
-    Q_EMIT evidenceRequested(start, end, QString::fromStdString(evidence->rule),
+    Q_EMIT evidenceRequested(start, end, QString::fromStdString(evidence->rule()),
                              QString::fromStdString(evidence->key));
 }
 

@@ -165,8 +165,9 @@ struct RuleKeyState {
 
 struct AlertEngine::Rule {
     RuleSpec spec;
-    uint32_t index = 0; // in the rules file; transitions are reported in this order
-    std::string path;   // "rules[name]" for messages
+    uint32_t index = 0;               // in the rules file; transitions are reported in this order
+    std::string path;                 // "rules[name]" for messages
+    const RuleLabel *label = nullptr; // name and severity, as transitions carry them
     // Absence rules
     std::optional<query::Query> filterQuery;
     std::optional<query::Matcher> filter;
@@ -227,6 +228,7 @@ struct AlertEngine::Group {
     std::vector<uint32_t> paneKeys;
     bool identityKeys = false; // paneKeys[i] == i for every pane
     std::vector<TimestampNs> paneTimes;
+    std::vector<window::Window> paneWindows; // panes[i].window, read without the pane
     // Column-major: paneValues[c * panes + i] is column c of pane i; columns are the main
     // aggregates, then the reference aggregates (of the pane's reference key and window).
     std::vector<double> paneValues;
@@ -258,15 +260,43 @@ const std::vector<std::string> *Evidence::intern(const std::vector<std::string> 
     return &*lists.insert(texts).first;
 }
 
-Evidence::Evidence(const std::vector<std::string> *texts, const double *values)
-    : m_texts(texts) {
+void Evidence::setMore(const double *values, size_t count) {
+    m_more = std::make_unique<double[]>(count);
+    std::copy(values, values + count, m_more.get());
+}
+
+Evidence::Evidence(const Evidence &other)
+    : m_texts(other.m_texts)
+    , m_inline(other.m_inline) {
     const size_t n = size();
-    for (size_t i = 0; i < n; ++i) {
-        if (i < kInline)
-            m_inline[i] = values[i];
-        else
-            m_more.push_back(values[i]);
+    if (n > kInline) {
+        m_more = std::make_unique<double[]>(n - kInline);
+        std::copy(other.m_more.get(), other.m_more.get() + (n - kInline), m_more.get());
     }
+}
+
+Evidence &Evidence::operator=(const Evidence &other) {
+    if (this != &other)
+        *this = Evidence(other);
+    return *this;
+}
+
+const RuleLabel *RuleLabel::intern(std::string_view name, std::string_view severity) {
+    // Like Evidence::intern: set nodes never move and are never erased.
+    struct Less {
+        bool operator()(const RuleLabel &a, const RuleLabel &b) const {
+            return a.name != b.name ? a.name < b.name : a.severity < b.severity;
+        }
+    };
+    static std::mutex mutex;
+    static std::set<RuleLabel, Less> labels;
+    const std::lock_guard<std::mutex> lock(mutex);
+    return &*labels.insert(RuleLabel{std::string(name), std::string(severity)}).first;
+}
+
+const std::string &Transition::emptyText() {
+    static const std::string empty;
+    return empty;
 }
 
 AlertEngine::~AlertEngine() = default;
@@ -284,6 +314,7 @@ std::unique_ptr<AlertEngine> AlertEngine::create(std::vector<RuleSpec> specs, st
         rule->index = static_cast<uint32_t>(r);
         RuleSpec &s = rule->spec;
         rule->path = "rules[" + s.name + "]";
+        rule->label = RuleLabel::intern(s.name, s.severity);
         const auto fail = [&](const std::string &field, const std::string &message) {
             if (error)
                 *error = rule->path + "." + field + ": " + message;
@@ -446,27 +477,44 @@ void AlertEngine::setCatalog(const query::SourceCatalog &catalog) {
     }
 }
 
-void AlertEngine::restoreRuleOrder(size_t from) {
-    // Groups run in the order of their first rule, so one call's transitions can interleave
-    // rules differently from a rule-by-rule run: restore rule order (stable within a rule).
-    const auto byRule = [](const Found &a, const Found &b) { return a.rule < b.rule; };
-    const auto first = m_out.begin() + static_cast<std::ptrdiff_t>(from);
-    if (m_out.size() - from < 2 || std::is_sorted(first, m_out.end(), byRule))
-        return;
-    // A stable counting sort by rule index: linear in the transitions (a close can report
-    // hundreds of thousands).
-    std::vector<uint32_t> start(m_rules.size() + 1, 0);
-    for (auto it = first; it != m_out.end(); ++it)
-        ++start[it->rule + 1];
-    for (size_t r = 1; r < start.size(); ++r)
-        start[r] += start[r - 1];
-    // The records stay where they are: only their order (4-byte indices) is sorted.
-    const size_t ordered = m_order.size();
-    m_order.resize(m_out.size());
-    for (size_t i = ordered; i < from; ++i)
-        m_order[i] = static_cast<uint32_t>(i);
-    for (size_t i = from; i < m_out.size(); ++i)
-        m_order[from + start[m_out[i].rule]++] = static_cast<uint32_t>(i);
+void AlertEngine::evaluateDrained() {
+    // One group drained and no absence transitions (the usual case): its rules are in file
+    // order already.
+    if (m_absenceOut.empty()) {
+        if (m_drained.size() == 1) {
+            Group &g = *m_drained.front();
+            for (Rule *rule : g.rules)
+                evaluate(g, *rule);
+        }
+        if (m_drained.size() <= 1) {
+            m_drained.clear();
+            return;
+        }
+    }
+    // Several units reported: every rule of the drained groups and every absence rule that
+    // reported, by rule index (each group's rules and m_absenceOut are in rule order each).
+    std::vector<Rule *> &rules = m_ruleScratch;
+    rules.clear();
+    for (Group *g : m_drained)
+        rules.insert(rules.end(), g->rules.begin(), g->rules.end());
+    for (size_t i = 0; i < m_absenceOut.size(); ++i) {
+        if (i == 0 || m_absenceOut[i].rule != m_absenceOut[i - 1].rule)
+            rules.push_back(m_rules[m_absenceOut[i].rule].get());
+    }
+    std::sort(rules.begin(), rules.end(),
+              [](const Rule *a, const Rule *b) { return a->index < b->index; });
+    size_t absence = 0;
+    for (Rule *rule : rules) {
+        if (rule->group) {
+            evaluate(*rule->group, *rule);
+            continue;
+        }
+        for (; absence < m_absenceOut.size() && m_absenceOut[absence].rule == rule->index;
+             ++absence)
+            m_pending.push_back(std::move(m_absenceOut[absence].transition));
+    }
+    m_drained.clear();
+    m_absenceOut.clear();
 }
 
 void AlertEngine::holdSource(SourceId lane, int64_t nowNs) {
@@ -479,7 +527,6 @@ void AlertEngine::holdSource(SourceId lane, int64_t nowNs) {
 
 void AlertEngine::process(const store::EventRecord &record, std::string_view raw,
                           const parse::FieldList &fields, int64_t nowNs, SourceId lane) {
-    const size_t mark = m_out.size();
     m_scratch.fields = fields.fields;
     for (const Unit &unit : m_units) {
         if (Rule *rulePtr = unit.absence) {
@@ -495,8 +542,9 @@ void AlertEngine::process(const store::EventRecord &record, std::string_view raw
                 ++m_evaluations;
                 if (ks.machine.step(t, Observation::False, rule.spec.stateOptions) ==
                     AlertState::Resolved)
-                    m_out.push_back(
-                        Found{rule.index, 0, &key, AlertState::Resolved, t, kNaN, {}, 0});
+                    m_absenceOut.push_back(
+                        {rule.index,
+                         Transition(rule.label, key, AlertState::Resolved, t, kNaN, {})});
             }
             ks.lastSeen = std::max(ks.lastSeen, record.time);
             rule.maxTime = std::max(rule.maxTime, record.time.value);
@@ -524,7 +572,7 @@ void AlertEngine::process(const store::EventRecord &record, std::string_view raw
         if (g.main->hasPanes() || (g.ref && g.ref->hasPanes()))
             drain(g);
     }
-    restoreRuleOrder(mark);
+    evaluateDrained();
 }
 
 void AlertEngine::drainAbsence(Rule &rule) {
@@ -551,14 +599,10 @@ void AlertEngine::drainAbsence(Rule &rule) {
         ++m_evaluations;
         StateMachineOptions immediate;
         if (ks.machine.step(at, Observation::True, immediate) == AlertState::Firing)
-            m_out.push_back(Found{rule.index,
-                                  0,
-                                  key,
-                                  AlertState::Firing,
-                                  at,
-                                  static_cast<double>(at.value - ks.lastSeen.value) / 1e9,
-                                  {},
-                                  0});
+            m_absenceOut.push_back(
+                {rule.index,
+                 Transition(rule.label, *key, AlertState::Firing, at,
+                            static_cast<double>(at.value - ks.lastSeen.value) / 1e9, {})});
     }
 }
 
@@ -602,6 +646,7 @@ void AlertEngine::drain(Group &g) {
     const size_t refAggs = g.aggregates[1].size();
     g.paneKeys.resize(n);
     g.paneTimes.resize(n);
+    g.paneWindows.resize(n);
     g.paneValues.assign(n * (aggs + refAggs), kNaN);
     const std::unordered_map<std::string, std::vector<double>> *refs = nullptr;
     const window::Window *refWindow = nullptr;
@@ -610,11 +655,15 @@ void AlertEngine::drain(Group &g) {
     const size_t columns = aggs + refAggs;
     for (size_t i = 0; i < n; ++i) {
         const window::Pane &pane = g.panes[i];
-        const uint32_t k = g.keyOf(pane.key);
+        // Pane i is usually key i (the same keys, in the same order, at every close).
+        const uint32_t k = i < g.keyNames.size() && g.keyNames[i] == pane.key
+                               ? static_cast<uint32_t>(i)
+                               : g.keyOf(pane.key);
         const TimestampNs t = std::max(pane.window.end, g.lastEval[k]);
         g.lastEval[k] = t;
         g.paneKeys[i] = k;
         g.paneTimes[i] = t;
+        g.paneWindows[i] = pane.window;
         for (size_t c = 0; c < aggs && c < pane.values.size(); ++c)
             g.paneValues[c * n + i] = toDouble(pane.values[c]);
         if (refAggs == 0)
@@ -645,8 +694,7 @@ void AlertEngine::drain(Group &g) {
     for (size_t c = 0; c < columns; ++c)
         g.columnPointers[c] = g.paneValues.data() + c * n;
     g.conditions.begin(g.columnPointers.data(), n);
-    for (Rule *rule : g.rules)
-        evaluate(g, *rule);
+    m_drained.push_back(&g); // its rules evaluate these panes in evaluateDrained()
 
     // Reference values are needed until the main side's late panes can no longer come.
     if (g.ref) {
@@ -719,6 +767,8 @@ void AlertEngine::evaluate(Group &g, Rule &rule) {
     // many rules: fetch them ahead (the slot 16 candidates ahead, the state 8 ahead).
     const uint32_t *slots = rule.stateSlot.data();
     const uint32_t *paneKeys = g.paneKeys.data();
+    m_evidence.resize(rule.columns.size());
+    double *evidence = m_evidence.data();
     for (size_t j = 0; j < count; ++j) {
         if (j + 16 < count)
             __builtin_prefetch(slots + paneKeys[todo[j + 16]]);
@@ -787,10 +837,10 @@ void AlertEngine::evaluate(Group &g, Rule &rule) {
                        : fast && ks.machine.state() == AlertState::Firing ? kFiringFast
                                                                           : kHasState;
         if (state != AlertState::Normal) {
-            m_out.push_back(Found{rule.index, k, nullptr, state, t, result.value, g.panes[i].window,
-                                  m_evidence.size()});
             for (size_t v = 0; v < rule.columns.size(); ++v)
-                m_evidence.push_back(g.paneValues[rule.columns[v] * n + i]);
+                evidence[v] = g.paneValues[rule.columns[v] * n + i];
+            m_pending.emplace_back(rule.label, g.keyNames[k], state, t, result.value,
+                                   g.paneWindows[i], rule.aggregateTexts, evidence);
         }
         if (release) {
             // Back in the initial state: drop the state (the last one takes its place).
@@ -809,18 +859,16 @@ void AlertEngine::evaluate(Group &g, Rule &rule) {
 }
 
 void AlertEngine::endSource(SourceId source) {
-    const size_t mark = m_out.size();
     for (auto &g : m_groups) {
         g->main->endSource(source);
         if (g->ref)
             g->ref->endSource(source);
         drain(*g);
     }
-    restoreRuleOrder(mark);
+    evaluateDrained();
 }
 
 void AlertEngine::endAll() {
-    const size_t mark = m_out.size();
     for (const Unit &unit : m_units) {
         if (unit.absence) {
             drainAbsence(*unit.absence);
@@ -832,11 +880,10 @@ void AlertEngine::endAll() {
         g.main->endAll();
         drain(g);
     }
-    restoreRuleOrder(mark);
+    evaluateDrained();
 }
 
 void AlertEngine::onProcessingTime(int64_t nowNs) {
-    const size_t mark = m_out.size();
     for (auto &g : m_groups) {
         g->main->onProcessingTime(nowNs);
         if (g->ref)
@@ -844,29 +891,24 @@ void AlertEngine::onProcessingTime(int64_t nowNs) {
         if (g->main->hasPanes() || (g->ref && g->ref->hasPanes()))
             drain(*g);
     }
-    restoreRuleOrder(mark);
+    evaluateDrained();
 }
 
 void AlertEngine::takeTransitions(std::vector<Transition> &out) {
-    if (out.capacity() < out.size() + m_out.size())
-        out.reserve(std::max(out.size() + m_out.size(), 2 * out.capacity()));
-    for (size_t i = 0; i < m_out.size(); ++i) {
-        const Found &f = m_out[i < m_order.size() ? m_order[i] : i];
-        const Rule &rule = *m_rules[f.rule];
-        Transition &t = out.emplace_back();
-        t.rule = rule.spec.name;
-        t.key = rule.group ? rule.group->keyNames[f.key] : *f.keyText;
-        t.state = f.state;
-        t.time = f.time;
-        t.value = f.value;
-        t.severity = rule.spec.severity;
-        t.window = f.window;
-        if (rule.group)
-            t.evidence = Evidence(rule.aggregateTexts, m_evidence.data() + f.evidence);
+    if (out.empty() && out.capacity() >= m_pending.size()) {
+        // The caller's cleared vector becomes the next buffer: no transition is moved, and
+        // both buffers keep capacity for a burst this big (their pages are not faulted in
+        // again at the next one).
+        out.swap(m_pending);
+        return;
     }
-    m_out.clear();
-    m_order.clear();
-    m_evidence.clear();
+    // The caller's vector holds transitions, or is too small to be the next buffer: it grows,
+    // and the engine keeps its own.
+    if (out.capacity() < out.size() + m_pending.size())
+        out.reserve(std::max(out.size() + m_pending.size(), 2 * out.capacity()));
+    out.insert(out.end(), std::make_move_iterator(m_pending.begin()),
+               std::make_move_iterator(m_pending.end()));
+    m_pending.clear();
 }
 
 std::vector<ActiveAlert> AlertEngine::active() const {
@@ -905,7 +947,7 @@ std::vector<ActiveAlert> AlertEngine::active() const {
 
 std::string transitionJson(const Transition &t) {
     std::string out = "{\"rule\":";
-    appendJsonString(out, t.rule);
+    appendJsonString(out, t.rule());
     out += ",\"key\":";
     appendJsonString(out, t.key);
     out += ",\"state\":";
@@ -915,7 +957,7 @@ std::string transitionJson(const Transition &t) {
     out += "\",\"value\":";
     appendDouble(out, t.value); // NaN and infinities become null
     out += ",\"severity\":";
-    appendJsonString(out, t.severity);
+    appendJsonString(out, t.severity());
     if (t.window.end.value != 0 || t.window.start.value != 0) {
         out += ",\"window_start\":\"";
         appendRfc3339Ms(out, t.window.start);

@@ -32,7 +32,7 @@ RulePreview previewRules(std::string_view rulesJson, const store::StoreSnapshot 
             ++out.transitions;
             const bool firing = t.state == AlertState::Firing;
             out.firing += firing ? 1 : 0;
-            const auto it = byName.find(t.rule);
+            const auto it = byName.find(t.rule());
             if (it == byName.end())
                 continue;
             ++out.rules[it->second].transitions;

@@ -337,7 +337,7 @@ TEST(AlertEngine, SharedRulesReportWhatEachRuleReportsAlone) {
         for (const auto &t : own)
             expected.push_back(transitionJson(t));
         for (const auto &t : together) {
-            if (t.rule == own.front().rule)
+            if (t.rule() == own.front().rule())
                 got.push_back(transitionJson(t));
         }
         EXPECT_EQ(got, expected) << r;
@@ -457,7 +457,7 @@ TEST(AlertEngine, TransitionsOfOneEventInRuleOrderWithTheirEvidence) {
     engine.reset();
     std::string order;
     for (const Transition &t : ts)
-        order += t.rule + ":" + t.key + "=" + std::string(alertStateName(t.state)) + " ";
+        order += t.rule() + ":" + t.key + "=" + std::string(alertStateName(t.state)) + " ";
     EXPECT_EQ(order, "r0:a=firing r0:b=firing r1:a=firing r1:b=firing r2:a=firing r2:b=firing ");
     ASSERT_EQ(ts.size(), 6u);
     const std::vector<std::string> texts = {"count()", "sum(value)", "min(value)", "max(value)",
@@ -481,4 +481,102 @@ TEST(AlertEngine, TransitionsOfOneEventInRuleOrderWithTheirEvidence) {
                         R"j("max(value)":70,"mean(value)":70})j"),
               std::string::npos)
         << json;
+}
+
+// Absence rules and windowed rules of two window sizes reporting on the same event: one rule
+// order across all of them. Taking into a vector that holds transitions appends to them.
+TEST(AlertEngine, AbsenceAndWindowedTransitionsOfOneEventInRuleOrder) {
+    auto engine = engineFor(R"j([
+        {"name":"r0","window":"fixed:10s","key":["key"],"condition":"max(value) > 50"},
+        {"name":"h1","kind":"absence","key":["key"],"silent_for":"10s"},
+        {"name":"r2","window":"fixed:20s","key":["key"],"condition":"min(value) > 50"},
+        {"name":"h3","kind":"absence","key":["key"],"silent_for":"20s"}])j");
+    ASSERT_TRUE(engine);
+    Feeder feed(*engine);
+    feed.event(1, "a", 60);
+    feed.event(2, "b", 70);
+    std::vector<Transition> ts(1); // taken transitions go after this one
+    ts[0].setRule("earlier", "info");
+    engine->takeTransitions(ts);
+    ASSERT_EQ(ts.size(), 1u);
+    feed.event(25, "c", 0); // closes [0,10) and [0,20); a and b are silent past both deadlines
+    engine->takeTransitions(ts);
+    std::string order;
+    for (const Transition &t : ts)
+        order += t.rule() + ":" + t.key + "=" + std::string(alertStateName(t.state)) + "@" +
+                 std::to_string(t.time.value / kNsPerSecond) + " ";
+    EXPECT_EQ(order, "earlier:=normal@0 r0:a=firing@10 r0:b=firing@10 h1:a=firing@11 "
+                     "h1:b=firing@12 r2:a=firing@20 r2:b=firing@20 h3:a=firing@21 "
+                     "h3:b=firing@22 ");
+    // Taken again into the same cleared vector (it has room: the engine swaps buffers).
+    ts.clear();
+    feed.event(45, "d", 0); // c is silent past both deadlines; the windows of c close
+    engine->takeTransitions(ts);
+    order.clear();
+    for (const Transition &t : ts)
+        order += t.rule() + ":" + t.key + "=" + std::string(alertStateName(t.state)) + "@" +
+                 std::to_string(t.time.value / kNsPerSecond) + " ";
+    EXPECT_EQ(order, "h1:c=firing@35 h3:c=firing@45 ");
+    std::vector<Transition> none;
+    engine->takeTransitions(none);
+    EXPECT_TRUE(none.empty());
+}
+
+namespace {
+
+// A windowed rule "hot" with five aggregates and an absence rule "quiet", both of `severity`,
+// over keys a (value 60 at 1 s) and b (70 at 25 s): the event at 25 s closes [0,10) and leaves
+// a silent past its deadline.
+std::vector<Transition> hotAndQuiet(const std::string &severity, const std::string &threshold) {
+    const std::string json =
+        "[{\"name\":\"hot\",\"window\":\"fixed:10s\",\"key\":[\"key\"],\"severity\":\"" + severity +
+        "\",\"condition\":\"count() + sum(value) + min(value) + max(value) + " + "mean(value) > " +
+        threshold +
+        "\"},{\"name\":\"quiet\",\"kind\":\"absence\",\"key\":[\"key\"],\"silent_for\":\"10s\"," +
+        "\"severity\":\"" + severity + "\"}]";
+    std::vector<Transition> ts;
+    auto engine = engineFor(json);
+    if (!engine)
+        return ts;
+    Feeder feed(*engine);
+    feed.event(1, "a", 60);
+    feed.event(25, "b", 70);
+    engine->takeTransitions(ts);
+    return ts; // the engine and its rules are destroyed here
+}
+
+} // namespace
+
+// A transition names its rule through an interned label: the same pointer for the same name
+// and severity, and valid after its engine and rule set are gone and replaced by rules of the
+// same names (what the rule editor does while snapshots still hold the old transitions).
+TEST(AlertEngine, TransitionsOutliveTheirRuleSet) {
+    std::vector<Transition> old = hotAndQuiet("critical", "0");
+    ASSERT_EQ(old.size(), 2u);
+    const std::vector<std::string> before = {transitionJson(old[0]), transitionJson(old[1])};
+    EXPECT_EQ(old[0].rule(), "hot");
+    EXPECT_EQ(old[1].rule(), "quiet");
+    EXPECT_EQ(old[0].label, RuleLabel::intern("hot", "critical"));
+    EXPECT_NE(old[0].label, RuleLabel::intern("hot", "warning"));
+    const std::vector<Transition> kept = old; // what a snapshot holds: copies
+    old.clear();
+    old.shrink_to_fit();
+    // The rule set is replaced: the same names with another severity and condition.
+    const std::vector<Transition> replaced = hotAndQuiet("info", "1e9");
+    ASSERT_EQ(replaced.size(), 1u); // only the absence rule reports now
+    EXPECT_EQ(replaced[0].rule(), "quiet");
+    EXPECT_EQ(replaced[0].severity(), "info");
+    ASSERT_EQ(kept.size(), 2u);
+    EXPECT_EQ(transitionJson(kept[0]), before[0]);
+    EXPECT_EQ(transitionJson(kept[1]), before[1]);
+    EXPECT_EQ(kept[0].severity(), "critical");
+    EXPECT_EQ(kept[1].severity(), "critical");
+    ASSERT_EQ(kept[0].evidence.size(), 5u);
+    EXPECT_EQ(kept[0].evidence[4].first, "mean(value)");
+    EXPECT_DOUBLE_EQ(kept[0].evidence[4].second, 60);
+    EXPECT_NE(before[0].find(R"j("severity":"critical")j"), std::string::npos) << before[0];
+    // A default transition names no rule.
+    const Transition none;
+    EXPECT_EQ(none.rule(), "");
+    EXPECT_EQ(none.severity(), "");
 }

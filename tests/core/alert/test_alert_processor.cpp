@@ -59,7 +59,7 @@ void checkPublishedAlerts(std::chrono::milliseconds publishInterval) {
     ASSERT_EQ(results.recent.size(), 1u);
     EXPECT_EQ(results.recent[0].key, "b");
     EXPECT_EQ(results.recent[0].state, alert::AlertState::Firing);
-    EXPECT_EQ(results.recent[0].severity, "critical");
+    EXPECT_EQ(results.recent[0].severity(), "critical");
     ASSERT_EQ(results.active.size(), 1u);
     EXPECT_EQ(results.active[0].key, "b");
     // Windows [0,10) .. [30,40) for a and for b, the last one closed by the end of input.

@@ -26,8 +26,19 @@ namespace weir::alert {
 class Evidence {
 public:
     Evidence() = default;
-    // values[i] goes with (*texts)[i]; `texts` comes from intern().
-    Evidence(const std::vector<std::string> *texts, const double *values);
+    // values[i] goes with (*texts)[i]; `texts` comes from intern() (or is null: no evidence).
+    Evidence(const std::vector<std::string> *texts, const double *values)
+        : m_texts(texts) {
+        const size_t n = size();
+        for (size_t i = 0; i < n && i < kInline; ++i)
+            m_inline[i] = values[i];
+        if (n > kInline)
+            setMore(values + kInline, n - kInline);
+    }
+    Evidence(const Evidence &other);
+    Evidence &operator=(const Evidence &other);
+    Evidence(Evidence &&) noexcept = default;
+    Evidence &operator=(Evidence &&) noexcept = default;
     // The process-lifetime copy of `texts`: one per distinct list (it costs the lists' size
     // once, however many engines are created and destroyed). Thread-safe.
     static const std::vector<std::string> *intern(const std::vector<std::string> &texts);
@@ -40,21 +51,63 @@ public:
 
 private:
     static constexpr size_t kInline = 4;
+    void setMore(const double *values, size_t count);
+
+    // First: a transition's destructor reads only its first cache line (key, m_more).
+    std::unique_ptr<double[]> m_more; // the values after the first kInline (size() - kInline)
     const std::vector<std::string> *m_texts = nullptr;
     std::array<double, kInline> m_inline{};
-    std::vector<double> m_more; // the values after the first kInline
 };
 
-// One reported state change of one rule for one key, with its evidence.
-struct Transition {
-    std::string rule;
-    std::string key; // key field values joined with '|'; empty for an unkeyed rule
-    AlertState state = AlertState::Normal;
-    TimestampNs time; // event time of the evaluation (a window's end, a silence deadline)
-    double value = 0; // the condition's reported value; NaN when there is none
+// A rule's name and severity as its transitions carry them: interned for the life of the
+// process (one immutable copy per distinct pair, never freed: the memory is that of the
+// distinct pairs ever loaded), so a transition holds one pointer instead of two strings and
+// stays valid after its engine or rule set is gone (the rule editor replaces rules at
+// runtime; snapshots keep recent transitions). Any thread.
+struct RuleLabel {
+    std::string name;
     std::string severity;
+
+    // The label of (name, severity); the same pointer for the same pair. Thread-safe.
+    static const RuleLabel *intern(std::string_view name, std::string_view severity);
+};
+
+// One reported state change of one rule for one key, with its evidence. Copyable, any
+// thread; nothing in it refers to the engine that reported it.
+struct Transition {
+    Transition() = default;
+    // The evidence is Evidence(evidenceTexts, evidenceValues) (none when the texts are null).
+    Transition(const RuleLabel *ruleLabel, const std::string &keyText, AlertState newState,
+               TimestampNs at, double reported, const window::Window &evaluated,
+               const std::vector<std::string> *evidenceTexts = nullptr,
+               const double *evidenceValues = nullptr)
+        : label(ruleLabel)
+        , key(keyText)
+        , evidence(evidenceTexts, evidenceValues)
+        , state(newState)
+        , time(at)
+        , value(reported)
+        , window(evaluated) {}
+
+    const std::string &rule() const { return label ? label->name : emptyText(); }
+    const std::string &severity() const { return label ? label->severity : emptyText(); }
+    // Sets rule() and severity() (interns the pair: for tests and tools, not per transition).
+    void setRule(std::string_view name, std::string_view severity) {
+        label = RuleLabel::intern(name, severity);
+    }
+
+    // 128 bytes; what its destructor reads (the key's and the evidence's heap pointers) is in
+    // the first 64.
+    const RuleLabel *label = nullptr; // rule() and severity(); interned, or null for none
+    std::string key;                  // key field values joined with '|'; empty for an unkeyed rule
+    Evidence evidence; // the aggregates the state was decided on; empty for absence rules
+    AlertState state = AlertState::Normal;
+    TimestampNs time;        // event time of the evaluation (a window's end, a silence deadline)
+    double value = 0;        // the condition's reported value; NaN when there is none
     window::Window window{}; // the window evaluated (empty for absence rules)
-    Evidence evidence;       // empty for absence rules
+
+private:
+    static const std::string &emptyText();
 };
 
 // An alert that is currently pending, firing, without data or in error.
@@ -116,7 +169,9 @@ public:
     void endAll();
     void onProcessingTime(int64_t nowNs);
 
-    // Moves the transitions reported so far to the end of `out`.
+    // Moves the transitions reported so far to the end of `out`. An empty `out` with room for
+    // them swaps its storage with the engine's: handing back the same (cleared) vector each
+    // time keeps both buffers' capacity, so a burst is neither copied nor faulted in again.
     void takeTransitions(std::vector<Transition> &out);
     std::vector<ActiveAlert> active() const;
 
@@ -132,34 +187,32 @@ private:
         Rule *absence = nullptr;
         Group *group = nullptr;
     };
-    // A transition as evaluation finds it: takeTransitions() builds its Transition (strings,
-    // evidence), so evaluation and reordering move small records only.
-    struct Found {
-        uint32_t rule = 0;                    // index in m_rules
-        uint32_t key = 0;                     // windowed rules: the group's key index
-        const std::string *keyText = nullptr; // absence rules: the key (a node of Rule::keys)
-        AlertState state = AlertState::Normal;
-        TimestampNs time;
-        double value = 0;
-        window::Window window{};
-        size_t evidence = 0; // windowed rules: the first of the rule's values in m_evidence
+    // An absence rule's transition, until the call's transitions are put in rule order.
+    struct AbsenceOut {
+        uint32_t rule = 0; // index in m_rules
+        Transition transition;
     };
     AlertEngine() = default;
+    // Takes a group's panes and prepares their values; its rules evaluate them in
+    // evaluateDrained(), at the end of the call (process, endSource, endAll,
+    // onProcessingTime), so that one call's transitions come out in rule order.
     void drain(Group &group);
     void drainAbsence(Rule &rule);
+    void evaluateDrained();
     void evaluate(Group &group, Rule &rule);
-    void restoreRuleOrder(size_t from);
 
     std::vector<std::unique_ptr<Rule>> m_rules;
     std::vector<std::unique_ptr<Group>> m_groups;
     std::vector<Unit> m_units;
-    std::vector<Found> m_out;       // in report order (rule order within each call)
-    std::vector<double> m_evidence; // the evidence values of m_out's windowed transitions
-    // The order takeTransitions() builds m_out in, where restoreRuleOrder() changed it
-    // (entries past its end are in order).
-    std::vector<uint32_t> m_order;
-    std::vector<uint32_t> m_todo; // scratch: panes a rule must evaluate in full
-    std::vector<uint8_t> m_flags; // scratch: whether each pane is one of them
+    // The transitions reported and not taken yet, in report order (rule order within each
+    // call); takeTransitions() swaps it with the caller's empty vector.
+    std::vector<Transition> m_pending;
+    std::vector<Group *> m_drained;       // the groups drained in this call, not evaluated yet
+    std::vector<AbsenceOut> m_absenceOut; // this call's absence transitions, in rule order
+    std::vector<Rule *> m_ruleScratch;    // scratch: evaluateDrained()'s rule order
+    std::vector<double> m_evidence;       // scratch: one transition's evidence values
+    std::vector<uint32_t> m_todo;         // scratch: panes a rule must evaluate in full
+    std::vector<uint8_t> m_flags;         // scratch: whether each pane is one of them
     uint64_t m_evaluations = 0;
     parse::FieldList m_scratch; // event fields plus the rules' synthetic predicate fields
 };

@@ -54,11 +54,13 @@ public:
     }
 
 private:
+    // 32 bytes: the state and the count share a word (an engine keeps one machine per rule and
+    // key that is not Normal: hundreds of thousands when many alerts fire).
     AlertState m_state = AlertState::Normal;
+    uint32_t m_trueCount = 0;
     TimestampNs m_since{}; // when the current state began
     TimestampNs m_pendingFrom{};
     TimestampNs m_lastTrue{};
-    uint32_t m_trueCount = 0;
 };
 
 } // namespace weir::alert
