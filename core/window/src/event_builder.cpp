@@ -43,6 +43,13 @@ void EventBuilder::joinInto(std::string &out, const std::vector<std::string> &na
 
 InputEvent EventBuilder::build(TimestampNs time, SourceId source, const parse::FieldList &fields,
                                std::string_view raw) {
+    InputEvent e;
+    buildInto(time, source, fields, raw, e, m_values.data());
+    return e;
+}
+
+void EventBuilder::buildInto(TimestampNs time, SourceId source, const parse::FieldList &fields,
+                             std::string_view raw, InputEvent &out, FieldValue *values) {
     std::string_view key;
     if (m_keyFields.size() == 1) {
         // One key field: its text as it is (no copy), as joinInto would give it.
@@ -53,7 +60,7 @@ InputEvent EventBuilder::build(TimestampNs time, SourceId source, const parse::F
         key = m_key;
     }
     for (size_t i = 0; i < m_inputFields.size(); ++i) {
-        FieldValue &v = m_values[i];
+        FieldValue &v = values[i];
         v = FieldValue{};
         const parse::Field *f = fields.find(m_inputFields[i]);
         if (!f || f->type == parse::FieldType::Null)
@@ -68,20 +75,19 @@ InputEvent EventBuilder::build(TimestampNs time, SourceId source, const parse::F
             v.numeric = parseDouble(trim(f->text), v.number);
         }
     }
-    InputEvent e;
-    e.time = time;
-    e.source = source;
-    e.key = key;
-    e.values = m_values.data();
+    out.time = time;
+    out.source = source;
+    out.key = key;
+    out.values = values;
+    out.dedupKey = {};
     if (m_dedupRaw) {
-        e.dedupKey = raw;
+        out.dedupKey = raw;
     } else if (!m_dedupFields.empty()) {
         joinInto(m_dedup, m_dedupFields, fields);
         // A separator byte so an all-missing key is still non-empty (and thus deduplicated).
         m_dedup += '\x1f';
-        e.dedupKey = m_dedup;
+        out.dedupKey = m_dedup;
     }
-    return e;
 }
 
 } // namespace weir::window

@@ -194,8 +194,9 @@ private:
         uint32_t lateDrops; // processors that dropped it as too late
     };
     static constexpr size_t kStageGroup = 256;
-    void stageEvent(Channel &ch, const store::EventRecord &rec, std::string_view line,
-                    uint64_t position, TimestampNs ingest, std::string_view attrs);
+    // `s`: the slot just added to m_staged, its record filled in; completes and stages it.
+    void stageEvent(StagedEvent &s, Channel &ch, std::string_view line, uint64_t position,
+                    TimestampNs ingest, std::string_view attrs);
     void flushStaged();
     void storeEvent(Channel &ch, const store::EventRecord &rec, std::string_view line,
                     std::string_view attrs, TimestampNs ingest);

@@ -67,6 +67,7 @@ private:
     static constexpr size_t kKeySlot = ~size_t{0};
     static constexpr size_t kDedupSlot = ~size_t{0} - 1;
 
+    void parseForBuilder(std::string_view raw, const parse::Parser &parser); // into m_fields
     window::InputEvent build(const store::EventRecord &record, std::string_view raw,
                              const parse::Parser &parser);
     std::string_view keep(std::string_view text, std::string_view raw, size_t event, size_t slot);
@@ -75,11 +76,12 @@ private:
     Options m_options;
     window::WindowOperator m_operator;
     window::EventBuilder m_builder;
-    std::vector<std::string> m_namedFields; // key, input and dedup fields (parseNamedFields)
+    parse::FieldSelection m_selection; // key, input and dedup fields (parseNamedFields)
     parse::FieldList m_fields;
     WatermarkLanes m_lanes;
     std::vector<SourceId> m_assigned, m_revoked; // scratch (onAssignment)
-    // Staged events (stage() to finishStaged()); their values are m_stagedValues[i * n...].
+    // Staged events (stage() to finishStaged()); their values are m_stagedValues[i * n...]
+    // (kept at the largest group's size: entries past the staged events are stale).
     std::vector<window::InputEvent> m_staged;
     std::vector<window::FieldValue> m_stagedValues;
     std::string m_arena;

@@ -24,6 +24,11 @@ public:
 
     InputEvent build(TimestampNs time, SourceId source, const parse::FieldList &fields,
                      std::string_view raw);
+    // The same event written in place: into `out`, with its values in `values` (one per input
+    // field; `out.values` points there). For callers that keep events in arrays (staged
+    // groups): no event or value is built aside and copied in.
+    void buildInto(TimestampNs time, SourceId source, const parse::FieldList &fields,
+                   std::string_view raw, InputEvent &out, FieldValue *values);
 
     static std::vector<std::string> splitList(std::string_view commaList);
 
