@@ -4,6 +4,7 @@
 #include "weir/parse/csv_parser.h"
 
 #include <gtest/gtest.h>
+#include <memory>
 #include <random>
 #include <string>
 #include <string_view>
@@ -149,7 +150,7 @@ TEST(CsvSplit, NamedFieldsAreThoseOfParseFields) {
     FieldList all, named;
     ASSERT_TRUE(parser.parseFields(line, all));
     ASSERT_EQ(all.fields.size(), 5u);
-    const std::vector<std::string> names = {"label", "key", "absent"};
+    const FieldSelection names({"label", "key", "absent"});
     ASSERT_TRUE(parser.parseNamedFields(line, names, named));
     // Only the named columns, in column order (both "key" columns: find gives the first).
     ASSERT_EQ(named.fields.size(), 3u);
@@ -176,7 +177,7 @@ TEST(CsvSplit, NamedFieldsAfterParseHeaderFollowTheRowGiven) {
     ASSERT_EQ(parser.parseHeader("time,key,v", header).status, ParseStatus::Header);
     std::string row = "1637576132000010,sensor-791,29.02";
     ASSERT_EQ(parser.parseHeader(row, header).status, ParseStatus::Event);
-    const std::vector<std::string> names = {"key", "v"};
+    const FieldSelection names({"key", "v"});
     FieldList fields;
     // Same bytes at another address: views into the copy.
     const std::string copy = row;
@@ -194,4 +195,35 @@ TEST(CsvSplit, NamedFieldsAfterParseHeaderFollowTheRowGiven) {
     ASSERT_TRUE(parser.parseNamedFields(row, names, fields));
     EXPECT_EQ(fields.find("key")->text, "sensor-792");
     EXPECT_EQ(fields.find("v")->f, 29.03);
+}
+
+// One selection used with parsers of different headers (a window pipeline over two CSV files):
+// its memo of which columns to type follows the parser it is used with, every time.
+TEST(CsvSplit, NamedFieldsSelectionFollowsEachParsersHeader) {
+    CsvParser first;
+    CsvParser second;
+    EventHeader header;
+    ASSERT_EQ(first.parseHeader("time,key,v", header).status, ParseStatus::Header);
+    ASSERT_EQ(second.parseHeader("v,label,time,key", header).status, ParseStatus::Header);
+    const std::unique_ptr<Parser> firstClone = first.clone();
+    const FieldSelection selection({"key", "v"});
+    FieldList fields;
+    for (int round = 0; round < 2; ++round) {
+        ASSERT_TRUE(first.parseNamedFields("1637576132000010,sensor-1,1.5", selection, fields));
+        ASSERT_EQ(fields.fields.size(), 2u);
+        EXPECT_EQ(fields.find("key")->text, "sensor-1");
+        EXPECT_EQ(fields.find("v")->f, 1.5);
+        ASSERT_TRUE(second.parseNamedFields("2.5,x,1637576132000011,sensor-2", selection, fields));
+        ASSERT_EQ(fields.fields.size(), 2u);
+        EXPECT_EQ(fields.find("key")->text, "sensor-2");
+        EXPECT_EQ(fields.find("v")->f, 2.5);
+        EXPECT_EQ(fields.find("label"), nullptr);
+        ASSERT_TRUE(
+            firstClone->parseNamedFields("1637576132000012,sensor-3,3.5", selection, fields));
+        EXPECT_EQ(fields.find("key")->text, "sensor-3");
+        EXPECT_EQ(fields.find("v")->f, 3.5);
+    }
+    // A parser whose header is not read yet has no columns: no row matches it.
+    CsvParser fresh;
+    EXPECT_FALSE(fresh.parseNamedFields("1,sensor-4,4.5", selection, fields));
 }

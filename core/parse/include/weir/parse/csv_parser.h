@@ -28,8 +28,9 @@ public:
     std::string_view formatName() const override { return "csv"; }
     ParseResult parseHeader(std::string_view line, EventHeader &out) override;
     bool parseFields(std::string_view line, FieldList &out) const override;
-    // Types only the columns named in `names` (the others are not in `out`).
-    bool parseNamedFields(std::string_view line, const std::vector<std::string> &names,
+    // Types only the columns named in `selection` (the others are not in `out`); which columns
+    // those are is kept in the selection's memo until the header changes.
+    bool parseNamedFields(std::string_view line, const FieldSelection &selection,
                           FieldList &out) const override;
     std::vector<std::string> fieldNames() const override { return m_options.columns; }
     uint64_t schemaVersion() const override { return m_schemaVersion; }
@@ -46,8 +47,8 @@ private:
     bool isHeaderRow(const std::vector<std::string_view> &cells) const;
     // Column `i`'s typed field from its raw cell, appended to `out`.
     void addField(size_t i, std::string_view cell, FieldList &out, std::string &scratch) const;
-    // Both parseFields variants; `names` null: every column.
-    bool parseColumns(std::string_view line, const std::vector<std::string> *names,
+    // Both parseFields variants; `columns` null: every column, else these (ascending).
+    bool parseColumns(std::string_view line, const std::vector<uint32_t> *columns,
                       FieldList &out) const;
 
     Options m_options;
@@ -55,6 +56,8 @@ private:
     bool m_shapeChecked = false;
     int m_timeColumn = -1;
     int m_levelColumn = -1;
+    // Changes with every change of the columns or of the time column, to a value no other
+    // parser's schema has had (FieldSelection memos are tagged with it); 0 until then.
     uint64_t m_schemaVersion = 0;
     std::vector<std::string_view> m_cells; // engine-thread scratch for parseHeader
     std::string m_scratch;

@@ -75,14 +75,56 @@ public:
     }
     const Field *find(std::string_view name) const {
         for (const auto &f : fields) {
-            if (f.name == name)
+            if (f.name.size() == name.size() && sameBytes(f.name.data(), name.data(), name.size()))
                 return &f;
         }
         return nullptr;
     }
 
 private:
+    // Field names are short: a byte loop, not a call to memcmp per field (window pipelines look
+    // fields up for every event).
+    static bool sameBytes(const char *a, const char *b, size_t n) {
+        for (size_t i = 0; i < n; ++i) {
+            if (a[i] != b[i])
+                return false;
+        }
+        return true;
+    }
+
     std::deque<std::string> m_storage;
+};
+
+// The fields a consumer reads from every event (a window pipeline's key and value fields), for
+// Parser::parseNamedFields. It also holds a memo a parser may keep between calls (CSV: which
+// columns hold these fields under the header it last saw), so a selection belongs to one
+// consumer on one thread.
+class FieldSelection {
+public:
+    FieldSelection() = default;
+    explicit FieldSelection(std::vector<std::string> names)
+        : m_names(std::move(names)) {}
+
+    const std::vector<std::string> &names() const { return m_names; }
+    bool contains(std::string_view name) const {
+        for (const std::string &n : m_names) {
+            if (n == name)
+                return true;
+        }
+        return false;
+    }
+
+    // For parsers: `tag` names the state `indices` were computed for (0: nothing yet). A tag
+    // must identify the parser's field layout exactly, across all parsers alive.
+    struct Memo {
+        uint64_t tag = 0;
+        std::vector<uint32_t> indices;
+    };
+    Memo &memo() const { return m_memo; }
+
+private:
+    std::vector<std::string> m_names;
+    mutable Memo m_memo;
 };
 
 // A log or message format. Thread contract: parseHeader is called only by the engine thread
@@ -113,12 +155,12 @@ public:
     // Full typed fields for display and export; false when the line does not parse.
     virtual bool parseFields(std::string_view line, FieldList &out) const = 0;
     // For consumers that read a few fields of every event (window pipelines): like parseFields,
-    // but only the fields named in `names` must be in `out`, typed and ordered as parseFields
-    // gives them (FieldList::find finds the same field); others may be left out. The default
-    // gives every field.
-    virtual bool parseNamedFields(std::string_view line, const std::vector<std::string> &names,
+    // but only the fields named in `selection` must be in `out`, typed and ordered as
+    // parseFields gives them (FieldList::find finds the same field); others may be left out.
+    // The default gives every field.
+    virtual bool parseNamedFields(std::string_view line, const FieldSelection &selection,
                                   FieldList &out) const {
-        (void)names;
+        (void)selection;
         return parseFields(line, out);
     }
 
