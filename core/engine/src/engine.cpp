@@ -438,7 +438,7 @@ void Engine::applyProcessors(std::vector<std::shared_ptr<EventProcessor>> next) 
                 p->onEvent(rec, e.raw(), *ch.parser);
                 return;
             }
-            p->stage(rec, e.raw(), *ch.parser);
+            p->stage(rec, e.raw(), *ch.parser, false);
             if (++pending == kStageGroup)
                 finishGroup();
         });
@@ -569,7 +569,7 @@ void Engine::stageEvent(StagedEvent &s, Channel &ch, std::string_view line, uint
         if (!attrs.empty())
             p->onAttributes(attrs);
         if (p->stages()) {
-            p->stage(s.rec, line, *ch.parser);
+            p->stage(s.rec, line, *ch.parser, true);
             continue;
         }
         const ProcessorVerdict v = p->onEvent(s.rec, line, *ch.parser);

@@ -61,17 +61,21 @@ bool within(std::string_view text, std::string_view raw) {
 
 } // namespace
 
-void WindowProcessor::parseForBuilder(std::string_view raw, const parse::Parser &parser) {
+void WindowProcessor::parseForBuilder(std::string_view raw, const parse::Parser &parser,
+                                      bool headerLine) {
     if (m_now == 0)
         m_now = monotonicNowNs(); // before the first tick
     m_fields.clear();
     // Only the fields the builder reads (on failure: no fields, empty key parts).
-    parser.parseNamedFields(raw, m_selection, m_fields);
+    if (headerLine)
+        parser.parseNamedFieldsOfHeaderLine(raw, m_selection, m_fields);
+    else
+        parser.parseNamedFields(raw, m_selection, m_fields);
 }
 
 window::InputEvent WindowProcessor::build(const store::EventRecord &record, std::string_view raw,
                                           const parse::Parser &parser) {
-    parseForBuilder(raw, parser);
+    parseForBuilder(raw, parser, false);
     window::InputEvent e = m_builder.build(record.time, record.source, m_fields, raw);
     e.source = m_lanes.laneOf(record.source);
     return e;
@@ -96,8 +100,8 @@ std::string_view WindowProcessor::keep(std::string_view text, std::string_view r
 }
 
 void WindowProcessor::stage(const store::EventRecord &record, std::string_view raw,
-                            const parse::Parser &parser) {
-    parseForBuilder(raw, parser);
+                            const parse::Parser &parser, bool headerLine) {
+    parseForBuilder(raw, parser, headerLine);
     const size_t index = m_staged.size();
     const size_t n = m_operator.inputFields().size();
     // Built in place in the staged arrays (an event built aside and copied in costs a

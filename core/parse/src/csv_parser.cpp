@@ -222,6 +222,7 @@ bool CsvParser::isHeaderRow(const std::vector<std::string_view> &cells) const {
 }
 
 ParseResult CsvParser::parseHeader(std::string_view line, EventHeader &out) {
+    m_eventLine = {};
     if (!splitCells(line, m_options.delimiter, m_cells))
         return ParseResult::dead(DeadLetterReason::Malformed);
     if (m_options.columns.empty()) {
@@ -259,6 +260,7 @@ ParseResult CsvParser::parseHeader(std::string_view line, EventHeader &out) {
     if (m_levelColumn >= 0)
         out.severity =
             severityFromName(trim(unquote(m_cells[static_cast<size_t>(m_levelColumn)], m_scratch)));
+    m_eventLine = line;
     return ParseResult::event();
 }
 
@@ -287,6 +289,18 @@ void CsvParser::addField(size_t i, std::string_view cell, FieldList &out,
     }
 }
 
+void CsvParser::addColumns(const std::vector<std::string_view> &cells,
+                           const std::vector<uint32_t> *columns, FieldList &out) const {
+    std::string scratch;
+    if (!columns) {
+        for (size_t i = 0; i < cells.size(); ++i)
+            addField(i, cells[i], out, scratch);
+        return;
+    }
+    for (const uint32_t i : *columns)
+        addField(i, cells[i], out, scratch);
+}
+
 bool CsvParser::parseColumns(std::string_view line, const std::vector<uint32_t> *columns,
                              FieldList &out) const {
     out.clear();
@@ -294,14 +308,7 @@ bool CsvParser::parseColumns(std::string_view line, const std::vector<uint32_t> 
     thread_local std::vector<std::string_view> cells;
     if (!splitCells(line, m_options.delimiter, cells) || cells.size() != m_options.columns.size())
         return false;
-    std::string scratch;
-    if (!columns) {
-        for (size_t i = 0; i < cells.size(); ++i)
-            addField(i, cells[i], out, scratch);
-        return true;
-    }
-    for (const uint32_t i : *columns)
-        addField(i, cells[i], out, scratch);
+    addColumns(cells, columns, out);
     return true;
 }
 
@@ -309,8 +316,7 @@ bool CsvParser::parseFields(std::string_view line, FieldList &out) const {
     return parseColumns(line, nullptr, out);
 }
 
-bool CsvParser::parseNamedFields(std::string_view line, const FieldSelection &selection,
-                                 FieldList &out) const {
+const std::vector<uint32_t> &CsvParser::selectedColumns(const FieldSelection &selection) const {
     FieldSelection::Memo &memo = selection.memo();
     if (memo.tag != m_schemaVersion || m_schemaVersion == 0) {
         memo.indices.clear();
@@ -320,7 +326,22 @@ bool CsvParser::parseNamedFields(std::string_view line, const FieldSelection &se
         }
         memo.tag = m_schemaVersion;
     }
-    return parseColumns(line, &memo.indices, out);
+    return memo.indices;
+}
+
+bool CsvParser::parseNamedFields(std::string_view line, const FieldSelection &selection,
+                                 FieldList &out) const {
+    return parseColumns(line, &selectedColumns(selection), out);
+}
+
+bool CsvParser::parseNamedFieldsOfHeaderLine(std::string_view line, const FieldSelection &selection,
+                                             FieldList &out) const {
+    if (line.data() != m_eventLine.data() || line.size() != m_eventLine.size() ||
+        m_cells.size() != m_options.columns.size())
+        return parseNamedFields(line, selection, out);
+    out.clear();
+    addColumns(m_cells, &selectedColumns(selection), out);
+    return true;
 }
 
 std::unique_ptr<Parser> CsvParser::clone() const {

@@ -227,3 +227,34 @@ TEST(CsvSplit, NamedFieldsSelectionFollowsEachParsersHeader) {
     CsvParser fresh;
     EXPECT_FALSE(fresh.parseNamedFields("1,sensor-4,4.5", selection, fields));
 }
+
+// The engine's path: right after parseHeader found an event in a row, the fields of that row
+// come from the cells parseHeader split; any other row, or a row parseHeader did not accept
+// as an event, is split again.
+TEST(CsvSplit, NamedFieldsOfTheHeaderLineAreThoseOfParseNamedFields) {
+    CsvParser parser;
+    EventHeader header;
+    ASSERT_EQ(parser.parseHeader("time,key,v", header).status, ParseStatus::Header);
+    const FieldSelection selection({"key", "v"});
+    FieldList fields;
+    const std::string row = "1637576132000010,sensor-1,1.5";
+    ASSERT_EQ(parser.parseHeader(row, header).status, ParseStatus::Event);
+    ASSERT_TRUE(parser.parseNamedFieldsOfHeaderLine(row, selection, fields));
+    ASSERT_EQ(fields.fields.size(), 2u);
+    EXPECT_EQ(fields.find("key")->text, "sensor-1");
+    EXPECT_EQ(fields.find("key")->text.data(), row.data() + 17);
+    EXPECT_EQ(fields.find("v")->f, 1.5);
+    // Another row (not the one parseHeader was given): its own fields.
+    const std::string other = "1637576132000011,sensor-2,2.5";
+    ASSERT_TRUE(parser.parseNamedFieldsOfHeaderLine(other, selection, fields));
+    EXPECT_EQ(fields.find("key")->text, "sensor-2");
+    EXPECT_EQ(fields.find("v")->f, 2.5);
+    // parseHeader rejected the last row it was given (three cells, bad time): the earlier
+    // row's fields are its own, not the rejected row's cells.
+    ASSERT_EQ(parser.parseHeader("not-a-time,sensor-9,9.5", header).status,
+              ParseStatus::DeadLetter);
+    ASSERT_TRUE(parser.parseNamedFieldsOfHeaderLine(row, selection, fields));
+    EXPECT_EQ(fields.find("key")->text, "sensor-1");
+    EXPECT_EQ(fields.find("v")->f, 1.5);
+    EXPECT_FALSE(parser.parseNamedFieldsOfHeaderLine("1,2", selection, fields));
+}

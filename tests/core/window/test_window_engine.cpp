@@ -425,10 +425,10 @@ public:
         return m_inner->onEvent(record, raw, parser);
     }
     bool stages() const override { return true; }
-    void stage(const store::EventRecord &record, std::string_view raw,
-               const parse::Parser &parser) override {
+    void stage(const store::EventRecord &record, std::string_view raw, const parse::Parser &parser,
+               bool headerLine) override {
         ++staged;
-        m_inner->stage(record, raw, parser);
+        m_inner->stage(record, raw, parser, headerLine);
     }
     void finishStaged(engine::ProcessorVerdict *verdicts, size_t count) override {
         ++groups;

@@ -40,10 +40,12 @@ public:
     // batch the events came from is released, so `raw` (and the texts of the fields the parser
     // finds in it) stays valid until finishStaged() returns; anything else a staged event
     // needs (fields unescaped into the parser's storage, attributes) must be copied. Events
-    // are stored, with their verdicts' flags, only after finishStaged().
+    // are stored, with their verdicts' flags, only after finishStaged(). `headerLine`: `raw` is
+    // the line `parser`'s last parseHeader call was given (Parser::parseNamedFieldsOfHeaderLine
+    // applies); false for stored events handed to a processor added while running.
     virtual bool stages() const { return false; }
     virtual void stage(const store::EventRecord & /*record*/, std::string_view /*raw*/,
-                       const parse::Parser & /*parser*/) {}
+                       const parse::Parser & /*parser*/, bool /*headerLine*/) {}
     virtual void finishStaged(ProcessorVerdict * /*verdicts*/, size_t /*count*/) {}
     // Kafka and MQTT messages only: the transport attributes (weir/store/attributes.h: topic,
     // partition, offset...) of the event passed to the very next onEvent, valid until that

@@ -45,8 +45,8 @@ public:
     // The engine's path: events are parsed and keyed at once, then handed to
     // WindowOperator::processBatch() a group at a time (same results as onEvent one by one).
     bool stages() const override { return true; }
-    void stage(const store::EventRecord &record, std::string_view raw,
-               const parse::Parser &parser) override;
+    void stage(const store::EventRecord &record, std::string_view raw, const parse::Parser &parser,
+               bool headerLine) override;
     void finishStaged(ProcessorVerdict *verdicts, size_t count) override;
     void onSourceEnd(SourceId channel) override;
     void onInputFinished() override;
@@ -67,7 +67,8 @@ private:
     static constexpr size_t kKeySlot = ~size_t{0};
     static constexpr size_t kDedupSlot = ~size_t{0} - 1;
 
-    void parseForBuilder(std::string_view raw, const parse::Parser &parser); // into m_fields
+    // The builder's fields of `raw` into m_fields (`headerLine`: as for stage()).
+    void parseForBuilder(std::string_view raw, const parse::Parser &parser, bool headerLine);
     window::InputEvent build(const store::EventRecord &record, std::string_view raw,
                              const parse::Parser &parser);
     std::string_view keep(std::string_view text, std::string_view raw, size_t event, size_t slot);

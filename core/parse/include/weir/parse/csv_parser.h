@@ -32,6 +32,9 @@ public:
     // those are is kept in the selection's memo until the header changes.
     bool parseNamedFields(std::string_view line, const FieldSelection &selection,
                           FieldList &out) const override;
+    // The cells parseHeader split `line` into, when it is that line (same view).
+    bool parseNamedFieldsOfHeaderLine(std::string_view line, const FieldSelection &selection,
+                                      FieldList &out) const override;
     std::vector<std::string> fieldNames() const override { return m_options.columns; }
     uint64_t schemaVersion() const override { return m_schemaVersion; }
     std::unique_ptr<Parser> clone() const override;
@@ -50,6 +53,11 @@ private:
     // Both parseFields variants; `columns` null: every column, else these (ascending).
     bool parseColumns(std::string_view line, const std::vector<uint32_t> *columns,
                       FieldList &out) const;
+    // The typed fields of `columns` (ascending) of a split row.
+    void addColumns(const std::vector<std::string_view> &cells,
+                    const std::vector<uint32_t> *columns, FieldList &out) const;
+    // The columns `selection` names, from its memo (refreshed when the schema changed).
+    const std::vector<uint32_t> &selectedColumns(const FieldSelection &selection) const;
 
     Options m_options;
     TimeSettings m_time;
@@ -60,6 +68,7 @@ private:
     // parser's schema has had (FieldSelection memos are tagged with it); 0 until then.
     uint64_t m_schemaVersion = 0;
     std::vector<std::string_view> m_cells; // engine-thread scratch for parseHeader
+    std::string_view m_eventLine; // the line m_cells are of, when parseHeader found an event
     std::string m_scratch;
 };
 

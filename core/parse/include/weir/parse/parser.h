@@ -164,6 +164,15 @@ public:
         return parseFields(line, out);
     }
 
+    // Engine thread only, for the line the last parseHeader call was given, right after it
+    // returned an event: parseNamedFields, but a parser may reuse what parseHeader found in
+    // that line (CSV: its cells). The default is parseNamedFields.
+    virtual bool parseNamedFieldsOfHeaderLine(std::string_view line,
+                                              const FieldSelection &selection,
+                                              FieldList &out) const {
+        return parseNamedFields(line, selection, out);
+    }
+
     // Column names in display order, as known so far.
     virtual std::vector<std::string> fieldNames() const = 0;
 
