@@ -41,10 +41,11 @@ const Input &input() {
 // spacingNs: event-time distance between events; a 60 s window holds 60 s / spacing events.
 // batch: events handed to processBatch() at a time (the engine's batch size is of this order);
 // 0: process() one event at a time.
-void runFixedWindow(benchmark::State &state, const char *aggs, int64_t spacingNs, size_t batch) {
+void runWindow(benchmark::State &state, const WindowSpec &window, const char *aggs,
+               int64_t spacingNs, size_t batch) {
     const Input &in = input();
     WindowOperator::Options o;
-    o.window = WindowSpec::fixed(60 * kNsPerSecond);
+    o.window = window;
     parseAggregates(aggs, o.aggregates);
     o.outOfOrderNs = 5 * kNsPerSecond;
     o.allowedLatenessNs = 0;
@@ -88,6 +89,10 @@ void runFixedWindow(benchmark::State &state, const char *aggs, int64_t spacingNs
     state.counters["live_cells"] = static_cast<double>(op.stats().liveCells);
 }
 
+void runFixedWindow(benchmark::State &state, const char *aggs, int64_t spacingNs, size_t batch) {
+    runWindow(state, WindowSpec::fixed(60 * kNsPerSecond), aggs, spacingNs, batch);
+}
+
 // Arguments: event spacing in ns, batch size (0: one process() call per event).
 // 1 us spacing: 60 M events per window (6 000 per key); 10 us: 6 M (600 per key);
 // 100 us: 600 k (60 per key, so window turnover and pane output weigh in).
@@ -113,6 +118,27 @@ void BM_Fixed10kKeys_CountSum(benchmark::State &state) {
     runFixedWindow(state, "count,sum(v)", 1000, static_cast<size_t>(state.range(0)));
 }
 BENCHMARK(BM_Fixed10kKeys_CountSum)->Arg(0)->Arg(256)->Unit(benchmark::kMillisecond);
+
+// The other shapes, so a change for fixed windows can be checked not to slow them: sliding
+// 60 s windows every 10 s (each event in 6 windows), and sessions with a 1 s gap (each key sees
+// an event every 100 ms on average at 10 us spacing, so some sessions close all the time).
+// Argument: event spacing in ns; processBatch() on 256 events at a time.
+void BM_Sliding10kKeys_CountSumP95(benchmark::State &state) {
+    runWindow(state, WindowSpec::sliding(60 * kNsPerSecond, 10 * kNsPerSecond),
+              "count,sum(v),p95(v)", state.range(0), 256);
+}
+BENCHMARK(BM_Sliding10kKeys_CountSumP95)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+void BM_Session10kKeys_CountSumP95(benchmark::State &state) {
+    runWindow(state, WindowSpec::session(kNsPerSecond), "count,sum(v),p95(v)", state.range(0), 256);
+}
+BENCHMARK(BM_Session10kKeys_CountSumP95)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+// Every other aggregate kind at once (the states kept whole in a cell).
+void BM_Fixed10kKeys_AllKinds(benchmark::State &state) {
+    runFixedWindow(state, "count,mean(v),min(v),max(v),p50(v),p99(v),first(v),last(v)", 10000, 256);
+}
+BENCHMARK(BM_Fixed10kKeys_AllKinds)->Unit(benchmark::kMillisecond);
 
 } // namespace
 

@@ -122,11 +122,37 @@ const AggState::Extra &AggState::ex() const {
     return m_extra ? *m_extra : kEmpty;
 }
 
+void NumericState::merge(const NumericState &o) {
+    if (o.count == 0)
+        return;
+    if (count == 0) {
+        min = o.min;
+        max = o.max;
+    } else {
+        min = std::min(min, o.min);
+        max = std::max(max, o.max);
+    }
+    sum.merge(o.sum);
+    count += o.count;
+}
+
+AggValue NumericState::result(AggKind kind) const {
+    switch (kind) {
+    case AggKind::Sum:
+        return AggValue::of(count ? sum.value() : 0.0);
+    case AggKind::Mean:
+        return count ? AggValue::of(sum.value() / static_cast<double>(count)) : AggValue::null();
+    case AggKind::Min:
+        return count ? AggValue::of(min) : AggValue::null();
+    case AggKind::Max:
+        return count ? AggValue::of(max) : AggValue::null();
+    default:
+        return AggValue::null();
+    }
+}
+
 AggState::AggState(const AggState &o)
-    : m_count(o.m_count)
-    , m_min(o.m_min)
-    , m_max(o.m_max)
-    , m_sum(o.m_sum)
+    : m_num(o.m_num)
     , m_sketch(o.m_sketch ? std::make_unique<DdSketch>(*o.m_sketch) : nullptr) {
     if (o.m_extra) {
         Extra &e = x();
@@ -147,43 +173,23 @@ AggState &AggState::operator=(const AggState &o) {
     return *this;
 }
 
-void AggState::prefetchSketch() const {
-    if (m_sketch) {
-        const auto *p = reinterpret_cast<const char *>(m_sketch.get());
-        __builtin_prefetch(p, 1);
-        __builtin_prefetch(p + sizeof(DdSketch) - 1, 1);
-    }
-}
-
-void AggState::prefetchBucket(const FieldValue &v) const {
-    if (m_sketch && v.numeric)
-        m_sketch->prefetch(v.number);
-}
-
 void AggState::add(const AggregateSpec &spec, const FieldValue &v, TimestampNs t) {
     switch (spec.kind) {
     case AggKind::Count:
         if (spec.field.empty() || v.present)
-            ++m_count;
+            ++m_num.count;
         return;
     case AggKind::Sum:
     case AggKind::Mean:
     case AggKind::Min:
     case AggKind::Max:
-        if (!v.numeric || std::isnan(v.number))
-            return;
-        if (m_count++ == 0) {
-            m_min = m_max = v.number;
-        } else {
-            m_min = std::min(m_min, v.number);
-            m_max = std::max(m_max, v.number);
-        }
-        m_sum.add(v.number);
+        if (v.numeric && !std::isnan(v.number))
+            m_num.add(v.number);
         return;
     case AggKind::Quantile:
         if (!v.numeric || std::isnan(v.number))
             return;
-        ++m_count;
+        ++m_num.count;
         if (!m_sketch)
             m_sketch = std::make_unique<DdSketch>();
         m_sketch->add(v.number);
@@ -191,7 +197,7 @@ void AggState::add(const AggregateSpec &spec, const FieldValue &v, TimestampNs t
     case AggKind::Distinct:
         if (!v.present)
             return;
-        ++m_count;
+        ++m_num.count;
         if (!x().distinct)
             x().distinct = std::make_unique<DistinctCounter>();
         x().distinct->add(v.text);
@@ -199,7 +205,7 @@ void AggState::add(const AggregateSpec &spec, const FieldValue &v, TimestampNs t
     case AggKind::TopK:
         if (!v.present)
             return;
-        ++m_count;
+        ++m_num.count;
         if (!x().topk)
             x().topk = std::make_unique<SpaceSaving>(std::max<size_t>(4 * spec.k, 64));
         x().topk->add(v.text);
@@ -209,14 +215,14 @@ void AggState::add(const AggregateSpec &spec, const FieldValue &v, TimestampNs t
         if (!v.present)
             return;
         const bool first = spec.kind == AggKind::First;
-        bool take = m_count == 0;
+        bool take = m_num.count == 0;
         if (!take) {
             if (first)
                 take = t < x().time || (t == x().time && v.text < x().text);
             else
                 take = t > x().time || (t == x().time && v.text > x().text);
         }
-        ++m_count;
+        ++m_num.count;
         if (take) {
             x().time = t;
             x().text.assign(v.text.data(), v.text.size());
@@ -227,7 +233,7 @@ void AggState::add(const AggregateSpec &spec, const FieldValue &v, TimestampNs t
 }
 
 void AggState::merge(const AggregateSpec &spec, const AggState &o) {
-    if (o.m_count == 0)
+    if (o.m_num.count == 0)
         return;
     switch (spec.kind) {
     case AggKind::Count:
@@ -235,16 +241,9 @@ void AggState::merge(const AggregateSpec &spec, const AggState &o) {
     case AggKind::Sum:
     case AggKind::Mean:
     case AggKind::Min:
-    case AggKind::Max: {
-        if (m_count == 0) {
-            m_min = o.m_min;
-            m_max = o.m_max;
-        } else {
-            m_min = std::min(m_min, o.m_min);
-            m_max = std::max(m_max, o.m_max);
-        }
-        m_sum.merge(o.m_sum);
-    } break;
+    case AggKind::Max:
+        m_num.merge(o.m_num);
+        return; // merge added the count
     case AggKind::Quantile:
         if (o.m_sketch) {
             if (!m_sketch)
@@ -269,7 +268,7 @@ void AggState::merge(const AggregateSpec &spec, const AggState &o) {
     case AggKind::First:
     case AggKind::Last: {
         const bool first = spec.kind == AggKind::First;
-        bool take = m_count == 0;
+        bool take = m_num.count == 0;
         if (!take) {
             if (first)
                 take =
@@ -285,22 +284,18 @@ void AggState::merge(const AggregateSpec &spec, const AggState &o) {
         break;
     }
     }
-    m_count += o.m_count;
+    m_num.count += o.m_num.count;
 }
 
 AggValue AggState::result(const AggregateSpec &spec) const {
     switch (spec.kind) {
     case AggKind::Count:
-        return AggValue::of(static_cast<double>(m_count));
+        return AggValue::of(static_cast<double>(m_num.count));
     case AggKind::Sum:
-        return AggValue::of(m_count ? m_sum.value() : 0.0);
     case AggKind::Mean:
-        return m_count ? AggValue::of(m_sum.value() / static_cast<double>(m_count))
-                       : AggValue::null();
     case AggKind::Min:
-        return m_count ? AggValue::of(m_min) : AggValue::null();
     case AggKind::Max:
-        return m_count ? AggValue::of(m_max) : AggValue::null();
+        return m_num.result(spec.kind);
     case AggKind::Quantile:
         return m_sketch ? AggValue::of(m_sketch->quantile(spec.quantile)) : AggValue::null();
     case AggKind::Distinct:
@@ -320,7 +315,7 @@ AggValue AggState::result(const AggregateSpec &spec) const {
     }
     case AggKind::First:
     case AggKind::Last: {
-        if (m_count == 0)
+        if (m_num.count == 0)
             return AggValue::null();
         double d = 0;
         if (parseDouble(ex().text, d))

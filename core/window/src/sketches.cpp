@@ -35,6 +35,15 @@ uint64_t hashBytes(std::string_view s, uint64_t seed) {
         n -= 8;
     }
     uint64_t w = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n > 0 && s.size() >= 8) {
+        // The last 1..7 bytes as one load ending at the string's end, shifted down: the same
+        // word the byte loop below builds.
+        std::memcpy(&w, p + n - 8, 8);
+        w >>= 8 * (8 - n);
+        n = 0;
+    }
+#endif
     for (size_t i = 0; i < n; ++i)
         w |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
     h = (h ^ w) * kMulC;
@@ -90,21 +99,6 @@ double ExactSum::value() const {
 }
 
 // ---- DdSketch
-
-// Log-linear bucket mapping (no log call): with x = m * 2^e, m in [1, 2), the piecewise-linear
-// approximation L(x) = e + (m - 1) of log2(x) is monotonic, and an interval of width 1/M in L
-// spans a ratio of at most e^(1/M) in x (the slope of L against log2 x is m ln 2 >= ln 2).
-// M = kBinsPerOctave = 50 >= 1 / ln(gamma) keeps every bucket's ratio at most gamma, and the
-// representative 2 lo hi / (lo + hi) is then within a = (gamma - 1) / (gamma + 1) of any value
-// in [lo, hi]. Costs ~1.44x the buckets of exact logarithms.
-int32_t DdSketch::indexOf(double magnitude) {
-    uint64_t bits;
-    std::memcpy(&bits, &magnitude, sizeof bits);
-    const auto exponent = static_cast<int64_t>((bits >> 52) & 0x7FF) - 1023;
-    const double mantissaFrac = static_cast<double>(bits & ((uint64_t{1} << 52) - 1)) * 0x1p-52;
-    const double l = static_cast<double>(exponent) + mantissaFrac;
-    return static_cast<int32_t>(std::ceil(l * kBinsPerOctave));
-}
 
 namespace {
 // Inverse of the log-linear approximation: the x with L(x) = y.
@@ -178,6 +172,12 @@ void DdSketch::Store::widen() {
 }
 
 void DdSketch::Store::add(int32_t index, uint64_t n) {
+    // The common case first: a 16-bit bucket inside the run, far from overflowing.
+    const size_t at = static_cast<size_t>(static_cast<int64_t>(index) - offset);
+    if (!isWide && at < narrow.size() && narrow[at] + n < 0xFFFF) {
+        narrow[at] = static_cast<uint16_t>(narrow[at] + n);
+        return;
+    }
     bool needsCollapse = false;
     if (!isWide) {
         const size_t pos = place(narrow, offset, index, false, needsCollapse);
@@ -234,19 +234,6 @@ void DdSketch::add(double x) {
     } else {
         ++m_zero;
     }
-}
-
-void DdSketch::prefetch(double x) const {
-    const Store *store = x > kMinMagnitude ? &m_pos : x < -kMinMagnitude ? m_neg.get() : nullptr;
-    if (!store || !(std::fabs(x) <= 1e300))
-        return;
-    const int64_t pos = static_cast<int64_t>(indexOf(std::fabs(x))) - store->offset;
-    if (pos < 0 || pos >= static_cast<int64_t>(store->size()))
-        return;
-    if (store->isWide)
-        __builtin_prefetch(store->wide.data() + pos, 1);
-    else
-        __builtin_prefetch(store->narrow.data() + pos, 1);
 }
 
 void DdSketch::merge(const DdSketch &other) {

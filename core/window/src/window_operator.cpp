@@ -2,7 +2,9 @@
 #include "weir/window/window_operator.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <new>
 #include <utility>
 
 namespace weir::window {
@@ -27,6 +29,172 @@ inline bool sameKey(const std::string &a, std::string_view b) {
 }
 } // namespace
 
+// Where each aggregate's state lives in a packed cell, in the compact form of its kind: a bare
+// counter for count, NumericState for sum/mean/min/max, the DdSketch itself (no pointer to
+// follow) for quantiles, a whole AggState for the rest. Results equal AggState's for the same
+// inputs: the forms run the same code (NumericState, DdSketch) as AggState does.
+class WindowOperator::CellLayout {
+public:
+    enum class Form : uint8_t { Count, Numeric, Sketch, General };
+    struct Part {
+        Form form;
+        uint32_t offset; // bytes from the cell's start
+    };
+
+    explicit CellLayout(const std::vector<AggregateSpec> &specs) {
+        size_t offset = sizeof(CellMeta);
+        for (const AggregateSpec &spec : specs) {
+            Part part{Form::General, 0};
+            size_t size = sizeof(AggState);
+            switch (spec.kind) {
+            case AggKind::Count:
+                part.form = Form::Count;
+                size = sizeof(uint64_t);
+                break;
+            case AggKind::Sum:
+            case AggKind::Mean:
+            case AggKind::Min:
+            case AggKind::Max:
+                part.form = Form::Numeric;
+                size = sizeof(NumericState);
+                break;
+            case AggKind::Quantile:
+                part.form = Form::Sketch;
+                size = sizeof(DdSketch);
+                break;
+            default:
+                break;
+            }
+            offset = (offset + 7) & ~size_t{7};
+            part.offset = static_cast<uint32_t>(offset);
+            offset += size;
+            if (part.form == Form::Sketch)
+                sketchParts.push_back(parts.size());
+            parts.push_back(part);
+        }
+        stride = (offset + sizeof(CellLine) - 1) / sizeof(CellLine) * sizeof(CellLine);
+    }
+
+    template<typename T>
+    static T &at(unsigned char *cell, uint32_t offset) {
+        return *std::launder(reinterpret_cast<T *>(cell + offset));
+    }
+    static CellMeta &meta(unsigned char *cell) { return at<CellMeta>(cell, 0); }
+
+    void construct(unsigned char *cell) const {
+        new (cell) CellMeta();
+        for (const Part &p : parts) {
+            switch (p.form) {
+            case Form::Count:
+                new (cell + p.offset) uint64_t(0);
+                break;
+            case Form::Numeric:
+                new (cell + p.offset) NumericState();
+                break;
+            case Form::Sketch:
+                new (cell + p.offset) DdSketch();
+                break;
+            case Form::General:
+                new (cell + p.offset) AggState();
+                break;
+            }
+        }
+    }
+
+    void destroy(unsigned char *cell) const {
+        meta(cell).~CellMeta();
+        for (const Part &p : parts) {
+            if (p.form == Form::Sketch)
+                at<DdSketch>(cell, p.offset).~DdSketch();
+            else if (p.form == Form::General)
+                at<AggState>(cell, p.offset).~AggState();
+        }
+    }
+
+    // Move-constructs the cell at `from` into the raw memory at `to`, then destroys `from`.
+    void relocate(unsigned char *from, unsigned char *to) const {
+        new (to) CellMeta(std::move(meta(from)));
+        for (const Part &p : parts) {
+            switch (p.form) {
+            case Form::Count:
+                new (to + p.offset) uint64_t(at<uint64_t>(from, p.offset));
+                break;
+            case Form::Numeric:
+                new (to + p.offset) NumericState(at<NumericState>(from, p.offset));
+                break;
+            case Form::Sketch:
+                new (to + p.offset) DdSketch(std::move(at<DdSketch>(from, p.offset)));
+                break;
+            case Form::General:
+                new (to + p.offset) AggState(std::move(at<AggState>(from, p.offset)));
+                break;
+            }
+        }
+        destroy(from);
+    }
+
+    void add(unsigned char *cell, size_t i, const AggregateSpec &spec, const FieldValue &v,
+             TimestampNs t) const {
+        const Part &p = parts[i];
+        switch (p.form) {
+        case Form::Count:
+            if (spec.field.empty() || v.present)
+                ++at<uint64_t>(cell, p.offset);
+            return;
+        case Form::Numeric:
+            if (v.numeric && !std::isnan(v.number))
+                at<NumericState>(cell, p.offset).add(v.number);
+            return;
+        case Form::Sketch:
+            if (v.numeric)
+                at<DdSketch>(cell, p.offset).add(v.number); // NaN is skipped there
+            return;
+        case Form::General:
+            at<AggState>(cell, p.offset).add(spec, v, t);
+            return;
+        }
+    }
+
+    AggValue result(unsigned char *cell, size_t i, const AggregateSpec &spec) const {
+        const Part &p = parts[i];
+        switch (p.form) {
+        case Form::Count:
+            return AggValue::of(static_cast<double>(at<uint64_t>(cell, p.offset)));
+        case Form::Numeric:
+            return at<NumericState>(cell, p.offset).result(spec.kind);
+        case Form::Sketch: {
+            const DdSketch &sketch = at<DdSketch>(cell, p.offset);
+            return sketch.count() ? AggValue::of(sketch.quantile(spec.quantile)) : AggValue::null();
+        }
+        case Form::General:
+            return at<AggState>(cell, p.offset).result(spec);
+        }
+        return AggValue::null();
+    }
+
+    void reset(unsigned char *cell, size_t i) const {
+        const Part &p = parts[i];
+        switch (p.form) {
+        case Form::Count:
+            at<uint64_t>(cell, p.offset) = 0;
+            break;
+        case Form::Numeric:
+            at<NumericState>(cell, p.offset) = NumericState{};
+            break;
+        case Form::Sketch:
+            at<DdSketch>(cell, p.offset).reset();
+            break;
+        case Form::General:
+            at<AggState>(cell, p.offset).reset();
+            break;
+        }
+    }
+
+    std::vector<Part> parts;         // one per aggregate, in Options::aggregates order
+    std::vector<size_t> sketchParts; // indexes of the Sketch parts
+    size_t stride = 0;               // bytes per cell, a multiple of the cache line
+};
+
 std::string_view paneTimingName(PaneTiming t) {
     switch (t) {
     case PaneTiming::Early:
@@ -41,6 +209,7 @@ std::string_view paneTimingName(PaneTiming t) {
 
 WindowOperator::WindowOperator(Options options)
     : m_options(std::move(options))
+    , m_layout(std::make_shared<const CellLayout>(m_options.aggregates))
     , m_watermark(m_options.outOfOrderNs, m_options.idleTimeoutNs) {
     m_options.allowedLatenessNs = std::max<int64_t>(0, m_options.allowedLatenessNs);
     for (auto &spec : m_options.aggregates) {
@@ -63,8 +232,27 @@ void WindowOperator::takePanes(std::vector<Pane> &out) {
     m_out.clear();
 }
 
-size_t WindowOperator::Bucket::findOrInsert(std::string_view key, uint64_t hash, size_t aggCount,
-                                            bool &created) {
+WindowOperator::Bucket::~Bucket() {
+    for (size_t i = 0; i < cells; ++i)
+        layout->destroy(cell(i));
+}
+
+WindowOperator::CellMeta &WindowOperator::Bucket::meta(size_t idx) const {
+    return CellLayout::meta(cell(idx));
+}
+
+void WindowOperator::Bucket::grow(size_t minCells) {
+    stride = layout->stride;
+    const size_t n = std::max({size_t{16}, capacity * 2, minCells});
+    std::unique_ptr<CellLine[]> grown(new CellLine[n * stride / sizeof(CellLine)]);
+    auto *to = reinterpret_cast<unsigned char *>(grown.get());
+    for (size_t i = 0; i < cells; ++i)
+        layout->relocate(cell(i), to + i * stride);
+    lines = std::move(grown);
+    capacity = n;
+}
+
+size_t WindowOperator::Bucket::findOrInsert(std::string_view key, uint64_t hash, bool &created) {
     created = false;
     const uint64_t tag = hash & 0xFFFFFFFF00000000ULL;
     if (!slots.empty()) {
@@ -75,17 +263,17 @@ size_t WindowOperator::Bucket::findOrInsert(std::string_view key, uint64_t hash,
                 break;
             if ((slot & 0xFFFFFFFF00000000ULL) == tag) {
                 const size_t idx = static_cast<size_t>(slot & 0xFFFFFFFFULL) - 1;
-                if (sameKey(meta[idx].key, key))
+                if (sameKey(meta(idx).key, key))
                     return idx;
             }
         }
     }
     // Insert; keep the load factor at or below 1/2.
-    if ((meta.size() + 1) * 2 > slots.size()) {
+    if ((cells + 1) * 2 > slots.size()) {
         std::vector<uint64_t> grown(std::max<size_t>(16, slots.size() * 2), 0);
         const size_t mask = grown.size() - 1;
-        for (size_t i = 0; i < meta.size(); ++i) {
-            const uint64_t h = hashBytes(meta[i].key);
+        for (size_t i = 0; i < cells; ++i) {
+            const uint64_t h = hashBytes(meta(i).key);
             size_t pos = static_cast<size_t>(h) & mask;
             while (grown[pos] != 0)
                 pos = (pos + 1) & mask;
@@ -97,24 +285,26 @@ size_t WindowOperator::Bucket::findOrInsert(std::string_view key, uint64_t hash,
     size_t pos = static_cast<size_t>(hash) & mask;
     while (slots[pos] != 0)
         pos = (pos + 1) & mask;
-    const size_t idx = meta.size();
+    if (cells == capacity)
+        grow(cells + 1);
+    const size_t idx = cells;
+    layout->construct(cell(idx));
+    ++cells;
     slots[pos] = tag | (idx + 1);
-    meta.emplace_back();
-    meta.back().key.assign(key.data(), key.size());
-    aggs.resize(aggs.size() + aggCount);
+    meta(idx).key.assign(key.data(), key.size());
     created = true;
     return idx;
 }
 
-void WindowOperator::Bucket::reserve(size_t cells, size_t aggCount) {
-    if (cells == 0 || !slots.empty())
+void WindowOperator::Bucket::reserve(size_t n) {
+    if (n == 0 || !slots.empty())
         return;
-    size_t n = 16;
-    while (n < cells * 2)
-        n *= 2;
-    slots.assign(n, 0);
-    meta.reserve(cells);
-    aggs.reserve(cells * aggCount);
+    size_t size = 16;
+    while (size < n * 2)
+        size *= 2;
+    slots.assign(size, 0);
+    if (capacity < n)
+        grow(n);
 }
 
 size_t WindowOperator::Bucket::probe(uint64_t hash) const {
@@ -141,46 +331,60 @@ void WindowOperator::addTo(AggState *aggs, const InputEvent &event) {
     }
 }
 
-void WindowOperator::emit(const Window &w, CellMeta &meta, AggState *aggs, PaneTiming timing,
-                          bool final) {
-    const size_t n = m_options.aggregates.size();
-    Pane p;
+Pane &WindowOperator::startPane(const Window &w, CellMeta &meta, PaneTiming timing, bool final) {
+    Pane &p = m_out.emplace_back();
     p.window = w;
     p.key = meta.key;
     p.timing = timing;
     p.index = meta.panes++;
     p.final = final;
     p.watermark = m_watermark.current();
-    p.values.reserve(n);
-    for (size_t i = 0; i < n; ++i)
-        p.values.push_back(aggs[i].result(m_options.aggregates[i]));
+    p.values.reserve(m_options.aggregates.size());
     meta.lastTiming = timing;
     meta.dirty = false;
+    ++m_stats.panes;
+    if (final)
+        ++m_stats.windows;
+    return p;
+}
+
+void WindowOperator::emit(const Window &w, CellMeta &meta, AggState *aggs, PaneTiming timing,
+                          bool final) {
+    const size_t n = m_options.aggregates.size();
+    Pane &p = startPane(w, meta, timing, final);
+    for (size_t i = 0; i < n; ++i)
+        p.values.push_back(aggs[i].result(m_options.aggregates[i]));
     if (m_options.mode == AccumulationMode::Discarding) {
         for (size_t i = 0; i < n; ++i)
             aggs[i].reset();
     }
-    m_out.push_back(std::move(p));
-    ++m_stats.panes;
-    if (final)
-        ++m_stats.windows;
+}
+
+void WindowOperator::emitCell(const Window &w, Bucket &bucket, size_t idx, PaneTiming timing,
+                              bool final) {
+    const size_t n = m_options.aggregates.size();
+    unsigned char *cell = bucket.cell(idx);
+    Pane &p = startPane(w, CellLayout::meta(cell), timing, final);
+    for (size_t i = 0; i < n; ++i)
+        p.values.push_back(m_layout->result(cell, i, m_options.aggregates[i]));
+    if (m_options.mode == AccumulationMode::Discarding) {
+        for (size_t i = 0; i < n; ++i)
+            m_layout->reset(cell, i);
+    }
 }
 
 void WindowOperator::emitSorted(const Window &w, Bucket &bucket, std::optional<PaneTiming> timing,
                                 bool final, bool onlyDirty) {
     std::vector<size_t> order;
-    order.reserve(bucket.meta.size());
-    for (size_t i = 0; i < bucket.meta.size(); ++i) {
-        if (!onlyDirty || bucket.meta[i].dirty)
+    order.reserve(bucket.cells);
+    for (size_t i = 0; i < bucket.cells; ++i) {
+        if (!onlyDirty || bucket.meta(i).dirty)
             order.push_back(i);
     }
     std::sort(order.begin(), order.end(),
-              [&](size_t a, size_t b) { return bucket.meta[a].key < bucket.meta[b].key; });
-    const size_t n = m_options.aggregates.size();
-    for (size_t i : order) {
-        CellMeta &meta = bucket.meta[i];
-        emit(w, meta, bucket.aggs.data() + i * n, timing ? *timing : meta.lastTiming, final);
-    }
+              [&](size_t a, size_t b) { return bucket.meta(a).key < bucket.meta(b).key; });
+    for (size_t i : order)
+        emitCell(w, bucket, i, timing ? *timing : bucket.meta(i).lastTiming, final);
 }
 
 bool WindowOperator::isDuplicate(const InputEvent &event) {
@@ -237,10 +441,7 @@ void WindowOperator::processBatch(const InputEvent *events, size_t count, int64_
     // bench/RESULTS.md).
     constexpr size_t kGroup = 32;
     constexpr size_t kNone = ~size_t{0};
-    const size_t n = m_options.aggregates.size();
-    bool sketches = false;
-    for (const AggregateSpec &spec : m_options.aggregates)
-        sketches = sketches || spec.kind == AggKind::Quantile;
+    const CellLayout &layout = *m_layout;
     uint64_t hashes[kGroup];
     size_t cells[kGroup];
     for (size_t base = 0; base < count; base += kGroup) {
@@ -257,22 +458,21 @@ void WindowOperator::processBatch(const InputEvent *events, size_t count, int64_
                 __builtin_prefetch(&b->slots[static_cast<size_t>(hashes[i]) & mask]);
             for (size_t i = 0; i < g; ++i) {
                 cells[i] = b->probe(hashes[i]);
-                if (cells[i] == kNone)
+                if (cells[i] != kNone)
+                    prefetchRange(b->cell(cells[i]), layout.stride);
+            }
+            // The sketches live in the cells: once those are cached, their buckets.
+            for (size_t i = 0; !layout.sketchParts.empty() && i < g; ++i) {
+                if (cells[i] == kNone || !ev[i].values)
                     continue;
-                __builtin_prefetch(&b->meta[cells[i]]);
-                prefetchRange(b->aggs.data() + cells[i] * n, n * sizeof(AggState));
-            }
-            for (size_t i = 0; sketches && i < g; ++i) {
-                for (size_t a = 0; cells[i] != kNone && a < n; ++a) {
-                    if (m_options.aggregates[a].kind == AggKind::Quantile)
-                        b->aggs[cells[i] * n + a].prefetchSketch();
-                }
-            }
-            for (size_t i = 0; sketches && i < g; ++i) {
-                for (size_t a = 0; cells[i] != kNone && a < n; ++a) {
+                unsigned char *cell = b->cell(cells[i]);
+                for (size_t a : layout.sketchParts) {
                     const AggregateSpec &spec = m_options.aggregates[a];
-                    if (spec.kind == AggKind::Quantile && spec.input != kNoInput && ev[i].values)
-                        b->aggs[cells[i] * n + a].prefetchBucket(ev[i].values[spec.input]);
+                    if (spec.input == kNoInput || !ev[i].values[spec.input].numeric)
+                        continue;
+                    const DdSketch &sketch = CellLayout::at<DdSketch>(cell, layout.parts[a].offset);
+                    if (const void *bucket = sketch.bucketAddress(ev[i].values[spec.input].number))
+                        __builtin_prefetch(bucket, 1);
                 }
             }
         }
@@ -330,7 +530,8 @@ WindowOperator::Bucket *WindowOperator::findBucket(const Window &w, bool &fired)
         // A window with no state yet; it may already be behind the watermark (late data).
         fired = w.end.value <= m_watermark.current().value;
         b = &(fired ? m_fired : m_open)[w];
-        b->reserve(m_cellsHint, m_options.aggregates.size());
+        b->layout = m_layout;
+        b->reserve(m_cellsHint);
         m_nextDeadline = std::min(m_nextDeadline, fired ? expiry(w.end.value) : w.end.value);
     }
     m_cachedWindow = w;
@@ -342,10 +543,15 @@ WindowOperator::Bucket *WindowOperator::findBucket(const Window &w, bool &fired)
 Disposition WindowOperator::processWindowed(const InputEvent &event, uint64_t keyHash, int64_t wm) {
     const WindowSpec &spec = m_options.window;
     if (spec.kind == WindowKind::Fixed) {
-        // The common case without the scratch vector: exactly one window.
-        const int64_t start = floorDiv(event.time.value, spec.size) * spec.size;
+        // The common case without the scratch vector: exactly one window, usually the last
+        // event's (no division then).
+        const int64_t t = event.time.value;
+        if (t < m_fixedStart || t >= m_fixedEnd) {
+            m_fixedStart = floorDiv(t, spec.size) * spec.size;
+            m_fixedEnd = saturatingAdd(m_fixedStart, spec.size);
+        }
         m_windows.resize(1);
-        m_windows[0] = Window{TimestampNs{start}, TimestampNs{saturatingAdd(start, spec.size)}};
+        m_windows[0] = Window{TimestampNs{m_fixedStart}, TimestampNs{m_fixedEnd}};
     } else {
         spec.assign(event.time, m_windows);
     }
@@ -358,16 +564,21 @@ Disposition WindowOperator::processWindowed(const InputEvent &event, uint64_t ke
         bool fired = false;
         Bucket *b = findBucket(w, fired);
         bool created = false;
-        const size_t idx = b->findOrInsert(event.key, keyHash, n, created);
+        const size_t idx = b->findOrInsert(event.key, keyHash, created);
         m_stats.liveCells += created;
-        AggState *aggs = b->aggs.data() + idx * n;
-        addTo(aggs, event);
+        unsigned char *cell = b->cell(idx);
+        for (size_t i = 0; i < n; ++i) {
+            const AggregateSpec &agg = m_options.aggregates[i];
+            const FieldValue &v =
+                (agg.input != kNoInput && event.values) ? event.values[agg.input] : m_none;
+            m_layout->add(cell, i, agg, v, event.time);
+        }
         any = true;
         if (fired) {
-            emit(w, b->meta[idx], aggs, PaneTiming::Late, false);
+            emitCell(w, *b, idx, PaneTiming::Late, false);
             late = true;
         } else {
-            b->meta[idx].dirty = true;
+            CellLayout::meta(cell).dirty = true;
         }
     }
     if (!any)
@@ -479,17 +690,17 @@ void WindowOperator::advanceBuckets(int64_t wm) {
             auto it = m_fired.begin();
             // Closing panes: the value is unchanged since the last pane, now marked final.
             emitSorted(it->first, it->second, std::nullopt, true, false);
-            m_stats.liveCells -= it->second.meta.size();
+            m_stats.liveCells -= it->second.cells;
             m_fired.erase(it);
             continue;
         }
         auto node = m_open.extract(m_open.begin());
         const Window w = node.key();
-        m_cellsHint = std::min<size_t>(node.mapped().meta.size(), size_t{1} << 20);
+        m_cellsHint = std::min<size_t>(node.mapped().cells, size_t{1} << 20);
         const bool closes = expiry(w.end.value) <= wm;
         emitSorted(w, node.mapped(), PaneTiming::OnTime, closes, false);
         if (closes)
-            m_stats.liveCells -= node.mapped().meta.size();
+            m_stats.liveCells -= node.mapped().cells;
         else
             m_fired.insert(std::move(node));
     }

@@ -62,6 +62,27 @@ struct AggValue {
     std::string toString() const;
 };
 
+// The numeric part of sum, mean, min and max: how many numeric values, their min, max and exact
+// sum. Shared by AggState and the window operator's packed cells, so both compute alike.
+struct NumericState {
+    uint64_t count = 0;
+    double min = 0;
+    double max = 0;
+    ExactSum sum;
+
+    void add(double v) {
+        if (count++ == 0) {
+            min = max = v;
+        } else {
+            min = v < min ? v : min;
+            max = v > max ? v : max;
+        }
+        sum.add(v);
+    }
+    void merge(const NumericState &o);
+    AggValue result(AggKind kind) const; // kind: Sum, Mean, Min or Max
+};
+
 // Accumulator state of one aggregate in one window and key. Mergeable: merge(a, b) equals the
 // state of the union of their inputs. Not thread-safe; owned by one operator.
 class AggState {
@@ -70,11 +91,7 @@ public:
     void merge(const AggregateSpec &spec, const AggState &other);
     AggValue result(const AggregateSpec &spec) const;
     void reset() { *this = AggState{}; }
-    bool empty() const { return m_count == 0; }
-    // Cache hints for a coming add(spec, v): prefetchSketch() fetches the sketch header;
-    // prefetchBucket(), once that header is cached, the bucket `v` will land in. Read only.
-    void prefetchSketch() const;
-    void prefetchBucket(const FieldValue &v) const;
+    bool empty() const { return m_num.count == 0; }
 
 private:
     // Rarely used parts live behind one pointer so the common state stays at 64 bytes.
@@ -91,10 +108,9 @@ private:
     }
     const Extra &ex() const;
 
-    uint64_t m_count = 0; // inputs taken (events, present values, or numeric values)
-    double m_min = 0;
-    double m_max = 0;
-    ExactSum m_sum;
+    // count: inputs taken (events, present values, or numeric values); min, max and sum only
+    // for sum, mean, min and max.
+    NumericState m_num;
     std::unique_ptr<DdSketch> m_sketch;
     std::unique_ptr<Extra> m_extra;
 

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <queue>
 #include <string>
@@ -144,18 +145,42 @@ private:
         PaneTiming lastTiming = PaneTiming::Early;
         bool dirty = false;
     };
+    // Where each aggregate's state sits in a packed cell (defined in window_operator.cpp).
+    class CellLayout;
+    struct alignas(64) CellLine {
+        unsigned char bytes[64];
+    };
     // The (key -> state) table of one window: open addressing over a flat slot array (upper 32
-    // hash bits | index + 1), cells and their aggregate states in flat vectors.
+    // hash bits | index + 1) into packed cells. A cell is one contiguous, cache-line aligned
+    // record, CellMeta first, then each aggregate's state in the compact form of its kind
+    // (CellLayout), so the hot state of an event's key is two or three adjacent lines and is
+    // reached from the slot in one step. Cells move (by their move constructors) when the
+    // table grows; nothing holds a cell's address across an insertion.
     struct Bucket {
-        std::vector<CellMeta> meta;
-        std::vector<AggState> aggs; // meta.size() * aggregate count
+        std::shared_ptr<const CellLayout> layout; // set before the first insertion
         std::vector<uint64_t> slots;
-        // Index of the key's cell, creating it (with `aggCount` empty states) if needed.
-        size_t findOrInsert(std::string_view key, uint64_t hash, size_t aggCount, bool &created);
+        std::unique_ptr<CellLine[]> lines;
+        size_t cells = 0;
+        size_t capacity = 0; // cells
+        size_t stride = 0;   // bytes per cell (layout->stride, kept here for cell())
+
+        Bucket() = default;
+        Bucket(const Bucket &) = delete;
+        Bucket &operator=(const Bucket &) = delete;
+        ~Bucket();
+        unsigned char *cell(size_t idx) const {
+            return reinterpret_cast<unsigned char *>(lines.get()) + idx * stride;
+        }
+        CellMeta &meta(size_t idx) const;
+        // Index of the key's cell, creating it (with empty states) if needed.
+        size_t findOrInsert(std::string_view key, uint64_t hash, bool &created);
         // Read-only hint: the cell whose slot tag matches `hash` (key not compared), or npos.
         size_t probe(uint64_t hash) const;
         // Sizes an empty table for `cells` keys, so it does not grow (and rehash) step by step.
-        void reserve(size_t cells, size_t aggCount);
+        void reserve(size_t cells);
+
+    private:
+        void grow(size_t minCells);
     };
     struct Session {
         int64_t end = 0;
@@ -184,6 +209,8 @@ private:
 
     void addTo(AggState *aggs, const InputEvent &event);
     void emit(const Window &w, CellMeta &meta, AggState *aggs, PaneTiming timing, bool final);
+    void emitCell(const Window &w, Bucket &bucket, size_t idx, PaneTiming timing, bool final);
+    Pane &startPane(const Window &w, CellMeta &meta, PaneTiming timing, bool final);
     // timing: std::nullopt = each cell's previous timing (closing panes).
     void emitSorted(const Window &w, Bucket &bucket, std::optional<PaneTiming> timing, bool final,
                     bool onlyDirty);
@@ -200,6 +227,7 @@ private:
     int64_t expiry(int64_t end) const { return saturatingAdd(end, m_options.allowedLatenessNs); }
 
     Options m_options;
+    std::shared_ptr<const CellLayout> m_layout;
     std::vector<std::string> m_inputFields;
     WatermarkTracker m_watermark;
     OperatorStats m_stats;
@@ -210,7 +238,9 @@ private:
     // so Bucket addresses stay valid until erased.
     std::map<Window, Bucket> m_open;
     std::map<Window, Bucket> m_fired;
-    size_t m_cellsHint = 0; // keys of the last window that fired: new tables start that big
+    size_t m_cellsHint = 0;   // keys of the last window that fired: new tables start that big
+    int64_t m_fixedStart = 0; // the last fixed window computed: [start, end)
+    int64_t m_fixedEnd = 0;
     Window m_cachedWindow{};
     Bucket *m_cachedBucket = nullptr;
     bool m_cachedFired = false;
