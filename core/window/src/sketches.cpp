@@ -171,14 +171,10 @@ void DdSketch::Store::widen() {
     isWide = true;
 }
 
-void DdSketch::Store::add(int32_t index, uint64_t n) {
-    // The common case first: a 16-bit bucket inside the run, far from overflowing.
-    const size_t at = static_cast<size_t>(static_cast<int64_t>(index) - offset);
-    if (!isWide && at < narrow.size() && narrow[at] + n < 0xFFFF) {
-        narrow[at] = static_cast<uint16_t>(narrow[at] + n);
-        return;
-    }
+void DdSketch::Store::addSlow(int32_t index, uint64_t n) {
     bool needsCollapse = false;
+    if (!isWide && narrow.empty())
+        narrow.reserve(16); // the first few buckets without a reallocation each
     if (!isWide) {
         const size_t pos = place(narrow, offset, index, false, needsCollapse);
         if (!needsCollapse && narrow[pos] + n < 0xFFFF) {
@@ -214,20 +210,8 @@ DdSketch &DdSketch::operator=(const DdSketch &o) {
     return *this;
 }
 
-void DdSketch::add(double x) {
-    if (std::isnan(x))
-        return;
-    x = std::clamp(x, -1e300, 1e300);
-    if (m_count == 0) {
-        m_min = m_max = x;
-    } else {
-        m_min = std::min(m_min, x);
-        m_max = std::max(m_max, x);
-    }
-    ++m_count;
-    if (x > kMinMagnitude) {
-        m_pos.add(indexOf(x), 1);
-    } else if (x < -kMinMagnitude) {
+void DdSketch::addNonPositive(double x) {
+    if (x < -kMinMagnitude) {
         if (!m_neg)
             m_neg = std::make_unique<Store>();
         m_neg->add(indexOf(-x), 1);

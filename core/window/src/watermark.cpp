@@ -54,7 +54,7 @@ bool WatermarkTracker::recompute() {
     return false;
 }
 
-bool WatermarkTracker::observe(SourceId id, TimestampNs t, int64_t nowNs) {
+bool WatermarkTracker::observeSlow(SourceId id, TimestampNs t, int64_t nowNs) {
     Source &s = at(id);
     s.lastSeen = nowNs;
     bool changed = false;

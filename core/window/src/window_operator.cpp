@@ -540,6 +540,28 @@ WindowOperator::Bucket *WindowOperator::findBucket(const Window &w, bool &fired)
     return b;
 }
 
+bool WindowOperator::addToWindow(const Window &w, const InputEvent &event, uint64_t keyHash) {
+    bool fired = false;
+    Bucket *b = findBucket(w, fired);
+    bool created = false;
+    const size_t idx = b->findOrInsert(event.key, keyHash, created);
+    m_stats.liveCells += created;
+    unsigned char *cell = b->cell(idx);
+    const size_t n = m_options.aggregates.size();
+    for (size_t i = 0; i < n; ++i) {
+        const AggregateSpec &agg = m_options.aggregates[i];
+        const FieldValue &v =
+            (agg.input != kNoInput && event.values) ? event.values[agg.input] : m_none;
+        m_layout->add(cell, i, agg, v, event.time);
+    }
+    if (fired) {
+        emitCell(w, *b, idx, PaneTiming::Late, false);
+        return true;
+    }
+    CellLayout::meta(cell).dirty = true;
+    return false;
+}
+
 Disposition WindowOperator::processWindowed(const InputEvent &event, uint64_t keyHash, int64_t wm) {
     const WindowSpec &spec = m_options.window;
     if (spec.kind == WindowKind::Fixed) {
@@ -550,36 +572,19 @@ Disposition WindowOperator::processWindowed(const InputEvent &event, uint64_t ke
             m_fixedStart = floorDiv(t, spec.size) * spec.size;
             m_fixedEnd = saturatingAdd(m_fixedStart, spec.size);
         }
-        m_windows.resize(1);
-        m_windows[0] = Window{TimestampNs{m_fixedStart}, TimestampNs{m_fixedEnd}};
-    } else {
-        spec.assign(event.time, m_windows);
+        if (expiry(m_fixedEnd) <= wm)
+            return Disposition::Dropped; // the window is closed for good
+        const Window w{TimestampNs{m_fixedStart}, TimestampNs{m_fixedEnd}};
+        return addToWindow(w, event, keyHash) ? Disposition::Late : Disposition::Accepted;
     }
-    const size_t n = m_options.aggregates.size();
+    spec.assign(event.time, m_windows);
     bool any = false;
     bool late = false;
     for (const Window &w : m_windows) {
         if (expiry(w.end.value) <= wm)
             continue; // this window is closed for good
-        bool fired = false;
-        Bucket *b = findBucket(w, fired);
-        bool created = false;
-        const size_t idx = b->findOrInsert(event.key, keyHash, created);
-        m_stats.liveCells += created;
-        unsigned char *cell = b->cell(idx);
-        for (size_t i = 0; i < n; ++i) {
-            const AggregateSpec &agg = m_options.aggregates[i];
-            const FieldValue &v =
-                (agg.input != kNoInput && event.values) ? event.values[agg.input] : m_none;
-            m_layout->add(cell, i, agg, v, event.time);
-        }
+        late = addToWindow(w, event, keyHash) || late;
         any = true;
-        if (fired) {
-            emitCell(w, *b, idx, PaneTiming::Late, false);
-            late = true;
-        } else {
-            CellLayout::meta(cell).dirty = true;
-        }
     }
     if (!any)
         return Disposition::Dropped;

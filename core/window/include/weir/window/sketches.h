@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -57,7 +58,7 @@ public:
     static constexpr int kMaxBins = 4096;
     static constexpr double kBinsPerOctave = 50; // >= 1 / ln(gamma) = 49.995
 
-    void add(double x);
+    inline void add(double x);
     // Cache hint: the address of the bucket add(x) would update, nullptr if it does not exist
     // yet. For the caller to prefetch: a function that only prefetches is "pure" to GCC, so an
     // inlined call of one is deleted as having no effect.
@@ -78,7 +79,16 @@ private:
         bool isWide = false;
         size_t size() const { return isWide ? wide.size() : narrow.size(); }
         uint64_t at(size_t i) const { return isWide ? wide[i] : narrow[i]; }
-        void add(int32_t index, uint64_t n);
+        void add(int32_t index, uint64_t n) {
+            // The common case inline: a 16-bit bucket inside the run, far from overflowing.
+            const size_t at = static_cast<size_t>(static_cast<int64_t>(index) - offset);
+            if (!isWide && at < narrow.size() && narrow[at] + n < 0xFFFF) {
+                narrow[at] = static_cast<uint16_t>(narrow[at] + n);
+                return;
+            }
+            addSlow(index, n);
+        }
+        void addSlow(int32_t index, uint64_t n);
         void merge(const Store &o);
         void widen();
     };
@@ -101,6 +111,7 @@ private:
         return t + (static_cast<double>(t) < y ? 1 : 0);
     }
     static double valueOf(int32_t index);
+    void addNonPositive(double x); // x <= kMinMagnitude: the negative store or the zero count
 
     // The add path touches the first cache line only (positive store, count, min, max, zero).
     Store m_pos;
@@ -117,6 +128,23 @@ public:
     DdSketch(const DdSketch &o);
     DdSketch &operator=(const DdSketch &o);
 };
+
+inline void DdSketch::add(double x) {
+    if (std::isnan(x))
+        return;
+    x = std::clamp(x, -1e300, 1e300);
+    if (m_count == 0) {
+        m_min = m_max = x;
+    } else {
+        m_min = std::min(m_min, x);
+        m_max = std::max(m_max, x);
+    }
+    ++m_count;
+    if (x > kMinMagnitude)
+        m_pos.add(indexOf(x), 1);
+    else
+        addNonPositive(x);
+}
 
 inline const void *DdSketch::bucketAddress(double x) const {
     const Store *store = x > kMinMagnitude ? &m_pos : x < -kMinMagnitude ? m_neg.get() : nullptr;

@@ -21,7 +21,27 @@ public:
 
     // Each returns true when the pipeline watermark advanced. `nowNs` is processing time
     // (monotonic ns); it only matters for idleness.
-    bool observe(SourceId source, TimestampNs eventTime, int64_t nowNs);
+    bool observe(SourceId source, TimestampNs eventTime, int64_t nowNs) {
+        // The per-event case inline: a known, active source; most events do not raise its
+        // maximum past the pipeline watermark, and with one source no scan is needed.
+        if (source.value < m_sources.size()) {
+            Source &s = m_sources[source.value];
+            if (s.known && !s.idle && !s.ended) {
+                s.lastSeen = nowNs;
+                if (eventTime.value <= s.maxTime)
+                    return false;
+                s.maxTime = eventTime.value;
+                const int64_t wm = sourceWatermarkOf(s.maxTime);
+                if (wm <= m_current)
+                    return false;
+                if (m_sources.size() > 1 || m_allEnded)
+                    return recompute();
+                m_current = wm;
+                return true;
+            }
+        }
+        return observeSlow(source, eventTime, nowNs);
+    }
     bool endSource(SourceId source);
     // Registers a source that has produced nothing yet but must hold the watermark back from
     // now on (a newly assigned Kafka partition) until it produces, ends or goes idle.
@@ -44,7 +64,13 @@ private:
         bool ended = false;
     };
     bool recompute();
+    bool observeSlow(SourceId source, TimestampNs eventTime, int64_t nowNs);
     Source &at(SourceId id);
+    // maxTime - outOfOrder, clamped at the int64 range (as saturatingAdd does).
+    int64_t sourceWatermarkOf(int64_t maxTime) const {
+        return maxTime < kMinTimestamp.value + m_outOfOrder ? kMinTimestamp.value
+                                                            : maxTime - m_outOfOrder;
+    }
 
     int64_t m_outOfOrder;
     int64_t m_idleTimeout;

@@ -217,6 +217,8 @@ private:
     Bucket *findBucket(const Window &w, bool &fired);
     Disposition processHashed(const InputEvent &event, uint64_t keyHash, int64_t nowNs);
     Disposition processWindowed(const InputEvent &event, uint64_t keyHash, int64_t wm);
+    // Adds the event to window `w` of its key; true when that window had fired (a LATE pane).
+    bool addToWindow(const Window &w, const InputEvent &event, uint64_t keyHash);
     Disposition processSession(const InputEvent &event, int64_t wm);
     bool isDuplicate(const InputEvent &event);
     void advance();
