@@ -760,6 +760,17 @@ void AlertEngine::evaluate(Group &g, Rule &rule) {
             }
         }
     }
+    // A rule's first burst (the first close of its window, when thousands of keys fire at
+    // once) creates a state per candidate: room for them in one allocation instead of a copy
+    // at each doubling. (Later drains release states as they go: their candidates are no
+    // bound worth reserving.)
+    if (rule.states.empty() && count > rule.states.capacity()) {
+        size_t room = 1; // the capacity growth by doubling would reach: no less slack
+        while (room < count)
+            room *= 2;
+        rule.states.reserve(room);
+        rule.stateKeys.reserve(room);
+    }
     // Steady Firing keys may skip the scan when nothing of theirs needs updating: no
     // keep-firing-for (which reads the last True time) and no anomaly statistics.
     const bool fast = s.kind != RuleKind::Anomaly && s.stateOptions.keepFiringForNs <= 0;
@@ -902,10 +913,12 @@ void AlertEngine::takeTransitions(std::vector<Transition> &out) {
         out.swap(m_pending);
         return;
     }
-    // The caller's vector holds transitions, or is too small to be the next buffer: it grows,
-    // and the engine keeps its own.
+    // The caller's vector holds transitions, or is too small to be the next buffer: it grows
+    // (to at least the engine's capacity, so that it can be the next one), and the engine
+    // keeps its own.
     if (out.capacity() < out.size() + m_pending.size())
-        out.reserve(std::max(out.size() + m_pending.size(), 2 * out.capacity()));
+        out.reserve(
+            std::max({out.size() + m_pending.size(), 2 * out.capacity(), m_pending.capacity()}));
     out.insert(out.end(), std::make_move_iterator(m_pending.begin()),
                std::make_move_iterator(m_pending.end()));
     m_pending.clear();
