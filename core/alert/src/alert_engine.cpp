@@ -155,14 +155,6 @@ struct KeyState {
     TimestampNs lastSeen = kMinTimestamp;
 };
 
-// Windowed rules: only keys that left the initial state have one (a fresh state machine that
-// observes False stays as it is, so those evaluations need no state at all). The reported
-// value of the latest evaluation is recomputed from the group's latest pane values.
-struct RuleKeyState {
-    AlertStateMachine machine;
-    std::unique_ptr<AnomalyState> anomaly;
-};
-
 struct AlertEngine::Rule {
     RuleSpec spec;
     uint32_t index = 0;               // in the rules file; transitions are reported in this order
@@ -187,8 +179,14 @@ struct AlertEngine::Rule {
     // returns to Normal is released (a Normal machine behaves as a fresh one).
     std::vector<uint32_t> stateSlot;
     std::vector<uint8_t> mode; // per key of the group: a KeyMode
-    std::vector<RuleKeyState> states;
-    std::vector<uint32_t> stateKeys; // the group key index of each state
+    // Per key that left the initial state (a fresh state machine that observes False stays as
+    // it is, so those evaluations need no state at all): its machine (32 bytes: a burst of
+    // alerts creates hundreds of thousands), its group key index, and for anomaly rules only,
+    // its statistics. The reported value of the latest evaluation is recomputed from the
+    // group's latest pane values.
+    std::vector<AlertStateMachine> states;
+    std::vector<uint32_t> stateKeys;
+    std::vector<std::unique_ptr<AnomalyState>> anomalies; // anomaly rules: one per state
 };
 
 // Rules with the same window, key, filter, out-of-orderness and lateness (and no reference
@@ -764,12 +762,15 @@ void AlertEngine::evaluate(Group &g, Rule &rule) {
     // once) creates a state per candidate: room for them in one allocation instead of a copy
     // at each doubling. (Later drains release states as they go: their candidates are no
     // bound worth reserving.)
+    const bool anomaly = s.kind == RuleKind::Anomaly;
     if (rule.states.empty() && count > rule.states.capacity()) {
         size_t room = 1; // the capacity growth by doubling would reach: no less slack
         while (room < count)
             room *= 2;
         rule.states.reserve(room);
         rule.stateKeys.reserve(room);
+        if (anomaly)
+            rule.anomalies.reserve(room);
     }
     // Steady Firing keys may skip the scan when nothing of theirs needs updating: no
     // keep-firing-for (which reads the last True time) and no anomaly statistics.
@@ -795,17 +796,19 @@ void AlertEngine::evaluate(Group &g, Rule &rule) {
         if (!rule.stateSlot[k]) {
             rule.states.emplace_back();
             rule.stateKeys.push_back(k);
+            if (anomaly)
+                rule.anomalies.emplace_back();
             rule.stateSlot[k] = static_cast<uint32_t>(rule.states.size());
         }
-        RuleKeyState &ks = rule.states[rule.stateSlot[k] - 1];
-        if (result.verdict == Verdict::True && s.kind != RuleKind::Anomaly &&
-            ks.machine.stayFiring(g.paneTimes[i]))
+        const uint32_t index = rule.stateSlot[k] - 1;
+        AlertStateMachine &machine = rule.states[index];
+        if (result.verdict == Verdict::True && !anomaly && machine.stayFiring(g.paneTimes[i]))
             continue; // still firing: nothing to report
-        if (s.kind == RuleKind::Anomaly && result.verdict != Verdict::NoData &&
-            result.verdict != Verdict::Error) {
-            if (!ks.anomaly)
-                ks.anomaly = std::make_unique<AnomalyState>();
-            AnomalyState &as = *ks.anomaly;
+        if (anomaly && result.verdict != Verdict::NoData && result.verdict != Verdict::Error) {
+            std::unique_ptr<AnomalyState> &stats = rule.anomalies[index];
+            if (!stats)
+                stats = std::make_unique<AnomalyState>();
+            AnomalyState &as = *stats;
             const double x = result.value;
             bool anomalous = false;
             if (s.method == AnomalyMethod::ZScore) {
@@ -842,11 +845,12 @@ void AlertEngine::evaluate(Group &g, Rule &rule) {
             obs = anomalous ? Observation::True : Observation::False;
         }
         const TimestampNs t = g.paneTimes[i];
-        const AlertState state = ks.machine.step(t, obs, s.stateOptions);
-        const bool release = ks.machine.state() == AlertState::Normal && !ks.anomaly;
-        rule.mode[k] = release                                            ? kNoState
-                       : fast && ks.machine.state() == AlertState::Firing ? kFiringFast
-                                                                          : kHasState;
+        const AlertState state = machine.step(t, obs, s.stateOptions);
+        const bool release =
+            machine.state() == AlertState::Normal && !(anomaly && rule.anomalies[index]);
+        rule.mode[k] = release                                         ? kNoState
+                       : fast && machine.state() == AlertState::Firing ? kFiringFast
+                                                                       : kHasState;
         if (state != AlertState::Normal) {
             for (size_t v = 0; v < rule.columns.size(); ++v)
                 evidence[v] = g.paneValues[rule.columns[v] * n + i];
@@ -855,15 +859,18 @@ void AlertEngine::evaluate(Group &g, Rule &rule) {
         }
         if (release) {
             // Back in the initial state: drop the state (the last one takes its place).
-            const uint32_t index = rule.stateSlot[k] - 1;
             const uint32_t last = static_cast<uint32_t>(rule.states.size() - 1);
             if (index != last) {
-                rule.states[index] = std::move(rule.states[last]);
+                rule.states[index] = rule.states[last];
                 rule.stateKeys[index] = rule.stateKeys[last];
                 rule.stateSlot[rule.stateKeys[index]] = index + 1;
+                if (anomaly)
+                    rule.anomalies[index] = std::move(rule.anomalies[last]);
             }
             rule.states.pop_back();
             rule.stateKeys.pop_back();
+            if (anomaly)
+                rule.anomalies.pop_back();
             rule.stateSlot[k] = 0;
         }
     }
@@ -947,7 +954,7 @@ std::vector<ActiveAlert> AlertEngine::active() const {
                     const size_t at = k * columns + rule->columns[v];
                     values[v] = at < g.lastValues.size() ? g.lastValues[at] : kNaN;
                 }
-                add(*rule, g.keyNames[k], rule->states[i].machine,
+                add(*rule, g.keyNames[k], rule->states[i],
                     rule->condition->evaluate(values.data()).value);
             }
         }
