@@ -195,9 +195,7 @@ bool CsvParser::splitCells(std::string_view line, char delimiter,
     }
 }
 
-std::string_view CsvParser::unquote(std::string_view cell, std::string &scratch) {
-    if (cell.size() < 2 || cell.front() != '"')
-        return cell;
+std::string_view CsvParser::unquoteQuoted(std::string_view cell, std::string &scratch) {
     cell = cell.substr(1, cell.size() - 2);
     if (cell.find('"') == std::string_view::npos)
         return cell;

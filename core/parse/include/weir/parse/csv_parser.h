@@ -43,9 +43,15 @@ public:
     static bool splitCells(std::string_view line, char delimiter,
                            std::vector<std::string_view> &cells);
     // The cell's value: surrounding quotes removed and "" unescaped (into `scratch` if needed).
-    static std::string_view unquote(std::string_view cell, std::string &scratch);
+    static std::string_view unquote(std::string_view cell, std::string &scratch) {
+        if (cell.size() < 2 || cell.front() != '"')
+            return cell; // the usual cell: no call
+        return unquoteQuoted(cell, scratch);
+    }
 
 private:
+    // unquote() for a cell that starts with a quote.
+    static std::string_view unquoteQuoted(std::string_view cell, std::string &scratch);
     void setColumns(std::vector<std::string> columns);
     bool isHeaderRow(const std::vector<std::string_view> &cells) const;
     // Column `i`'s typed field from its raw cell, appended to `out`.

@@ -66,7 +66,8 @@ public:
 
     void clear() {
         fields.clear();
-        m_storage.clear();
+        if (!m_storage.empty()) // most events keep nothing: no call then
+            m_storage.clear();
     }
     // Stores a string for the lifetime of this list and returns a stable view of it.
     std::string_view keep(std::string s) {
