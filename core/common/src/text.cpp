@@ -135,6 +135,24 @@ bool parseInt64(std::string_view s, int64_t &out) {
     const char *e = b + s.size();
     if (*b == '+')
         ++b;
+    // Up to 18 digits cannot overflow: one pass that stops at the first other byte (the usual
+    // numbers, and "54.23" rejected at its '.'). Longer texts: from_chars, which checks range.
+    const bool negative = b < e && *b == '-';
+    const char *digits = negative ? b + 1 : b;
+    if (digits < e && e - digits <= 18) {
+        int64_t v = 0;
+        for (const char *p = digits; p < e; ++p) {
+            const unsigned d = static_cast<unsigned char>(*p) - unsigned{'0'};
+            if (d > 9) {
+                if (p > digits) // as from_chars leaves it: the value of the digits before
+                    out = negative ? -v : v;
+                return false;
+            }
+            v = v * 10 + static_cast<int64_t>(d);
+        }
+        out = negative ? -v : v;
+        return true;
+    }
     const auto r = std::from_chars(b, e, out);
     return r.ec == std::errc() && r.ptr == e;
 }
@@ -291,15 +309,6 @@ void appendDouble(std::string &out, double v) {
     char buf[64];
     const auto r = std::to_chars(buf, buf + sizeof buf, v);
     out.append(buf, r.ptr);
-}
-
-std::string_view trim(std::string_view s) {
-    size_t b = 0, e = s.size();
-    while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n'))
-        ++b;
-    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n'))
-        --e;
-    return s.substr(b, e - b);
 }
 
 bool iequals(std::string_view a, std::string_view b) {

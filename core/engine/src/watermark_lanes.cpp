@@ -23,7 +23,7 @@ SourceId WatermarkLanes::partitionLane(SourceId channel, std::string_view topic,
     return lane;
 }
 
-SourceId WatermarkLanes::laneOf(SourceId channel) {
+SourceId WatermarkLanes::laneOfSlow(SourceId channel) {
     const std::string_view attrs = m_attrs;
     m_attrs = {};
     bool found = false;

@@ -53,12 +53,6 @@ ProcessorVerdict verdictOf(window::Disposition d) {
     return v;
 }
 
-bool within(std::string_view text, std::string_view raw) {
-    const auto t = reinterpret_cast<uintptr_t>(text.data());
-    const auto r = reinterpret_cast<uintptr_t>(raw.data());
-    return t >= r && t + text.size() <= r + raw.size();
-}
-
 } // namespace
 
 void WindowProcessor::parseForBuilder(std::string_view raw, const parse::Parser &parser,
@@ -90,10 +84,7 @@ ProcessorVerdict WindowProcessor::onEvent(const store::EventRecord &record, std:
     return v;
 }
 
-std::string_view WindowProcessor::keep(std::string_view text, std::string_view raw, size_t event,
-                                       size_t slot) {
-    if (text.empty() || within(text, raw))
-        return text; // valid until finishStaged (the engine's contract)
+std::string_view WindowProcessor::keepCopy(std::string_view text, size_t event, size_t slot) {
     m_fixups.push_back(TextFixup{event, slot, m_arena.size(), text.size()});
     m_arena.append(text.data(), text.size());
     return {};

@@ -314,16 +314,14 @@ bool CsvParser::parseFields(std::string_view line, FieldList &out) const {
     return parseColumns(line, nullptr, out);
 }
 
-const std::vector<uint32_t> &CsvParser::selectedColumns(const FieldSelection &selection) const {
+const std::vector<uint32_t> &CsvParser::selectColumns(const FieldSelection &selection) const {
     FieldSelection::Memo &memo = selection.memo();
-    if (memo.tag != m_schemaVersion || m_schemaVersion == 0) {
-        memo.indices.clear();
-        for (size_t i = 0; i < m_options.columns.size(); ++i) {
-            if (selection.contains(m_options.columns[i]))
-                memo.indices.push_back(static_cast<uint32_t>(i));
-        }
-        memo.tag = m_schemaVersion;
+    memo.indices.clear();
+    for (size_t i = 0; i < m_options.columns.size(); ++i) {
+        if (selection.contains(m_options.columns[i]))
+            memo.indices.push_back(static_cast<uint32_t>(i));
     }
+    memo.tag = m_schemaVersion;
     return memo.indices;
 }
 

@@ -32,7 +32,16 @@ int vsnprintfC(char *buf, size_t size, const char *fmt, va_list ap);
 // Shortest round-trip representation of a double, JSON-compatible ("1e+300", "0.1", "-3").
 void appendDouble(std::string &out, double v);
 
-std::string_view trim(std::string_view s);
+// Without leading and trailing spaces, tabs, CRs and LFs. Inline: the usual text has none.
+inline std::string_view trim(std::string_view s) {
+    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    size_t b = 0, e = s.size();
+    while (b < e && space(s[b]))
+        ++b;
+    while (e > b && space(s[e - 1]))
+        --e;
+    return std::string_view(s.data() + b, e - b);
+}
 bool iequals(std::string_view a, std::string_view b);
 
 } // namespace weir

@@ -20,7 +20,13 @@ public:
     // next laneOf() only.
     void setAttributes(std::string_view attrs) { m_attrs = attrs; }
     // The lane of the event about to be processed (its partition's, or its channel's).
-    SourceId laneOf(SourceId channel);
+    SourceId laneOf(SourceId channel) {
+        // The usual case inline: a file's line (no attributes) of a channel already seen.
+        if (m_attrs.empty() && channel.value < m_channelLanes.size() &&
+            m_channelLanes[channel.value] >= 0)
+            return SourceId{static_cast<uint16_t>(m_channelLanes[channel.value])};
+        return laneOfSlow(channel);
+    }
     // A Kafka assignment of `channel` (EventProcessor::onAssignment): `assigned` gets the lanes
     // of the partitions listed (new ones should hold the watermark), `revoked` the channel's
     // other partition lanes (they should stop holding it).
@@ -38,6 +44,8 @@ private:
         std::string topic;
         SourceId lane;
     };
+    SourceId laneOfSlow(SourceId channel);
+
     std::string_view m_attrs;
     std::vector<int32_t> m_channelLanes;                 // channel -> lane (-1: none yet)
     std::vector<PartitionLane> m_partitionLanes;         // few: one per assigned partition

@@ -7,6 +7,7 @@
 #include "weir/window/window_operator.h"
 #include "weir/window/window_results.h"
 
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
@@ -71,7 +72,15 @@ private:
     void parseForBuilder(std::string_view raw, const parse::Parser &parser, bool headerLine);
     window::InputEvent build(const store::EventRecord &record, std::string_view raw,
                              const parse::Parser &parser);
-    std::string_view keep(std::string_view text, std::string_view raw, size_t event, size_t slot);
+    // A staged text: as it is when empty or a view into `raw`, else copied (keepCopy).
+    std::string_view keep(std::string_view text, std::string_view raw, size_t event, size_t slot) {
+        const auto t = reinterpret_cast<uintptr_t>(text.data());
+        const auto r = reinterpret_cast<uintptr_t>(raw.data());
+        if (text.empty() || (t >= r && t + text.size() <= r + raw.size()))
+            return text; // valid until finishStaged (the engine's contract)
+        return keepCopy(text, event, slot);
+    }
+    std::string_view keepCopy(std::string_view text, size_t event, size_t slot);
     void drain();
 
     Options m_options;

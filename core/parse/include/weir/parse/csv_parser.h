@@ -63,7 +63,14 @@ private:
     void addColumns(const std::vector<std::string_view> &cells,
                     const std::vector<uint32_t> *columns, FieldList &out) const;
     // The columns `selection` names, from its memo (refreshed when the schema changed).
-    const std::vector<uint32_t> &selectedColumns(const FieldSelection &selection) const;
+    const std::vector<uint32_t> &selectedColumns(const FieldSelection &selection) const {
+        const FieldSelection::Memo &memo = selection.memo();
+        if (memo.tag == m_schemaVersion && m_schemaVersion != 0)
+            return memo.indices;
+        return selectColumns(selection);
+    }
+    // Fills the selection's memo for the current schema.
+    const std::vector<uint32_t> &selectColumns(const FieldSelection &selection) const;
 
     Options m_options;
     TimeSettings m_time;
