@@ -2,9 +2,12 @@
 #include "weir/common/text.h"
 #include "weir/common/types.h"
 
+#include <charconv>
 #include <cmath>
 #include <gtest/gtest.h>
+#include <random>
 #include <string>
+#include <vector>
 
 using namespace weir;
 
@@ -147,6 +150,59 @@ TEST(Text, ParseNumbers) {
     EXPECT_FALSE(parseDouble("inf", d));
     EXPECT_FALSE(parseDouble("nan", d));
     EXPECT_FALSE(parseDouble(std::string(100, '1'), d));
+}
+
+// parseInt64 reads up to 18 digits itself: it must answer as std::from_chars (after an
+// optional '+') does, including the value from_chars leaves after a partial match ("54.23").
+TEST(Text, ParseInt64AnswersAsFromChars) {
+    const auto reference = [](std::string_view s, int64_t &out) {
+        if (s.empty())
+            return false;
+        const char *b = s.data();
+        const char *e = b + s.size();
+        if (*b == '+')
+            ++b;
+        const auto r = std::from_chars(b, e, out);
+        return r.ec == std::errc() && r.ptr == e;
+    };
+    std::vector<std::string> texts = {"0",
+                                      "-0",
+                                      "+0",
+                                      "-",
+                                      "+",
+                                      "+-5",
+                                      "--5",
+                                      "54.23",
+                                      "-54.23",
+                                      "007",
+                                      "999999999999999999",
+                                      "-999999999999999999",
+                                      "1000000000000000000",
+                                      "9223372036854775807",
+                                      "9223372036854775808",
+                                      "-9223372036854775808",
+                                      "12x",
+                                      "x12",
+                                      "1637576132000010",
+                                      "1 2",
+                                      "1e5"};
+    std::mt19937_64 rng(11);
+    const std::string alphabet = "0123456789-+.e x";
+    for (int n = 0; n < 200000; ++n) {
+        std::string t;
+        const size_t length = rng() % 22;
+        const bool digitsOnly = rng() % 2 == 0;
+        for (size_t k = 0; k < length; ++k)
+            t += digitsOnly && k > 0 ? static_cast<char>('0' + rng() % 10)
+                                     : alphabet[rng() % alphabet.size()];
+        texts.push_back(t);
+    }
+    for (const std::string &t : texts) {
+        int64_t got = 12345;
+        int64_t want = 12345;
+        ASSERT_EQ(parseInt64(t, got), reference(t, want)) << '"' << t << '"';
+        ASSERT_EQ(got, want) << '"' << t << '"';
+    }
 }
 
 TEST(Text, AppendDoubleIsShortestAndJsonSafe) {
