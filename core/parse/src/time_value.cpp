@@ -26,12 +26,36 @@ bool timeFromEpochNumber(double v, TimestampNs &out) {
     return true;
 }
 
+bool timeFromEpochInteger(int64_t v, TimestampNs &out) {
+    if (v < 0)
+        return false;
+    // The units and the range of timeFromEpochNumber, in exact integer arithmetic.
+    constexpr int64_t kMaxNs = 9200000000000000000LL; // a multiple of every scale below
+    int64_t scale = 1;                                // nanoseconds
+    if (v < 100000000000LL)
+        scale = 1000000000; // seconds
+    else if (v < 100000000000000LL)
+        scale = 1000000; // milliseconds
+    else if (v < 100000000000000000LL)
+        scale = 1000; // microseconds
+    if (v > kMaxNs / scale)
+        return false;
+    out = TimestampNs{v * scale};
+    return true;
+}
+
 bool parseTimeValue(std::string_view text, TimestampNs &out) {
     text = trim(text);
     if (text.empty())
         return false;
     if (text.size() >= 10 && text[4] == '-')
         return parseIso8601(text, out);
+    // Whole numbers exactly: through a double, a millisecond or microsecond epoch times 10^6 or
+    // 10^3 is above 2^53 and rounds to a multiple of 256 ns, so it could read 64 ns early (and
+    // show a millisecond early where times are truncated to milliseconds).
+    int64_t whole = 0;
+    if (text[0] >= '0' && text[0] <= '9' && parseInt64(text, whole))
+        return timeFromEpochInteger(whole, out);
     double v = 0;
     if (parseDouble(text, v))
         return timeFromEpochNumber(v, out);

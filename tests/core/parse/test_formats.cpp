@@ -4,6 +4,7 @@
 #include "weir/parse/format_registry.h"
 #include "weir/parse/regex_parser.h"
 #include "weir/parse/time_format.h"
+#include "weir/parse/time_value.h"
 
 #include <gtest/gtest.h>
 #include <string>
@@ -596,4 +597,33 @@ TEST(Formats, FormatOptionsRoundTrip) {
     EXPECT_EQ(withOptionsOf("json", s), composeFormat("json", o));
     EXPECT_EQ(reasonName(DeadLetterReason::TooLong), "too_long");
     EXPECT_EQ(fieldTypeName(FieldType::Ip), "ip");
+}
+
+// Whole epoch numbers are exact in every unit. A millisecond or microsecond epoch scaled to
+// nanoseconds through a double rounds to a multiple of 256 ns: ...123 ms would read 64 ns late
+// and ...101 ms 64 ns early (so .100 where times are truncated to milliseconds).
+TEST(Formats, WholeEpochNumbersAreExact) {
+    TimestampNs t;
+    ASSERT_TRUE(parseTimeValue("1637576132", t));
+    EXPECT_EQ(t.value, 1637576132000000000LL);
+    ASSERT_TRUE(parseTimeValue("1637576132123", t));
+    EXPECT_EQ(t.value, 1637576132123000000LL);
+    ASSERT_TRUE(parseTimeValue("1637576132101", t));
+    EXPECT_EQ(t.value, 1637576132101000000LL);
+    ASSERT_TRUE(parseTimeValue("1637576132123457", t));
+    EXPECT_EQ(t.value, 1637576132123457000LL);
+    ASSERT_TRUE(parseTimeValue(" 1637576132123456789 ", t));
+    EXPECT_EQ(t.value, 1637576132123456789LL);
+    // The range: up to 9.2e18 ns in each unit.
+    ASSERT_TRUE(parseTimeValue("9200000000", t));
+    EXPECT_EQ(t.value, 9200000000000000000LL);
+    EXPECT_FALSE(parseTimeValue("9200000001", t));
+    EXPECT_FALSE(parseTimeValue("9200000000001", t));
+    EXPECT_FALSE(parseTimeValue("9200000000000001", t));
+    EXPECT_FALSE(parseTimeValue("9200000000000000001", t));
+    EXPECT_FALSE(parseTimeValue("92000000000000000000", t));
+    // Fractions still go through the decimal reading.
+    ASSERT_TRUE(parseTimeValue("1637576132.5", t));
+    EXPECT_EQ(t.value, 1637576132500000000LL);
+    EXPECT_FALSE(parseTimeValue("-5", t));
 }

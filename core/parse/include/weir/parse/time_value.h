@@ -3,6 +3,7 @@
 
 #include "weir/common/types.h"
 
+#include <cstdint>
 #include <string_view>
 
 namespace weir::parse {
@@ -12,6 +13,8 @@ namespace weir::parse {
 // (seconds, milliseconds, microseconds or nanoseconds).
 bool parseTimeValue(std::string_view text, TimestampNs &out);
 bool timeFromEpochNumber(double v, TimestampNs &out);
+// The same for a whole number, exactly (no rounding through a double).
+bool timeFromEpochInteger(int64_t v, TimestampNs &out);
 
 // Field names that are taken as the event time when no time field is configured, in order.
 bool isConventionalTimeName(std::string_view name);
