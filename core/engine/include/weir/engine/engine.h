@@ -184,7 +184,10 @@ private:
                      TimestampNs ingest, bool ascii = false, std::string_view attrs = {});
     // Events held for the processors that stage (EventProcessor::stages), stored by
     // flushStaged() with their verdicts: at most kStageGroup, never past the end of a batch.
+    // Every member is set by handleLine and stageEvent: the empty constructor keeps
+    // m_staged.emplace_back() from zeroing 96 bytes first (a `rep stos` per event).
     struct StagedEvent {
+        StagedEvent() {}
         store::EventRecord rec;
         std::string_view line;
         std::string_view attrs;
