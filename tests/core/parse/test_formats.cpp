@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace weir;
@@ -603,27 +604,23 @@ TEST(Formats, FormatOptionsRoundTrip) {
 // nanoseconds through a double rounds to a multiple of 256 ns: ...123 ms would read 64 ns late
 // and ...101 ms 64 ns early (so .100 where times are truncated to milliseconds).
 TEST(Formats, WholeEpochNumbersAreExact) {
-    TimestampNs t;
-    ASSERT_TRUE(parseTimeValue("1637576132", t));
-    EXPECT_EQ(t.value, 1637576132000000000LL);
-    ASSERT_TRUE(parseTimeValue("1637576132123", t));
-    EXPECT_EQ(t.value, 1637576132123000000LL);
-    ASSERT_TRUE(parseTimeValue("1637576132101", t));
-    EXPECT_EQ(t.value, 1637576132101000000LL);
-    ASSERT_TRUE(parseTimeValue("1637576132123457", t));
-    EXPECT_EQ(t.value, 1637576132123457000LL);
-    ASSERT_TRUE(parseTimeValue(" 1637576132123456789 ", t));
-    EXPECT_EQ(t.value, 1637576132123456789LL);
-    // The range: up to 9.2e18 ns in each unit.
-    ASSERT_TRUE(parseTimeValue("9200000000", t));
-    EXPECT_EQ(t.value, 9200000000000000000LL);
-    EXPECT_FALSE(parseTimeValue("9200000001", t));
-    EXPECT_FALSE(parseTimeValue("9200000000001", t));
-    EXPECT_FALSE(parseTimeValue("9200000000000001", t));
-    EXPECT_FALSE(parseTimeValue("9200000000000000001", t));
-    EXPECT_FALSE(parseTimeValue("92000000000000000000", t));
-    // Fractions still go through the decimal reading.
-    ASSERT_TRUE(parseTimeValue("1637576132.5", t));
-    EXPECT_EQ(t.value, 1637576132500000000LL);
-    EXPECT_FALSE(parseTimeValue("-5", t));
+    const std::pair<const char *, int64_t> exact[] = {
+        {"1637576132", 1637576132000000000LL},
+        {"1637576132123", 1637576132123000000LL},
+        {"1637576132101", 1637576132101000000LL},
+        {"1637576132123457", 1637576132123457000LL},
+        {" 1637576132123456789 ", 1637576132123456789LL},
+        {"9200000000", 9200000000000000000LL},   // the range: up to 9.2e18 ns in each unit
+        {"1637576132.5", 1637576132500000000LL}, // fractions: still the decimal reading
+    };
+    for (const auto &[text, ns] : exact) {
+        TimestampNs t;
+        ASSERT_TRUE(parseTimeValue(text, t)) << text;
+        EXPECT_EQ(t.value, ns) << text;
+    }
+    for (const char *text : {"9200000001", "9200000000001", "9200000000000001",
+                             "9200000000000000001", "92000000000000000000", "-5"}) {
+        TimestampNs t;
+        EXPECT_FALSE(parseTimeValue(text, t)) << text;
+    }
 }
