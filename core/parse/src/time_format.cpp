@@ -40,18 +40,27 @@ inline bool someDigits(std::string_view s, size_t &pos, size_t max, unsigned &ou
     return pos > b;
 }
 
-// A fraction's digits at s[pos..] (after '.' or ','), as nanoseconds; advances pos.
+// Two digits at s[i] and s[i + 1] (the caller checked the bounds) as a number; false when
+// either is not a digit. Branch-free, so several can be checked together with '&'.
+inline bool twoDigits(std::string_view s, size_t i, unsigned &v) {
+    const unsigned a = static_cast<unsigned>(static_cast<unsigned char>(s[i])) - unsigned{'0'};
+    const unsigned b = static_cast<unsigned>(static_cast<unsigned char>(s[i + 1])) - unsigned{'0'};
+    v = a * 10 + b;
+    return a < 10 && b < 10;
+}
+
+// A fraction's digits at s[pos..] (after '.' or ','), as nanoseconds (the first nine digits
+// count; read without a division per digit); advances pos.
 inline bool fraction(std::string_view s, size_t &pos, int64_t &nanos) {
+    static constexpr int64_t kScale[10] = {1000000000, 100000000, 10000000, 1000000, 100000,
+                                           10000,      1000,      100,      10,      1};
     const size_t b = pos;
-    int64_t scale = kNsPerSecond;
     nanos = 0;
-    while (pos < s.size() && isDigit(s[pos])) {
-        if (scale > 1) {
-            scale /= 10;
-            nanos += (s[pos] - '0') * scale;
-        }
-        ++pos;
+    for (; pos < s.size() && isDigit(s[pos]); ++pos) {
+        if (pos - b < 9)
+            nanos = nanos * 10 + (s[pos] - '0');
     }
+    nanos *= kScale[std::min<size_t>(pos - b, 9)];
     return pos > b;
 }
 
@@ -617,39 +626,22 @@ namespace {
 // or not valid. `s` has at least 20 bytes.
 inline bool isoSecondsAndZone(std::string_view s, int64_t &ns) {
     const size_t n = s.size();
-    const unsigned a = static_cast<unsigned>(static_cast<unsigned char>(s[17])) - unsigned{'0'};
-    const unsigned b = static_cast<unsigned>(static_cast<unsigned char>(s[18])) - unsigned{'0'};
-    if (s[16] != ':' || a >= 10 || b >= 10)
+    unsigned sec = 0;
+    if (s[16] != ':' || !twoDigits(s, 17, sec))
         return false;
-    const unsigned sec = a * 10 + b;
     size_t p = 19;
     int64_t nanos = 0;
     if (s[p] == '.') {
         ++p;
-        if (p >= n || !isDigit(s[p]))
+        if (!fraction(s, p, nanos))
             return false;
-        // As fraction(): the first nine digits count, without a division per digit.
-        static constexpr int64_t kScale[10] = {1000000000, 100000000, 10000000, 1000000, 100000,
-                                               10000,      1000,      100,      10,      1};
-        const size_t first = p;
-        for (; p < n && isDigit(s[p]); ++p) {
-            if (p - first < 9)
-                nanos = nanos * 10 + (s[p] - '0');
-        }
-        nanos *= kScale[std::min<size_t>(p - first, 9)];
     }
     int64_t offset = 0;
     if (p + 1 == n && s[p] == 'Z') {
         offset = 0;
     } else if (p + 6 == n && (s[p] == '+' || s[p] == '-') && s[p + 3] == ':') {
-        const auto two = [&s](size_t i, unsigned &v) {
-            const unsigned x = static_cast<unsigned>(static_cast<unsigned char>(s[i])) - '0';
-            const unsigned y = static_cast<unsigned>(static_cast<unsigned char>(s[i + 1])) - '0';
-            v = x * 10 + y;
-            return x < 10 && y < 10;
-        };
         unsigned oh, om;
-        if (!two(p + 1, oh) || !two(p + 4, om) || oh > 23 || om > 59)
+        if (!twoDigits(s, p + 1, oh) || !twoDigits(s, p + 4, om) || oh > 23 || om > 59)
             return false;
         offset =
             (static_cast<int64_t>(oh) * kNsPerHour + om * kNsPerMinute) * (s[p] == '-' ? -1 : 1);
@@ -667,18 +659,10 @@ inline bool isoSecondsAndZone(std::string_view s, int64_t &ns) {
 inline bool isoMinute(std::string_view s, int64_t &wall) {
     if (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':')
         return false;
-    const auto digit = [&s](size_t i) {
-        return static_cast<unsigned>(static_cast<unsigned char>(s[i])) - unsigned{'0'};
-    };
-    const auto two = [&digit](size_t i, unsigned &v) {
-        const unsigned a = digit(i);
-        const unsigned b = digit(i + 1);
-        v = a * 10 + b;
-        return a < 10 && b < 10;
-    };
     // All ten digits checked at once (no early exit: the common case is valid).
     unsigned y1 = 0, y2 = 0, mo = 0, d = 0, h = 0, mi = 0;
-    const bool digits = two(0, y1) & two(2, y2) & two(5, mo) & two(8, d) & two(11, h) & two(14, mi);
+    const bool digits = twoDigits(s, 0, y1) & twoDigits(s, 2, y2) & twoDigits(s, 5, mo) &
+                        twoDigits(s, 8, d) & twoDigits(s, 11, h) & twoDigits(s, 14, mi);
     const int64_t y = static_cast<int64_t>(y1) * 100 + y2;
     if (!digits || !validDate(y, mo, d) || !validTime(h, mi, 0))
         return false;
