@@ -249,13 +249,29 @@ struct AlertEngine::Group {
     }
 };
 
-const std::vector<std::string> *Evidence::intern(const std::vector<std::string> &texts) {
-    // Nodes of a std::set never move; the lists are never erased (a function-local static,
-    // destroyed at exit after the last use).
+namespace {
+
+// The process-lifetime copy of `value`, one per distinct value (per T and Less): nodes of a
+// std::set never move and are never erased (function-local statics, destroyed at exit after
+// the last use). Thread-safe.
+template<typename T, typename Less = std::less<T>>
+const T *internForever(T value) {
     static std::mutex mutex;
-    static std::set<std::vector<std::string>> lists;
+    static std::set<T, Less> values;
     const std::lock_guard<std::mutex> lock(mutex);
-    return &*lists.insert(texts).first;
+    return &*values.insert(std::move(value)).first;
+}
+
+struct RuleLabelLess {
+    bool operator()(const RuleLabel &a, const RuleLabel &b) const {
+        return a.name != b.name ? a.name < b.name : a.severity < b.severity;
+    }
+};
+
+} // namespace
+
+const std::vector<std::string> *Evidence::intern(const std::vector<std::string> &texts) {
+    return internForever(texts);
 }
 
 void Evidence::setMore(const double *values, size_t count) {
@@ -267,10 +283,8 @@ Evidence::Evidence(const Evidence &other)
     : m_texts(other.m_texts)
     , m_inline(other.m_inline) {
     const size_t n = size();
-    if (n > kInline) {
-        m_more = std::make_unique<double[]>(n - kInline);
-        std::copy(other.m_more.get(), other.m_more.get() + (n - kInline), m_more.get());
-    }
+    if (n > kInline)
+        setMore(other.m_more.get(), n - kInline);
 }
 
 Evidence &Evidence::operator=(const Evidence &other) {
@@ -280,16 +294,8 @@ Evidence &Evidence::operator=(const Evidence &other) {
 }
 
 const RuleLabel *RuleLabel::intern(std::string_view name, std::string_view severity) {
-    // Like Evidence::intern: set nodes never move and are never erased.
-    struct Less {
-        bool operator()(const RuleLabel &a, const RuleLabel &b) const {
-            return a.name != b.name ? a.name < b.name : a.severity < b.severity;
-        }
-    };
-    static std::mutex mutex;
-    static std::set<RuleLabel, Less> labels;
-    const std::lock_guard<std::mutex> lock(mutex);
-    return &*labels.insert(RuleLabel{std::string(name), std::string(severity)}).first;
+    return internForever<RuleLabel, RuleLabelLess>(
+        RuleLabel{std::string(name), std::string(severity)});
 }
 
 const std::string &Transition::emptyText() {
