@@ -321,13 +321,16 @@ size_t WindowOperator::Bucket::probe(uint64_t hash) const {
     }
 }
 
+inline const FieldValue &WindowOperator::inputOf(const AggregateSpec &spec,
+                                                 const InputEvent &event) const {
+    return (spec.input != kNoInput && event.values) ? event.values[spec.input] : m_none;
+}
+
 void WindowOperator::addTo(AggState *aggs, const InputEvent &event) {
     const size_t n = m_options.aggregates.size();
     for (size_t i = 0; i < n; ++i) {
         const AggregateSpec &spec = m_options.aggregates[i];
-        const FieldValue &v =
-            (spec.input != kNoInput && event.values) ? event.values[spec.input] : m_none;
-        aggs[i].add(spec, v, event.time);
+        aggs[i].add(spec, inputOf(spec, event), event.time);
     }
 }
 
@@ -550,9 +553,7 @@ bool WindowOperator::addToWindow(const Window &w, const InputEvent &event, uint6
     const size_t n = m_options.aggregates.size();
     for (size_t i = 0; i < n; ++i) {
         const AggregateSpec &agg = m_options.aggregates[i];
-        const FieldValue &v =
-            (agg.input != kNoInput && event.values) ? event.values[agg.input] : m_none;
-        m_layout->add(cell, i, agg, v, event.time);
+        m_layout->add(cell, i, agg, inputOf(agg, event), event.time);
     }
     if (fired) {
         emitCell(w, *b, idx, PaneTiming::Late, false);

@@ -207,6 +207,8 @@ private:
         bool operator>(const DedupExpiry &o) const { return at > o.at; }
     };
 
+    // The value `spec` reads from `event` (m_none for an aggregate without an input field).
+    const FieldValue &inputOf(const AggregateSpec &spec, const InputEvent &event) const;
     void addTo(AggState *aggs, const InputEvent &event);
     void emit(const Window &w, CellMeta &meta, AggState *aggs, PaneTiming timing, bool final);
     void emitCell(const Window &w, Bucket &bucket, size_t idx, PaneTiming timing, bool final);
