@@ -505,11 +505,10 @@ __attribute__((always_inline)) inline void Engine::processLine(Channel &ch, std:
     }
     // Staged: the record is built in its staged slot (built aside and copied in, its 8-byte
     // stores would be reloaded 16 bytes at a time: a store-forwarding stall per event).
-    store::EventRecord local{};
+    store::EventRecord local;
     StagedEvent *staged = m_staging ? &m_staged.emplace_back() : nullptr;
     store::EventRecord &rec = staged ? staged->rec : local;
-    if (staged)
-        rec = store::EventRecord{};
+    rec = store::EventRecord{};
     if (m_header.hasTime) {
         rec.time = m_header.time;
     } else {
