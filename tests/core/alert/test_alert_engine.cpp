@@ -495,28 +495,27 @@ TEST(AlertEngine, AbsenceAndWindowedTransitionsOfOneEventInRuleOrder) {
     Feeder feed(*engine);
     feed.event(1, "a", 60);
     feed.event(2, "b", 70);
+    const auto orderOf = [](const std::vector<Transition> &ts) {
+        std::string order;
+        for (const Transition &t : ts)
+            order += t.rule() + ":" + t.key + "=" + std::string(alertStateName(t.state)) + "@" +
+                     std::to_string(t.time.value / kNsPerSecond) + " ";
+        return order;
+    };
     std::vector<Transition> ts(1); // taken transitions go after this one
     ts[0].setRule("earlier", "info");
     engine->takeTransitions(ts);
     ASSERT_EQ(ts.size(), 1u);
     feed.event(25, "c", 0); // closes [0,10) and [0,20); a and b are silent past both deadlines
     engine->takeTransitions(ts);
-    std::string order;
-    for (const Transition &t : ts)
-        order += t.rule() + ":" + t.key + "=" + std::string(alertStateName(t.state)) + "@" +
-                 std::to_string(t.time.value / kNsPerSecond) + " ";
-    EXPECT_EQ(order, "earlier:=normal@0 r0:a=firing@10 r0:b=firing@10 h1:a=firing@11 "
-                     "h1:b=firing@12 r2:a=firing@20 r2:b=firing@20 h3:a=firing@21 "
-                     "h3:b=firing@22 ");
+    EXPECT_EQ(orderOf(ts), "earlier:=normal@0 r0:a=firing@10 r0:b=firing@10 h1:a=firing@11 "
+                           "h1:b=firing@12 r2:a=firing@20 r2:b=firing@20 h3:a=firing@21 "
+                           "h3:b=firing@22 ");
     // Taken again into the same cleared vector (it has room: the engine swaps buffers).
     ts.clear();
     feed.event(45, "d", 0); // c is silent past both deadlines; the windows of c close
     engine->takeTransitions(ts);
-    order.clear();
-    for (const Transition &t : ts)
-        order += t.rule() + ":" + t.key + "=" + std::string(alertStateName(t.state)) + "@" +
-                 std::to_string(t.time.value / kNsPerSecond) + " ";
-    EXPECT_EQ(order, "h1:c=firing@35 h3:c=firing@45 ");
+    EXPECT_EQ(orderOf(ts), "h1:c=firing@35 h3:c=firing@45 ");
     std::vector<Transition> none;
     engine->takeTransitions(none);
     EXPECT_TRUE(none.empty());
